@@ -1,0 +1,72 @@
+package platform.lcore.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The lcore job scheduler (DPVS's {@code src/scheduler.c}), open to registration at any time.
+ * <p>
+ * As an OSGi service it is bundle-scoped: jobs are recorded with the registering bundle as owner, and a
+ * bundle's jobs that are still registered when the bundle releases the service (it stopped) are closed for it.
+ */
+@ProviderType
+public interface LcoreScheduler
+{
+    /** Lcore ids run from 0 to {@code MAX_LCORES - 1}: masks of lcores are 64-bit, as in DPVS. */
+    int MAX_LCORES = 64;
+
+    /**
+     * Registers a job. A LOOP or SLOW job starts within one iteration of each running lcore of its role; an INIT
+     * job registered while lcores run runs once on every running lcore of its role, at its next iteration.
+     *
+     * @param spec the job.
+     * @return the handle whose {@code close()} unregisters it.
+     * @throws IllegalArgumentException when {@code spec} is null.
+     * @throws IllegalStateException    when a job of the same name is already registered for the role, naming
+     *                                  its owner.
+     */
+    JobHandle register(JobSpec spec);
+
+    /**
+     * @return every configured lcore, by id.
+     */
+    List<LcoreInfo> lcores();
+
+    /**
+     * @param lcoreId an lcore id, or -1 for all lcores.
+     * @return the per-lcore statistics of every registered job on that lcore (or on all), by lcore then order of
+     * registration.
+     */
+    List<JobInfo> jobs(int lcoreId);
+
+    /**
+     * @return the id of the lcore the calling thread is, or -1 when it is not an lcore thread.
+     */
+    int currentLcoreId();
+
+    /**
+     * @return the master lcore's id.
+     */
+    int masterLcoreId();
+
+    /**
+     * @param role a role.
+     * @return ids of the configured lcores of that role, ascending.
+     */
+    int[] lcoreIds(LcoreRole role);
+
+    /**
+     * Zeroes the loop and job statistics (not the registrations).
+     */
+    void resetStats();
+
+    /**
+     * Takes a job out of quarantine, clearing its consecutive-failure count.
+     *
+     * @param role the job's role.
+     * @param name the job's name.
+     * @return false when no such job is registered.
+     */
+    boolean resume(LcoreRole role, String name);
+}

@@ -1,0 +1,141 @@
+package platform.lcore.impl;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.lcore.api.JobHandle;
+import platform.lcore.api.JobInfo;
+import platform.lcore.api.JobSpec;
+import platform.lcore.api.LcoreInfo;
+import platform.lcore.api.LcoreRole;
+import platform.lcore.api.LcoreScheduler;
+
+/**
+ * The {@link LcoreScheduler} service, one instance per using bundle: it records that bundle as the owner of its
+ * jobs, and closes the jobs the bundle left registered when the bundle releases the service (it stopped), so a
+ * hot-undeployed bundle's code is never called again even if it forgot to close its handles.
+ */
+@Component(service = LcoreScheduler.class, scope = ServiceScope.BUNDLE)
+public final class BundleLcoreScheduler implements LcoreScheduler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(BundleLcoreScheduler.class);
+
+    private final Scheduler scheduler;
+    private final String owner;
+    private final Set<Scheduler.Registration> open = ConcurrentHashMap.newKeySet();
+
+    @Activate
+    public BundleLcoreScheduler(@Reference final LcoreRuntime runtime, final ComponentContext context)
+    {
+        this.scheduler = runtime.scheduler();
+        final Bundle user = context.getUsingBundle();
+        this.owner = null == user ? "unknown" : user.getSymbolicName() + "/" + user.getVersion();
+    }
+
+    @Deactivate
+    void deactivate()
+    {
+        for (final Scheduler.Registration r : open)
+        {
+            if (r.isRegistered())
+            {
+                LOG.warn("{} released the lcore scheduler with {} still registered; closing it", owner, r);
+            }
+            r.close();
+        }
+        open.clear();
+    }
+
+    @Override
+    public JobHandle register(final JobSpec spec)
+    {
+        final Scheduler.Registration r = (Scheduler.Registration)scheduler.register(spec, owner);
+        open.add(r);
+        return new JobHandle()
+        {
+            @Override
+            public JobSpec spec()
+            {
+                return r.spec();
+            }
+
+            @Override
+            public boolean isRegistered()
+            {
+                return r.isRegistered();
+            }
+
+            @Override
+            public boolean isQuarantined()
+            {
+                return r.isQuarantined();
+            }
+
+            @Override
+            public void close()
+            {
+                r.close();
+                open.remove(r);
+            }
+
+            @Override
+            public String toString()
+            {
+                return r.toString();
+            }
+        };
+    }
+
+    @Override
+    public List<LcoreInfo> lcores()
+    {
+        return scheduler.lcores();
+    }
+
+    @Override
+    public List<JobInfo> jobs(final int lcoreId)
+    {
+        return scheduler.jobs(lcoreId);
+    }
+
+    @Override
+    public int currentLcoreId()
+    {
+        return scheduler.currentLcoreId();
+    }
+
+    @Override
+    public int masterLcoreId()
+    {
+        return scheduler.masterLcoreId();
+    }
+
+    @Override
+    public int[] lcoreIds(final LcoreRole role)
+    {
+        return scheduler.lcoreIds(role);
+    }
+
+    @Override
+    public void resetStats()
+    {
+        scheduler.resetStats();
+    }
+
+    @Override
+    public boolean resume(final LcoreRole role, final String name)
+    {
+        return scheduler.resume(role, name);
+    }
+}

@@ -1,0 +1,113 @@
+package platform.lcore.impl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the running {@link Scheduler}: reads the lcore layout, starts the lcores on activation and stops them
+ * (threads joined, CPUs released) on deactivation. A new configuration restarts the lcores.
+ * <p>
+ * The layout comes from, in order: this component's {@code conf.file} (ConfigAdmin, e.g. a
+ * {@code platform.lcore.cfg} dropped into {@code deploy/}), the framework property {@code platform.lcore.conf}
+ * (the distribution points it at {@code etc/lcores.conf}), or the default embedded in this bundle
+ * (lcore 0 MASTER on CPU 0, lcore 1 FWD_WORKER on CPU 1).
+ */
+@Component(service = LcoreRuntime.class, immediate = true, configurationPid = LcoreRuntime.PID)
+@Designate(ocd = LcoreRuntime.Config.class)
+public final class LcoreRuntime
+{
+    /** Configuration PID. */
+    public static final String PID = "platform.lcore";
+    /** Framework property naming the layout file. */
+    public static final String CONF_PROPERTY = "platform.lcore.conf";
+    /** The embedded default layout. */
+    static final String DEFAULT_CONF = "default-lcores.conf";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LcoreRuntime.class);
+
+    /**
+     * Typed configuration.
+     */
+    @ObjectClassDefinition(name = "Lcore scheduler", description = "Lcore layout and shutdown settings")
+    public @interface Config
+    {
+        @AttributeDefinition(description = "Lcore layout file; empty: framework property platform.lcore.conf, "
+            + "else the embedded default")
+        String conf_file() default "";
+
+        @AttributeDefinition(description = "How long stopping waits for each lcore thread, in milliseconds")
+        long stop_timeout_ms() default 5000;
+    }
+
+    private final Scheduler scheduler;
+    private final long stopTimeoutMs;
+
+    @Activate
+    public LcoreRuntime(final BundleContext context, final Config config) throws IOException
+    {
+        final SchedulerConfig layout;
+        try
+        {
+            layout = loadLayout(config.conf_file(), context.getProperty(CONF_PROPERTY));
+        }
+        catch (final IllegalArgumentException | IOException ex)
+        {
+            LOG.error("lcore configuration refused, no lcore started: {}", ex.getMessage());
+            throw ex;
+        }
+        this.stopTimeoutMs = config.stop_timeout_ms();
+        this.scheduler = new Scheduler(layout, new AffinityPinner());
+        scheduler.start();
+    }
+
+    @Deactivate
+    void deactivate()
+    {
+        scheduler.stop(stopTimeoutMs);
+    }
+
+    Scheduler scheduler()
+    {
+        return scheduler;
+    }
+
+    static SchedulerConfig loadLayout(final String confFile, final String frameworkProperty) throws IOException
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        final String file = null != confFile && !confFile.isBlank() ? confFile
+            : null != frameworkProperty && !frameworkProperty.isBlank() ? frameworkProperty : null;
+        if (null == file)
+        {
+            try (InputStream in = LcoreRuntime.class.getResourceAsStream(DEFAULT_CONF);
+                Reader r = new InputStreamReader(in, StandardCharsets.UTF_8))
+            {
+                return SchedulerConfig.parse("<embedded " + DEFAULT_CONF + ">", r, cpus);
+            }
+        }
+        final Path path = Paths.get(file);
+        if (!Files.isReadable(path))
+        {
+            throw new IOException("lcore configuration file " + path.toAbsolutePath() + " is missing or unreadable");
+        }
+        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8))
+        {
+            return SchedulerConfig.parse(path.toString(), r, cpus);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package platform.lcore.impl;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import platform.lcore.api.LcoreRole;
+import platform.lcore.api.LcoreScheduler;
+
+/**
+ * The lcore layout and scheduler settings, parsed from a line-oriented file in the spirit of dpvs.conf's
+ * {@code worker_defs}:
+ *
+ * <pre>
+ * # lcore &lt;id&gt; role &lt;ROLE&gt; [cpu &lt;n&gt;|none] [idle busy-spin|yield|backoff[:spins,yields,minParkUs,maxParkUs]]
+ * lcore 0 role MASTER     cpu 0 idle backoff
+ * lcore 1 role FWD_WORKER cpu 1 idle backoff
+ * big_loop_us FWD_WORKER 100          # "big loop" warning threshold per role (DPVS: 100 workers, 2000 master)
+ * job_quarantine_failures 100         # consecutive failures after which a job is quarantined
+ * </pre>
+ * <p>
+ * {@code cpu} defaults to the lcore id (DPVS's lcore = CPU), {@code idle} to {@code backoff}. Every error names
+ * the file and line.
+ */
+final class SchedulerConfig
+{
+    static final long DEFAULT_BIG_LOOP_US_WORKER = 100;
+    static final long DEFAULT_BIG_LOOP_US_MASTER = 2000;
+    static final int DEFAULT_QUARANTINE_FAILURES = 100;
+
+    final String source;
+    final List<LcoreConfig> lcores;
+    private final Map<LcoreRole, Long> bigLoopNs;
+    final int quarantineFailures;
+
+    SchedulerConfig(final String source, final List<LcoreConfig> lcores, final Map<LcoreRole, Long> bigLoopUs,
+        final int quarantineFailures)
+    {
+        this.source = source;
+        this.lcores = Collections.unmodifiableList(new ArrayList<>(lcores));
+        this.bigLoopNs = new EnumMap<>(LcoreRole.class);
+        for (final LcoreRole role : LcoreRole.values())
+        {
+            final Long us = bigLoopUs.get(role);
+            this.bigLoopNs.put(role, 1000L * (null != us ? us
+                : LcoreRole.MASTER == role ? DEFAULT_BIG_LOOP_US_MASTER : DEFAULT_BIG_LOOP_US_WORKER));
+        }
+        this.quarantineFailures = quarantineFailures;
+    }
+
+    long bigLoopNs(final LcoreRole role)
+    {
+        return bigLoopNs.get(role);
+    }
+
+    /**
+     * Builds a configuration in code (tests, benchmarks), validated like a file.
+     *
+     * @param cpus    CPUs this machine has, for the range check.
+     * @param lcores  the lcores.
+     * @return the configuration.
+     * @throws ConfigException when invalid.
+     */
+    static SchedulerConfig of(final int cpus, final LcoreConfig... lcores)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final LcoreConfig l : lcores)
+        {
+            text.append("lcore ").append(l.id()).append(" role ").append(l.role()).append(" cpu ")
+                .append(l.cpu() < 0 ? "none" : Integer.toString(l.cpu())).append(" idle ").append(l.idle())
+                .append('\n');
+        }
+        try
+        {
+            return parse("<code>", new java.io.StringReader(text.toString()), cpus);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Parses and validates a configuration.
+     *
+     * @param source name of the file, for messages.
+     * @param in     the text.
+     * @param cpus   number of CPUs of this machine; pinned CPUs must be below it.
+     * @return the configuration.
+     * @throws ConfigException naming the offending line.
+     * @throws IOException     when reading fails.
+     */
+    static SchedulerConfig parse(final String source, final Reader in, final int cpus) throws IOException
+    {
+        final List<LcoreConfig> lcores = new ArrayList<>();
+        final Map<LcoreRole, Long> bigLoopUs = new EnumMap<>(LcoreRole.class);
+        final Map<Integer, Integer> idLines = new java.util.HashMap<>();
+        final Map<Integer, LcoreConfig> cpuOwners = new java.util.HashMap<>();
+        LcoreConfig master = null;
+        int quarantine = DEFAULT_QUARANTINE_FAILURES;
+        final BufferedReader reader = new BufferedReader(in);
+        int lineNo = 0;
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            lineNo++;
+            final int hash = line.indexOf('#');
+            final String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
+            if (text.isEmpty())
+            {
+                continue;
+            }
+            final String[] words = text.split("\\s+");
+            final String where = source + ":" + lineNo + ": ";
+            switch (words[0].toLowerCase(Locale.ROOT))
+            {
+                case "lcore":
+                {
+                    final LcoreConfig l = parseLcore(words, where, lineNo, cpus);
+                    final Integer previous = idLines.putIfAbsent(l.id(), lineNo);
+                    if (null != previous)
+                    {
+                        throw new ConfigException(where + "duplicate lcore id " + l.id() + " (already defined at line "
+                            + previous + ")");
+                    }
+                    if (LcoreRole.MASTER == l.role())
+                    {
+                        if (null != master)
+                        {
+                            throw new ConfigException(where + "second MASTER lcore " + l.id() + ": lcore " + master.id()
+                                + " at line " + master.line() + " is already the master; exactly one is allowed");
+                        }
+                        master = l;
+                    }
+                    if (l.cpu() >= 0)
+                    {
+                        final LcoreConfig other = cpuOwners.putIfAbsent(l.cpu(), l);
+                        if (null != other)
+                        {
+                            throw new ConfigException(where + "lcore " + l.id() + " pinned to CPU " + l.cpu()
+                                + " which lcore " + other.id() + " (line " + other.line() + ") already has; "
+                                + "give it another CPU or 'cpu none'");
+                        }
+                    }
+                    lcores.add(l);
+                    break;
+                }
+                case "big_loop_us":
+                {
+                    if (3 != words.length)
+                    {
+                        throw new ConfigException(where + "expected 'big_loop_us <ROLE> <microseconds>'");
+                    }
+                    final LcoreRole role = role(words[1], where);
+                    bigLoopUs.put(role, number(words[2], where, "big_loop_us", 1, 10_000_000));
+                    break;
+                }
+                case "job_quarantine_failures":
+                {
+                    if (2 != words.length)
+                    {
+                        throw new ConfigException(where + "expected 'job_quarantine_failures <count>'");
+                    }
+                    quarantine = (int)number(words[1], where, "job_quarantine_failures", 1, 1_000_000_000);
+                    break;
+                }
+                default:
+                    throw new ConfigException(where + "unknown keyword '" + words[0]
+                        + "'; expected lcore, big_loop_us or job_quarantine_failures");
+            }
+        }
+        if (null == master)
+        {
+            throw new ConfigException(source + ": no MASTER lcore; exactly one lcore must have role MASTER");
+        }
+        lcores.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return new SchedulerConfig(source, lcores, bigLoopUs, quarantine);
+    }
+
+    private static LcoreConfig parseLcore(final String[] words, final String where, final int lineNo, final int cpus)
+    {
+        if (words.length < 2)
+        {
+            throw new ConfigException(where + "expected 'lcore <id> role <ROLE> [cpu <n>|none] [idle <strategy>]'");
+        }
+        final int id = (int)number(words[1], where, "lcore id", 0, LcoreScheduler.MAX_LCORES - 1);
+        LcoreRole role = null;
+        int cpu = id;
+        String idle = "backoff";
+        for (int i = 2; i < words.length; i += 2)
+        {
+            if (i + 1 >= words.length)
+            {
+                throw new ConfigException(where + "'" + words[i] + "' needs a value");
+            }
+            final String key = words[i].toLowerCase(Locale.ROOT);
+            final String value = words[i + 1];
+            switch (key)
+            {
+                case "role":
+                    role = role(value, where);
+                    break;
+                case "cpu":
+                    if ("none".equalsIgnoreCase(value))
+                    {
+                        cpu = -1;
+                    }
+                    else
+                    {
+                        cpu = (int)number(value, where, "cpu", 0, Integer.MAX_VALUE);
+                    }
+                    break;
+                case "idle":
+                    try
+                    {
+                        IdleStrategy.parse(value);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw new ConfigException(where + ex.getMessage());
+                    }
+                    idle = value;
+                    break;
+                default:
+                    throw new ConfigException(where + "unknown lcore attribute '" + words[i]
+                        + "'; expected role, cpu or idle");
+            }
+        }
+        if (null == role)
+        {
+            throw new ConfigException(where + "lcore " + id + " has no role");
+        }
+        if (cpu >= cpus)
+        {
+            throw new ConfigException(where + "lcore " + id + ": CPU " + cpu + " out of range 0.." + (cpus - 1)
+                + " (this machine has " + cpus + " CPUs); use 'cpu none' to run unpinned");
+        }
+        return new LcoreConfig(id, role, cpu, idle, lineNo);
+    }
+
+    private static LcoreRole role(final String text, final String where)
+    {
+        try
+        {
+            return LcoreRole.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(where + ex.getMessage());
+        }
+    }
+
+    private static long number(final String text, final String where, final String what, final long min,
+        final long max)
+    {
+        final long value;
+        try
+        {
+            value = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(where + what + " '" + text + "' is not a number");
+        }
+        if (value < min || value > max)
+        {
+            throw new ConfigException(where + what + " " + value + " out of range " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /**
+     * An invalid configuration; the message names the file and line.
+     */
+    static final class ConfigException extends IllegalArgumentException
+    {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(final String message)
+        {
+            super(message);
+        }
+    }
+}
