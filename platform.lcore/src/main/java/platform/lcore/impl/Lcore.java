@@ -79,6 +79,14 @@ final class Lcore implements Runnable
     volatile double idlePercent;
     private long lastBigLoopLogNs = Long.MIN_VALUE / 2;
 
+    // loop state, kept in fields so that one iteration is a method of its own
+    private long iter;
+    private JobSet seen;
+    private long windowStartNs;
+    private long windowLoops;
+    private long idleNs;
+    private long prevEndNs;
+
     Lcore(final Scheduler scheduler, final LcoreConfig config, final RoleJobs roleJobs, final long bigLoopNs,
         final int quarantineFailures)
     {
@@ -133,104 +141,116 @@ final class Lcore implements Runnable
 
     private void loop()
     {
-        final RoleJobs roleJobs = this.roleJobs;
         final IdleStrategy idle = this.idle;
-        final int id = this.id;
-        JobSet seen = null;
-        long iter = 0;
-        long windowStartNs = System.nanoTime();
-        long windowLoops = 0;
-        long idleNs = 0;
-        long prevEndNs = windowStartNs;
+        windowStartNs = System.nanoTime();
+        prevEndNs = windowStartNs;
         state = LcoreState.INIT;
         while (running)
         {
-            ITERATION.setVolatile(this, ++iter);
-            final JobSet set = roleJobs.set;
-            if (set != seen)
-            {
-                runInitJobs(set);
-                if (null == seen)
-                {
-                    state = LcoreState.RUNNING;
-                }
-                seen = set;
-            }
-            final long startNs = System.nanoTime();
-            long t = startNs;
-            int work = 0;
-            final long loop = loops;
-            final JobEntry[] jobs = set.loopJobs;
-            for (int i = 0; i < jobs.length; i++)
-            {
-                final JobEntry e = jobs[i];
-                if (JobEntry.ACTIVE != e.lvState() || (0 != e.skipLoops && 0 != loop % e.skipLoops))
-                {
-                    continue;
-                }
-                final JobCounters c = e.counters[id];
-                currentEntry = e;
-                try
-                {
-                    work += e.job.doWork(id);
-                    if (0 != c.consecutiveFailures)
-                    {
-                        c.consecutiveFailures = 0;
-                    }
-                }
-                catch (final Throwable th)
-                {
-                    onJobFailure(e, c, th);
-                }
-                final long now = System.nanoTime();
-                final long d = now - t;
-                t = now;
-                c.calls++;
-                c.totalNs += d;
-                c.lastNs = d;
-                c.lastLoop = loop;
-                if (d > c.maxNs)
-                {
-                    c.maxNs = d;
-                }
-            }
-            currentEntry = null;
-            final long iterNs = t - startNs;
-            loops = loop + 1;
-            if (iterNs > longestLoopNs)
-            {
-                longestLoopNs = iterNs;
-            }
-            if (iterNs > bigLoopNs)
-            {
-                onBigLoop(jobs, loop, iterNs, t);
-            }
-            ITERATION.setRelease(this, ++iter);
-
-            idleNs += startNs - prevEndNs;
-            if (0 == work)
-            {
-                idleNs += iterNs;
-            }
-            if (resetRequests != resetsSeen)
-            {
-                resetsSeen = resetRequests;
-                resetStats(set);
-                windowLoops = 0;
-            }
-            if (t - windowStartNs >= WINDOW_NS)
-            {
-                final long windowNs = t - windowStartNs;
-                loopsPerSec = (loops - windowLoops) * 1_000_000_000L / windowNs;
-                idlePercent = Math.min(100.0, 100.0 * idleNs / windowNs);
-                windowStartNs = t;
-                windowLoops = loops;
-                idleNs = 0;
-            }
-            prevEndNs = t;
-            idle.idle(work);
+            idle.idle(iterate());
         }
         state = LcoreState.STOPPING;
+    }
+
+    /**
+     * One loop iteration: pending INIT jobs if the job set changed, then every due LOOP and SLOW job, then the
+     * statistics. Called by the lcore's own thread (benchmarks call it directly on theirs).
+     *
+     * @return the sum of the jobs' work counts, 0 when none did anything.
+     */
+    int iterate()
+    {
+        final int id = this.id;
+        long iter = this.iter + 1;
+        ITERATION.setVolatile(this, iter);
+        final JobSet set = roleJobs.set;
+        if (set != seen)
+        {
+            runInitJobs(set);
+            if (null == seen)
+            {
+                state = LcoreState.RUNNING;
+            }
+            seen = set;
+        }
+        final long startNs = System.nanoTime();
+        long t = startNs;
+        int work = 0;
+        final long loop = loops;
+        final JobEntry[] jobs = set.loopJobs;
+        for (int i = 0; i < jobs.length; i++)
+        {
+            final JobEntry e = jobs[i];
+            if (JobEntry.ACTIVE != e.lvState() || (0 != e.skipLoops && 0 != loop % e.skipLoops))
+            {
+                continue;
+            }
+            final JobCounters c = e.counters[id];
+            currentEntry = e;
+            try
+            {
+                work += e.job.doWork(id);
+                if (0 != c.consecutiveFailures)
+                {
+                    c.consecutiveFailures = 0;
+                }
+            }
+            catch (final Throwable th)
+            {
+                onJobFailure(e, c, th);
+            }
+            final long now = System.nanoTime();
+            final long d = now - t;
+            t = now;
+            c.calls++;
+            c.totalNs += d;
+            c.lastNs = d;
+            c.lastLoop = loop;
+            if (d > c.maxNs)
+            {
+                c.maxNs = d;
+            }
+        }
+        currentEntry = null;
+        final long iterNs = t - startNs;
+        loops = loop + 1;
+        if (iterNs > longestLoopNs)
+        {
+            longestLoopNs = iterNs;
+        }
+        if (iterNs > bigLoopNs)
+        {
+            onBigLoop(jobs, loop, iterNs, t);
+        }
+        ITERATION.setRelease(this, ++iter);
+        this.iter = iter;
+
+        idleNs += startNs - prevEndNs;
+        if (0 == work)
+        {
+            idleNs += iterNs;
+        }
+        prevEndNs = t;
+        if (resetRequests != resetsSeen)
+        {
+            resetsSeen = resetRequests;
+            resetStats(set);
+        }
+        if (t - windowStartNs >= WINDOW_NS)
+        {
+            sampleWindow(t);
+        }
+        return work;
+    }
+
+    private void sampleWindow(final long nowNs)
+    {
+        final long windowNs = nowNs - windowStartNs;
+        loopsPerSec = Math.max(0, loops - windowLoops) * 1_000_000_000L / windowNs;
+        idlePercent = Math.min(100.0, 100.0 * idleNs / windowNs);
+        windowStartNs = nowNs;
+        windowLoops = loops;
+        idleNs = 0;
     }
 
     private void runInitJobs(final JobSet set)
@@ -311,6 +331,7 @@ final class Lcore implements Runnable
         loops = 0;
         longestLoopNs = 0;
         bigLoops = 0;
+        windowLoops = 0;
         resetJobCounters(set);
     }
 
