@@ -305,6 +305,15 @@ final class Scheduler
         return null == l ? -1 : l.id;
     }
 
+    /**
+     * @param id an lcore id.
+     * @return that lcore, or null when none is configured with that id.
+     */
+    Lcore lcore(final int id)
+    {
+        return id >= 0 && id < byId.length ? byId[id] : null;
+    }
+
     int masterLcoreId()
     {
         return masterId;
