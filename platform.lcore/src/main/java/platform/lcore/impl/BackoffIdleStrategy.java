@@ -80,6 +80,14 @@ final class BackoffIdleStrategy implements IdleStrategy
         }
     }
 
+    /**
+     * @return true once spinning and yielding are exhausted and idle calls park.
+     */
+    boolean isParking()
+    {
+        return PARKING == state;
+    }
+
     @Override
     public void reset()
     {
