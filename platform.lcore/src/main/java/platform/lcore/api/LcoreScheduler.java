@@ -36,7 +36,7 @@ public interface LcoreScheduler
     /**
      * @param lcoreId an lcore id, or -1 for all lcores.
      * @return the per-lcore statistics of every registered job on that lcore (or on all), by lcore then order of
-     * registration.
+     * registration; with -1, jobs of roles that no lcore has are listed once with lcore id -1.
      */
     List<JobInfo> jobs(int lcoreId);
 

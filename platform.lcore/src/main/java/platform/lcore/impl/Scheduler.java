@@ -357,6 +357,19 @@ final class Scheduler
             addJobs(out, l.id, set.initJobs);
             addJobs(out, l.id, set.loopJobs);
         }
+        if (lcoreId < 0)
+        {
+            // jobs of roles no lcore has: registered, waiting for such an lcore, shown with lcore -1
+            for (final LcoreRole role : LcoreRole.values())
+            {
+                if (0 == lcoresOfRole[role.ordinal()].length)
+                {
+                    final JobSet set = roleJobs[role.ordinal()].set;
+                    addIdleJobs(out, set.initJobs);
+                    addIdleJobs(out, set.loopJobs);
+                }
+            }
+        }
         return Collections.unmodifiableList(out);
     }
 
@@ -382,6 +395,15 @@ final class Scheduler
             final JobCounters c = e.counters[lcoreId];
             out.add(new JobInfo(e.spec.name(), e.spec.role(), e.spec.type(), e.spec.skipLoops(), lcoreId, e.owner,
                 c.calls, c.totalNs, c.maxNs, c.failures, e.publicState()));
+        }
+    }
+
+    private static void addIdleJobs(final List<JobInfo> out, final JobEntry[] entries)
+    {
+        for (final JobEntry e : entries)
+        {
+            out.add(new JobInfo(e.spec.name(), e.spec.role(), e.spec.type(), e.spec.skipLoops(), -1, e.owner, 0, 0, 0,
+                0, e.publicState()));
         }
     }
 

@@ -424,7 +424,12 @@ public class SchedulerTest
         assertTrue(j.avgNs() >= 500_000);
         assertEquals(JobState.ACTIVE, j.state());
         assertEquals(0, s.jobs(0).size());
-        assertEquals(2 * 1, s.jobs(-1).size());
+        assertEquals(2, s.jobs(-1).size());
+        s.register(JobSpec.loop("kni", LcoreRole.KNI_WORKER, id -> 0), "owner-y");
+        final JobInfo waiting = find(s.jobs(-1), "kni");
+        assertEquals(-1, waiting.lcoreId());
+        assertEquals(0, waiting.calls());
+        assertEquals(3, s.jobs(-1).size());
 
         final long callsAtReset = calls.get();
         assertTrue(callsAtReset > 10);

@@ -111,7 +111,8 @@ public final class LcoreCommands
         for (final JobInfo j : jobs)
         {
             final String type = 0 == j.skipLoops() ? j.type().name() : j.type() + "/" + j.skipLoops();
-            sb.append(String.format(Locale.ROOT, "%-5d %-24s %-13s %-9s %12d %10d %10d %8d %-11s %s%n", j.lcoreId(),
+            sb.append(String.format(Locale.ROOT, "%-5s %-24s %-13s %-9s %12d %10d %10d %8d %-11s %s%n",
+                j.lcoreId() < 0 ? "-" : Integer.toString(j.lcoreId()),
                 j.name(), j.role(), type, j.calls(), j.avgNs(), j.maxNs(), j.failures(), j.state(), j.owner()));
         }
         if (jobs.isEmpty())
