@@ -1,8 +1,9 @@
 package platform.lcore.impl;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentContext;
@@ -33,7 +34,9 @@ public final class BundleLcoreScheduler implements LcoreScheduler
 
     private final Scheduler scheduler;
     private final String owner;
-    private final Set<Scheduler.Registration> open = ConcurrentHashMap.newKeySet();
+    /** Jobs registered through this instance and not closed yet; guarded by itself. */
+    private final Set<Scheduler.Registration> open = new HashSet<>();
+    private boolean released;
 
     @Activate
     public BundleLcoreScheduler(@Reference final LcoreRuntime runtime, final ComponentContext context)
@@ -46,7 +49,14 @@ public final class BundleLcoreScheduler implements LcoreScheduler
     @Deactivate
     void deactivate()
     {
-        for (final Scheduler.Registration r : open)
+        final List<Scheduler.Registration> left;
+        synchronized (open)
+        {
+            released = true;
+            left = new ArrayList<>(open);
+            open.clear();
+        }
+        for (final Scheduler.Registration r : left)
         {
             if (r.isRegistered())
             {
@@ -54,14 +64,26 @@ public final class BundleLcoreScheduler implements LcoreScheduler
             }
             r.close();
         }
-        open.clear();
     }
 
+    /**
+     * Registers for the using bundle. Refused once the bundle released the service (a thread of a stopped bundle
+     * must not leave a job behind that nobody would close).
+     */
     @Override
     public JobHandle register(final JobSpec spec)
     {
-        final Scheduler.Registration r = (Scheduler.Registration)scheduler.register(spec, owner);
-        open.add(r);
+        final Scheduler.Registration r;
+        synchronized (open)
+        {
+            if (released)
+            {
+                throw new IllegalStateException(owner + " released the lcore scheduler service; cannot register "
+                    + (null == spec ? "a job" : spec.toString()));
+            }
+            r = (Scheduler.Registration)scheduler.register(spec, owner);
+            open.add(r);
+        }
         return new JobHandle()
         {
             @Override
@@ -85,8 +107,11 @@ public final class BundleLcoreScheduler implements LcoreScheduler
             @Override
             public void close()
             {
+                synchronized (open)
+                {
+                    open.remove(r);
+                }
                 r.close();
-                open.remove(r);
             }
 
             @Override

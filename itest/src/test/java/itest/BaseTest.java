@@ -1,0 +1,369 @@
+package itest;
+
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+
+import org.ops4j.pax.exam.Constants;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.tinybundles.TinyBundles;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.util.tracker.ServiceTracker;
+
+import itest.bundles.CountingJob;
+import platform.lcore.api.JobInfo;
+import platform.lcore.api.LcoreInfo;
+import platform.lcore.api.LcoreScheduler;
+import platform.lcore.api.LcoreState;
+
+/**
+ * Shared Pax Exam setup: the platform's runtime bundles, SLF4J first, plus helpers for bounded waits.
+ * <p>
+ * Each test class declares {@code @Configuration public Option[] configuration()} returning
+ * {@link #baseConfiguration()} and whatever it adds (e.g. {@link #jobBundle}). The bundle versions come from the
+ * root pom's properties through failsafe's {@code systemPropertyVariables}, so run these tests through Maven.
+ */
+public abstract class BaseTest
+{
+    /** Every wait for something asynchronous gives up after this long. */
+    protected static final long TIMEOUT_MS = 10_000;
+    /** How long a stopped job's counter must stay still. */
+    protected static final long QUIET_MS = 200;
+
+    protected static final String PLATFORM_LCORE = "platform.lcore";
+
+    private static final String JOB_BUNDLE_PROPERTY_PREFIX = "itest.jobBundle.";
+
+    @Inject
+    protected BundleContext context;
+
+    /**
+     * @return the platform's runtime bundles and the reactor's platform.lcore jar, with
+     * {@code pax.exam.osgi.unresolved.fail=true}.
+     */
+    protected static Option baseConfiguration()
+    {
+        return composite(
+            systemProperty(Constants.EXAM_FAIL_ON_UNRESOLVED_KEY).value("true"),
+            // JUnit and Hamcrest as bundles, for the assertions made inside the framework
+            junitBundles(),
+            // Pax Exam's bundles log through pax-logging-api (DEBUG by default) or, when wired to slf4j.api, through
+            // slf4j-simple: warnings only, either way
+            systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+            systemProperty("org.slf4j.simpleLogger.log.org.ops4j").value("warn"),
+            // without a console the shell would hit EOF on stdin and stop the framework
+            frameworkProperty("gosh.args").value("--nointeractive"),
+
+            // SLF4J 2 binds once, on first use, to the providers SPI Fly has registered by then: the mediator (a
+            // framework extension, so a fragment: not started), the API and the provider go first, at start level 1.
+            mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.framework.extension",
+                version("spifly")).noStart(),
+            mavenBundle("org.slf4j", "slf4j-api", version("slf4j")).startLevel(1),
+            mavenBundle("org.slf4j", "slf4j-simple", version("slf4j")).startLevel(1),
+
+            // Declarative Services and what SCR 2.2 needs as bundles
+            mavenBundle("org.osgi", "org.osgi.service.component", version("osgi.service.component")),
+            mavenBundle("org.osgi", "org.osgi.util.promise", version("osgi.promise")),
+            mavenBundle("org.osgi", "org.osgi.util.function", version("osgi.function")),
+            mavenBundle("org.apache.felix", "org.apache.felix.scr", version("scr")),
+            mavenBundle("org.apache.felix", "org.apache.felix.configadmin", version("configadmin")),
+
+            // Gogo: runtime, commands, and the plain shell
+            mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", version("gogo.runtime")),
+            mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", version("gogo.command")),
+            mavenBundle("org.apache.felix", "org.apache.felix.gogo.shell", version("gogo.shell")),
+
+            // platform.lcore's third-party dependencies
+            mavenBundle("org.jctools", "jctools-core", version("jctools")),
+            mavenBundle("net.java.dev.jna", "jna", version("jna")),
+            mavenBundle("net.openhft", "affinity", version("affinity")),
+
+            bundle(reactorJar("itest.platform.lcore.jar")));
+    }
+
+    /**
+     * A bundle built now with TinyBundles and written to {@code itest.bundle.dir}, for a test to install with
+     * {@link #installJobBundle}. Not provisioned through Pax Exam: unstarted, it would stay INSTALLED, which
+     * {@code pax.exam.osgi.unresolved.fail} rejects. Not built inside the framework either: the TinyBundles bundle
+     * imports bndlib and ops4j-base-store, which are no part of the platform's runtime.
+     *
+     * @param symbolicName its symbolic name.
+     * @param activator    its activator, packaged with {@link CountingJob}.
+     * @return the option passing the jar's location to the test.
+     */
+    protected static Option jobBundle(final String symbolicName, final Class<? extends BundleActivator> activator)
+    {
+        final Path jar = Paths.get(required("itest.bundle.dir"), symbolicName + ".jar");
+        try (InputStream in = TinyBundles.bundle()
+            .setHeader(org.osgi.framework.Constants.BUNDLE_MANIFESTVERSION, "2")
+            .symbolicName(symbolicName)
+            .setHeader(org.osgi.framework.Constants.BUNDLE_VERSION, "1.0.0")
+            .setHeader(org.osgi.framework.Constants.IMPORT_PACKAGE,
+                "org.osgi.framework;version=\"[1.10,2)\",platform.lcore.api;version=\"[1.0,2)\"")
+            .addClass(CountingJob.class)
+            .activator(activator)
+            .build(TinyBundles.rawBuilder()))
+        {
+            Files.createDirectories(jar.getParent());
+            Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + jar, ex);
+        }
+        return systemProperty(JOB_BUNDLE_PROPERTY_PREFIX + symbolicName).value(jar.toUri().toString());
+    }
+
+    /**
+     * @param key a version key, e.g. {@code slf4j}.
+     * @return the value of the system property {@code itest.version.<key>}.
+     */
+    protected static String version(final String key)
+    {
+        return required("itest.version." + key);
+    }
+
+    private static String reactorJar(final String property)
+    {
+        final File jar = new File(required(property));
+        if (!jar.isFile())
+        {
+            throw new IllegalStateException(jar + " does not exist: build it first (mvn -pl itest -am verify)");
+        }
+        return jar.toURI().toString();
+    }
+
+    private static String required(final String property)
+    {
+        final String value = System.getProperty(property);
+        if (null == value || value.isBlank())
+        {
+            throw new IllegalStateException("system property " + property
+                + " is not set: run the tests through Maven (mvn -pl itest verify), which passes the root pom's versions");
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // helpers used inside the framework
+
+    /**
+     * Polls {@code condition} every 10 ms until it holds, failing after {@link #TIMEOUT_MS}.
+     *
+     * @param what      what is awaited, for the failure message.
+     * @param condition the condition.
+     */
+    protected static void await(final String what, final BooleanSupplier condition)
+    {
+        await(() -> what, condition);
+    }
+
+    /**
+     * Polls {@code condition} every 10 ms until it holds, failing after {@link #TIMEOUT_MS}.
+     *
+     * @param what      what is awaited, for the failure message: evaluated on failure, so it can show the last state.
+     * @param condition the condition.
+     */
+    protected static void await(final Supplier<String> what, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("not within " + TIMEOUT_MS + " ms: " + what.get());
+            }
+            sleep(10);
+        }
+    }
+
+    protected static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+    }
+
+    /**
+     * Waits until every configured lcore is RUNNING.
+     *
+     * @param scheduler the scheduler.
+     */
+    protected static void awaitLcoresRunning(final LcoreScheduler scheduler)
+    {
+        await(() -> "every lcore RUNNING; lcores: " + scheduler.lcores(), () ->
+        {
+            final List<LcoreInfo> lcores = scheduler.lcores();
+            for (final LcoreInfo l : lcores)
+            {
+                if (LcoreState.RUNNING != l.state())
+                {
+                    return false;
+                }
+            }
+            return !lcores.isEmpty();
+        });
+    }
+
+    /**
+     * @param symbolicName a symbolic name.
+     * @return the installed bundle of that name.
+     */
+    protected Bundle installedBundle(final String symbolicName)
+    {
+        for (final Bundle b : context.getBundles())
+        {
+            if (symbolicName.equals(b.getSymbolicName()))
+            {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " installed");
+    }
+
+    /**
+     * Installs a bundle made by {@link #jobBundle} (the test class's configuration must include it).
+     *
+     * @param symbolicName its symbolic name.
+     * @return the installed bundle, not started.
+     * @throws BundleException when the framework refuses it.
+     */
+    protected Bundle installJobBundle(final String symbolicName) throws BundleException
+    {
+        return context.installBundle(required(JOB_BUNDLE_PROPERTY_PREFIX + symbolicName));
+    }
+
+    /**
+     * Waits for a service and gets it for the test bundle (the probe).
+     *
+     * @param type the service interface.
+     * @param <T>  its type.
+     * @return the service.
+     */
+    protected <T> T awaitService(final Class<T> type)
+    {
+        return awaitService(type, "");
+    }
+
+    /**
+     * Waits for a service and gets it for the test bundle (the probe).
+     *
+     * @param type       the service interface.
+     * @param properties a filter on its properties, e.g. {@code (name=x)}, or "".
+     * @param <T>        its type.
+     * @return the service.
+     */
+    protected <T> T awaitService(final Class<T> type, final String properties)
+    {
+        final String filter = "(&(objectClass=" + type.getName() + ")" + properties + ")";
+        final ServiceTracker<T, T> tracker;
+        try
+        {
+            tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        }
+        catch (final InvalidSyntaxException ex)
+        {
+            throw new IllegalArgumentException(ex);
+        }
+        tracker.open();
+        try
+        {
+            assertNotNull("no service " + filter + " within " + TIMEOUT_MS + " ms", tracker.waitForService(TIMEOUT_MS));
+            // got again outside the tracker, which ungets it on close
+            return context.getService(tracker.getServiceReference());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+        finally
+        {
+            tracker.close();
+        }
+    }
+
+    /**
+     * Gets what a job bundle's {@link CountingJob} observed, as published by the bundle.
+     *
+     * @param jobName the job's name.
+     * @return a live view; still usable after the bundle stopped.
+     */
+    @SuppressWarnings("unchecked")
+    protected Supplier<Map<String, Object>> awaitJobObserver(final String jobName)
+    {
+        return awaitService(Supplier.class, "(" + CountingJob.JOB_PROPERTY + "=" + jobName + ")");
+    }
+
+    protected static long calls(final Supplier<Map<String, Object>> job)
+    {
+        return (Long)job.get().get(CountingJob.CALLS);
+    }
+
+    /**
+     * Asserts that a job is not called any more: its count does not move in {@link #QUIET_MS}.
+     *
+     * @param job the job's observer.
+     */
+    protected static void assertNeverCalledAgain(final Supplier<Map<String, Object>> job)
+    {
+        final long before = calls(job);
+        sleep(QUIET_MS);
+        final long after = calls(job);
+        if (after != before)
+        {
+            fail("the job was called " + (after - before) + " more times in the " + QUIET_MS + " ms after it was "
+                + "removed");
+        }
+    }
+
+    /**
+     * @param scheduler the scheduler.
+     * @param jobName   a job name.
+     * @return the per-lcore rows of that job in {@code jobs(-1)}.
+     */
+    protected static List<JobInfo> jobRows(final LcoreScheduler scheduler, final String jobName)
+    {
+        final List<JobInfo> rows = new ArrayList<>();
+        for (final JobInfo j : scheduler.jobs(-1))
+        {
+            if (j.name().equals(jobName))
+            {
+                rows.add(j);
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,101 @@
+package itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import platform.lcore.api.JobHandle;
+import platform.lcore.api.JobSpec;
+import platform.lcore.api.LcoreRole;
+import platform.lcore.api.LcoreScheduler;
+
+/**
+ * The {@code lcore} Gogo commands, run through the framework's {@link CommandProcessor} as the shell would.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class LcoreCommandsIT extends BaseTest
+{
+    private static final String JOB_NAME = "itest-gogo";
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private LcoreScheduler scheduler;
+
+    @Configuration
+    public Option[] configuration()
+    {
+        return options(baseConfiguration());
+    }
+
+    @Test
+    public void listShowsTheMasterAndWorkerRows() throws Exception
+    {
+        awaitLcoresRunning(scheduler);
+        final String out = execute("lcore:list");
+        assertTrue("header:\n" + out, out.startsWith("LCORE "));
+        assertRow(out, "0\\s+MASTER\\s+.*\\bRUNNING\\b.*");
+        assertRow(out, "1\\s+FWD_WORKER\\s+.*\\bRUNNING\\b.*");
+        assertEquals("header and two rows:\n" + out, 3, out.strip().split("\n").length);
+    }
+
+    @Test
+    public void jobsOfAnLcoreListsAJobRegisteredForItsRole() throws Exception
+    {
+        final String owner = context.getBundle().getSymbolicName();
+        final JobHandle handle = scheduler.register(JobSpec.loop(JOB_NAME, LcoreRole.FWD_WORKER, lcoreId -> 0));
+        try
+        {
+            final String worker = execute("lcore:jobs 1");
+            assertRow(worker, "1\\s+" + JOB_NAME + "\\s+FWD_WORKER\\s+LOOP\\s+.*\\bACTIVE\\s+" + Pattern.quote(owner)
+                + ".*");
+            final String master = execute("lcore:jobs 0");
+            assertFalse("lcore 0 is the MASTER, it does not run FWD_WORKER jobs:\n" + master,
+                master.contains(JOB_NAME));
+        }
+        finally
+        {
+            handle.close();
+        }
+        assertFalse("closed job still listed", execute("lcore:jobs 1").contains(JOB_NAME));
+        assertEquals("no lcore 7\n", execute("lcore:jobs 7"));
+    }
+
+    private String execute(final String command) throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err))
+        {
+            final Object result = session.execute(command);
+            assertEquals("stderr of " + command, "", err.toString());
+            assertTrue(command + " returned " + result, result instanceof String);
+            return (String)result;
+        }
+    }
+
+    private static void assertRow(final String output, final String rowRegex)
+    {
+        final Pattern row = Pattern.compile("^" + rowRegex + "$", Pattern.MULTILINE);
+        assertTrue("no row matching " + rowRegex + " in:\n" + output, row.matcher(output).find());
+    }
+}
