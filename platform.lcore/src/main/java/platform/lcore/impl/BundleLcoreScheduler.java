@@ -5,13 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.osgi.framework.Bundle;
-import org.osgi.service.component.ComponentContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ServiceScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +16,12 @@ import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 
 /**
- * The {@link LcoreScheduler} service, one instance per using bundle: it records that bundle as the owner of its
+ * The {@link LcoreScheduler} service as one bundle sees it (one instance per using bundle, made by
+ * {@link LcoreRuntime}'s service factory): it records that bundle as the owner of its
  * jobs, and closes the jobs the bundle left registered when the bundle releases the service (it stopped), so a
  * hot-undeployed bundle's code is never called again even if it forgot to close its handles.
  */
-@Component(service = LcoreScheduler.class, scope = ServiceScope.BUNDLE)
-public final class BundleLcoreScheduler implements LcoreScheduler
+final class BundleLcoreScheduler implements LcoreScheduler
 {
     private static final Logger LOG = LoggerFactory.getLogger(BundleLcoreScheduler.class);
 
@@ -38,16 +31,16 @@ public final class BundleLcoreScheduler implements LcoreScheduler
     private final Set<Scheduler.Registration> open = new HashSet<>();
     private boolean released;
 
-    @Activate
-    public BundleLcoreScheduler(@Reference final LcoreRuntime runtime, final ComponentContext context)
+    BundleLcoreScheduler(final Scheduler scheduler, final String owner)
     {
-        this.scheduler = runtime.scheduler();
-        final Bundle user = context.getUsingBundle();
-        this.owner = null == user ? "unknown" : user.getSymbolicName() + "/" + user.getVersion();
+        this.scheduler = scheduler;
+        this.owner = owner;
     }
 
-    @Deactivate
-    void deactivate()
+    /**
+     * The bundle released the service (it stopped): close what it left registered, refuse anything more.
+     */
+    void release()
     {
         final List<Scheduler.Registration> left;
         synchronized (open)

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -19,6 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.lcore.api.LcoreScheduler;
+
 /**
  * Owns the running {@link Scheduler}: reads the lcore layout, starts the lcores on activation and stops them
  * (threads joined, CPUs released) on deactivation. A new configuration restarts the lcores.
@@ -27,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@code platform.lcore.cfg} dropped into {@code deploy/}), the framework property {@code platform.lcore.conf}
  * (the distribution points it at {@code etc/lcores.conf}), or the default embedded in this bundle
  * (lcore 0 MASTER on CPU 0, lcore 1 FWD_WORKER on CPU 1).
+ * <p>
+ * It registers the {@link LcoreScheduler} service itself, as a {@link ServiceFactory}, once the lcores run, rather
+ * than as a DS service: DS would advertise the service before activation, so a refused layout would leave a
+ * scheduler service (and the Gogo commands on it) registered with nothing behind it. The factory gives each
+ * using bundle its own {@link BundleLcoreScheduler}, which owns that bundle's jobs.
  */
-@Component(service = LcoreRuntime.class, immediate = true, configurationPid = LcoreRuntime.PID)
+@Component(immediate = true, configurationPid = LcoreRuntime.PID)
 @Designate(ocd = LcoreRuntime.Config.class)
 public final class LcoreRuntime
 {
@@ -57,6 +67,7 @@ public final class LcoreRuntime
 
     private final Scheduler scheduler;
     private final long stopTimeoutMs;
+    private final ServiceRegistration<LcoreScheduler> registration;
 
     @Activate
     public LcoreRuntime(final BundleContext context, final Config config) throws IOException
@@ -74,11 +85,18 @@ public final class LcoreRuntime
         this.stopTimeoutMs = config.stop_timeout_ms();
         this.scheduler = new Scheduler(layout, new AffinityPinner());
         scheduler.start();
+        this.registration = null == context ? null
+            : context.registerService(LcoreScheduler.class, new SchedulerFactory(scheduler), null);
     }
 
     @Deactivate
     void deactivate()
     {
+        if (null != registration)
+        {
+            // every using bundle's facade is released first: their leftover jobs are closed while lcores still run
+            registration.unregister();
+        }
         scheduler.stop(stopTimeoutMs);
     }
 
@@ -108,6 +126,32 @@ public final class LcoreRuntime
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8))
         {
             return SchedulerConfig.parse(path.toString(), r, cpus);
+        }
+    }
+
+    /**
+     * One {@link BundleLcoreScheduler} per using bundle.
+     */
+    private static final class SchedulerFactory implements ServiceFactory<LcoreScheduler>
+    {
+        private final Scheduler scheduler;
+
+        SchedulerFactory(final Scheduler scheduler)
+        {
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public LcoreScheduler getService(final Bundle bundle, final ServiceRegistration<LcoreScheduler> reg)
+        {
+            return new BundleLcoreScheduler(scheduler, bundle.getSymbolicName() + "/" + bundle.getVersion());
+        }
+
+        @Override
+        public void ungetService(final Bundle bundle, final ServiceRegistration<LcoreScheduler> reg,
+            final LcoreScheduler service)
+        {
+            ((BundleLcoreScheduler)service).release();
         }
     }
 }

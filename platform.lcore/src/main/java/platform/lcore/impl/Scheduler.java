@@ -102,6 +102,15 @@ final class Scheduler
             l.thread = t;
             t.start();
         }
+        // callers (the service registration, Gogo) see running lcores, not threads still pinning themselves
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (final Lcore l : lcores)
+        {
+            while (LcoreState.RUNNING != l.state && LcoreState.STOPPED != l.state && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(100_000);
+            }
+        }
         LOG.info("started {} lcores from {}", lcores.length, config.source);
     }
 

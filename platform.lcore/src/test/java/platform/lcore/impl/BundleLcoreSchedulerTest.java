@@ -10,14 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.Test;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.component.ComponentContext;
 
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 
 /**
- * The per-bundle service facade, open-box: the DS collaborators are proxies (no framework).
+ * The per-bundle service facade, open-box: the framework collaborators are proxies (no framework).
  */
 public class BundleLcoreSchedulerTest
 {
@@ -37,8 +36,7 @@ public class BundleLcoreSchedulerTest
         final LcoreRuntime runtime = new LcoreRuntime(bc, config);
         try
         {
-            final ComponentContext cc = proxy(ComponentContext.class, name -> null);
-            final BundleLcoreScheduler service = new BundleLcoreScheduler(runtime, cc);
+            final BundleLcoreScheduler service = new BundleLcoreScheduler(runtime.scheduler(), "bundle-x/1.0.0");
             final AtomicLong kept = new AtomicLong();
             final AtomicLong closed = new AtomicLong();
             final JobHandle left = service.register(JobSpec.loop("left", LcoreRole.FWD_WORKER, id ->
@@ -52,12 +50,12 @@ public class BundleLcoreSchedulerTest
                 return 0;
             }));
             Layouts.await("both jobs run", () -> kept.get() > 0 && closed.get() > 0);
-            assertEquals("unknown", service.jobs(1).get(0).owner());
+            assertEquals("bundle-x/1.0.0", service.jobs(1).get(0).owner());
             tidy.close();
             assertFalse(tidy.isRegistered());
             assertTrue(left.isRegistered());
 
-            service.deactivate();
+            service.release();
             assertFalse(left.isRegistered());
             final long at = kept.get();
             Thread.sleep(20);
@@ -70,7 +68,7 @@ public class BundleLcoreSchedulerTest
             }
             catch (final IllegalStateException ex)
             {
-                assertTrue(ex.getMessage(), ex.getMessage().startsWith("unknown released the lcore scheduler service"));
+                assertTrue(ex.getMessage(), ex.getMessage().startsWith("bundle-x/1.0.0 released the lcore scheduler service"));
             }
             assertTrue(runtime.scheduler().entries().isEmpty());
         }

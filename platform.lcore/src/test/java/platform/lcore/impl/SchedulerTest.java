@@ -339,6 +339,7 @@ public class SchedulerTest
                     for (int i = 0; i < perThread; i++)
                     {
                         final boolean[] closed = new boolean[1];
+                        final AtomicLong ran = new AtomicLong();
                         final Object guard = new Object();
                         final LcoreRole role = 0 == (i & 1) ? LcoreRole.FWD_WORKER : LcoreRole.MASTER;
                         final JobSpec spec = 0 == i % 3
@@ -346,6 +347,7 @@ public class SchedulerTest
                             : JobSpec.loop("t" + tid + "-" + i, role, id ->
                             {
                                 totalCalls.incrementAndGet();
+                                ran.incrementAndGet();
                                 synchronized (guard)
                                 {
                                     if (closed[0])
@@ -356,9 +358,14 @@ public class SchedulerTest
                                 return 0;
                             });
                         final JobHandle h = s.register(spec, "thread-" + tid);
-                        if (0 == i % 5)
+                        if (1 == i % 10)
                         {
-                            Thread.onSpinWait();
+                            // keep some registrations until they ran, so that closes also hit running jobs
+                            final long deadline = System.nanoTime() + 1_000_000_000L;
+                            while (0 == ran.get() && System.nanoTime() < deadline)
+                            {
+                                Thread.onSpinWait();
+                            }
                         }
                         h.close();
                         synchronized (guard)

@@ -1,0 +1,344 @@
+package platform.dist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Command-line entry point of the platform distribution ({@code java -jar platform.jar}).
+ * <p>
+ * It checks the home folder (the folder of {@code platform.jar}, or {@code -Dplatform.home}), applies the defaults
+ * of {@code etc/system.properties}, computes the framework properties and hands over to {@link PlatformRunner},
+ * which starts Felix and installs {@code bundle/<n>/*.jar} at start level n. This class uses no OSGi type, so that a
+ * missing framework jar in {@code lib/} is reported as such rather than as a {@link NoClassDefFoundError}.
+ */
+public final class Launcher
+{
+    /** Exit code: the platform ran and stopped, or the {@code --exec} command succeeded. */
+    public static final int EXIT_OK = 0;
+    /** Exit code: the {@code --exec} command failed, or the framework could not start. */
+    public static final int EXIT_FAILED = 1;
+    /**
+     * Exit code: the {@code --exec} command could not be run: not registered in time, or registered but its
+     * service cannot be obtained (a failed DS component).
+     */
+    public static final int EXIT_TIMEOUT = 2;
+    /** Exit code: bad arguments or a broken home layout. */
+    public static final int EXIT_USAGE = 3;
+
+    /** System property: the home folder (default: the folder of platform.jar). */
+    static final String HOME_PROPERTY = "platform.home";
+    /** System property: how long {@code --exec} waits for its command, in milliseconds. */
+    static final String EXEC_TIMEOUT_PROPERTY = "platform.exec.timeout.ms";
+    /** System property: how long {@code --exec} waits, once its command is registered, before running it (ms). */
+    static final String EXEC_DELAY_PROPERTY = "platform.exec.delay.ms";
+    /** System property: how long stopping (shutdown hook, end of --exec) waits for the framework, in ms. */
+    static final String STOP_TIMEOUT_PROPERTY = "platform.stop.timeout.ms";
+    /** Framework property read by platform.lcore. */
+    static final String LCORE_CONF_PROPERTY = "platform.lcore.conf";
+    /** Gogo shell arguments. */
+    static final String GOSH_ARGS = "gosh.args";
+
+    /** System properties with these prefixes are passed through as framework properties. */
+    private static final String[] PASS_THROUGH_PREFIXES = {"platform.", "felix.", "gosh.", "org.osgi."};
+
+    private static final String USAGE = String.join(System.lineSeparator(),
+        "Usage: java [-D<name>=<value>...] -jar platform.jar [--exec '<gogo command line>'] [--help]",
+        "",
+        "Starts the platform: Apache Felix with every jar of bundle/<n>/ installed and started at start level n",
+        "(ascending n), then hot deployment of deploy/.",
+        "",
+        "  (no option)     On a terminal: the Gogo shell ('g! ' prompt); 'exit 0' or Ctrl-D stops the platform.",
+        "                  Without a terminal (service, CI, stdin redirected): headless, runs until stopped",
+        "                  (SIGTERM or Ctrl-C stop the bundles cleanly).",
+        "  --exec CMD      Start headless, wait until CMD's command is registered, run CMD through Gogo, print its",
+        "                  result, stop. Exit code 0 on success, 1 if CMD failed, 2 if it was not available in time",
+        "                  (or its service failed to activate).",
+        "  --help          This text.",
+        "",
+        "System properties (-D before -jar):",
+        "  platform.home=DIR               home folder (default: the folder of platform.jar)",
+        "  platform.lcore.conf=FILE        lcore layout (default: <home>/etc/lcores.conf)",
+        "  platform.exec.timeout.ms=MS     how long --exec waits for its command to be registered (default 30000)",
+        "  platform.exec.delay.ms=MS       then how long it lets the platform settle before running it (default 0:",
+        "                                  the lcore scheduler service appears only once its lcores run)",
+        "  platform.stop.timeout.ms=MS     how long a stop waits for the bundles (default 15000)",
+        "  org.slf4j.simpleLogger.*        logging (defaults in <home>/etc/system.properties)",
+        "  Any -D name starting with platform., felix., gosh. or org.osgi. is also a framework property",
+        "  (for example -Dfelix.fileinstall.poll=500 or -Dgosh.args=--nointeractive).",
+        "",
+        "Exit codes: 0 ok, 1 command or platform failure, 2 --exec command not available,",
+        "            3 bad arguments or home layout.");
+
+    private Launcher()
+    {
+    }
+
+    /**
+     * Runs the platform; see {@code --help}.
+     *
+     * @param args the command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    static int run(final String[] args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        String exec = null;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String a = args[i];
+            if ("--help".equals(a) || "-h".equals(a) || "-?".equals(a))
+            {
+                out.println(USAGE);
+                return EXIT_OK;
+            }
+            else if ("--exec".equals(a) || "-e".equals(a))
+            {
+                if (i + 1 >= args.length || args[i + 1].isBlank())
+                {
+                    err.println("platform: " + a + " needs a Gogo command line, e.g. --exec 'lcore:list'");
+                    return EXIT_USAGE;
+                }
+                exec = args[++i];
+            }
+            else if (a.startsWith("--exec="))
+            {
+                exec = a.substring("--exec=".length());
+                if (exec.isBlank())
+                {
+                    err.println("platform: --exec needs a Gogo command line, e.g. --exec 'lcore:list'");
+                    return EXIT_USAGE;
+                }
+            }
+            else
+            {
+                err.println("platform: unknown argument '" + a + "' (see --help)");
+                return EXIT_USAGE;
+            }
+        }
+
+        final Path home;
+        final SortedMap<Integer, List<Path>> bundles;
+        try
+        {
+            home = home();
+            bundles = bundleLevels(home);
+            frameworkJarPresent();
+            systemPropertyDefaults(home.resolve("etc").resolve("system.properties"));
+            Files.createDirectories(home.resolve("deploy"));
+        }
+        catch (final LayoutException ex)
+        {
+            err.println("platform: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        catch (final IOException ex)
+        {
+            err.println("platform: broken home folder: " + ex);
+            return EXIT_USAGE;
+        }
+
+        final boolean interactive = null == exec && isTerminal();
+        final Map<String, String> config = frameworkProperties(home, bundles.lastKey(), interactive, null != exec);
+        final PlatformRunner runner = new PlatformRunner(config, bundles, out, err,
+            Long.getLong(STOP_TIMEOUT_PROPERTY, 15_000L));
+        return runner.run(exec, Long.getLong(EXEC_TIMEOUT_PROPERTY, 30_000L),
+            Long.getLong(EXEC_DELAY_PROPERTY, 0L));
+    }
+
+    /**
+     * The home folder: {@code -Dplatform.home}, else the folder holding platform.jar.
+     */
+    static Path home() throws LayoutException
+    {
+        final String prop = System.getProperty(HOME_PROPERTY);
+        if (null != prop && !prop.isBlank())
+        {
+            return Paths.get(prop).toAbsolutePath().normalize();
+        }
+        try
+        {
+            final Path code = Paths.get(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return (Files.isRegularFile(code) ? code.getParent() : code).toAbsolutePath().normalize();
+        }
+        catch (final URISyntaxException | RuntimeException ex)
+        {
+            throw new LayoutException("cannot tell where platform.jar is (" + ex + "); set -D" + HOME_PROPERTY);
+        }
+    }
+
+    /**
+     * The jars of {@code <home>/bundle/<n>/}, by ascending n, each level sorted by file name.
+     */
+    static SortedMap<Integer, List<Path>> bundleLevels(final Path home) throws LayoutException, IOException
+    {
+        final Path dir = home.resolve("bundle");
+        if (!Files.isDirectory(dir))
+        {
+            throw new LayoutException("broken home folder " + home + ": no bundle/ folder (expected bundle/<n>/*.jar; "
+                + "run platform.jar from the assembled distribution, or set -D" + HOME_PROPERTY + ")");
+        }
+        final SortedMap<Integer, List<Path>> levels = new TreeMap<>();
+        try (Stream<Path> subdirs = Files.list(dir))
+        {
+            for (final Path sub : subdirs.filter(Files::isDirectory).collect(Collectors.toList()))
+            {
+                final int level;
+                try
+                {
+                    level = Integer.parseInt(sub.getFileName().toString());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    continue;
+                }
+                if (level < 1)
+                {
+                    throw new LayoutException(sub + ": start levels begin at 1");
+                }
+                try (Stream<Path> jars = Files.list(sub))
+                {
+                    final List<Path> list = jars.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                        .filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+                    if (!list.isEmpty())
+                    {
+                        levels.put(level, list);
+                    }
+                }
+            }
+        }
+        if (levels.isEmpty())
+        {
+            throw new LayoutException("broken home folder " + home + ": no jar in any bundle/<n>/ folder");
+        }
+        return levels;
+    }
+
+    private static void frameworkJarPresent() throws LayoutException
+    {
+        try
+        {
+            Class.forName("org.osgi.framework.launch.FrameworkFactory", false, Launcher.class.getClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new LayoutException("the OSGi framework is not on the class path: platform.jar expects "
+                + "lib/org.apache.felix.framework-<version>.jar next to it (see its manifest Class-Path)");
+        }
+    }
+
+    /**
+     * Sets the properties of {@code etc/system.properties} that are not already system properties.
+     */
+    static void systemPropertyDefaults(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return;
+        }
+        final Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file))
+        {
+            p.load(in);
+        }
+        for (final String name : p.stringPropertyNames())
+        {
+            if (null == System.getProperty(name))
+            {
+                System.setProperty(name, p.getProperty(name).trim());
+            }
+        }
+    }
+
+    /**
+     * The framework properties: the distribution's defaults, then every system property with a pass-through
+     * prefix (so -D overrides a default), then the Gogo mode.
+     */
+    static Map<String, String> frameworkProperties(final Path home, final int maxLevel, final boolean interactive,
+        final boolean exec)
+    {
+        final Map<String, String> cfg = new HashMap<>();
+        cfg.put("org.osgi.framework.storage", home.resolve("data").resolve("felix-cache").toString());
+        cfg.put("org.osgi.framework.storage.clean", "onFirstInit");
+        cfg.put("org.osgi.framework.startlevel.beginning", Integer.toString(maxLevel));
+        cfg.put("felix.fileinstall.dir", home.resolve("deploy").toString());
+        cfg.put("felix.fileinstall.poll", "1000");
+        cfg.put("felix.fileinstall.noInitialDelay", "true");
+        cfg.put(LCORE_CONF_PROPERTY, home.resolve("etc").resolve("lcores.conf").toString());
+        cfg.put(HOME_PROPERTY, home.toString());
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            for (final String prefix : PASS_THROUGH_PREFIXES)
+            {
+                if (name.startsWith(prefix))
+                {
+                    cfg.put(name, System.getProperty(name));
+                    break;
+                }
+            }
+        }
+        if (exec)
+        {
+            // --exec never reads stdin: a shell at stdin EOF would stop the framework under the command
+            cfg.put(GOSH_ARGS, "--nointeractive");
+        }
+        else if (!interactive && !cfg.containsKey(GOSH_ARGS))
+        {
+            // no terminal: stdin is at EOF or not a person; the shell would stop the framework at EOF
+            cfg.put(GOSH_ARGS, "--nointeractive");
+        }
+        return cfg;
+    }
+
+    /**
+     * True when stdin and stdout are a terminal. From Java 22 System.console() is also non-null without a
+     * terminal; Console.isTerminal() (Java 22+, called reflectively) then tells.
+     */
+    static boolean isTerminal()
+    {
+        final java.io.Console console = System.console();
+        if (null == console)
+        {
+            return false;
+        }
+        try
+        {
+            final Method isTerminal = java.io.Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            // Java 17 to 21: no isTerminal(), and a non-null console means a terminal
+            return true;
+        }
+    }
+
+    /** The home folder is not a platform distribution. */
+    static final class LayoutException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        LayoutException(final String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package platform.dist;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The assembled distribution ({@code target/platform}) copied to a temporary folder and run as a separate
+ * {@code java -jar platform.jar} process, headless (stdin from /dev/null). stdout and stderr are collected
+ * separately and also written to {@code target/it-logs/<name>.log}. {@link #close()} always destroys the process and
+ * deletes the copy.
+ */
+final class PlatformProcess implements AutoCloseable
+{
+    private static final Duration DESTROY_GRACE = Duration.ofSeconds(20);
+
+    private final Path home;
+    private final Path copyRoot;
+    private final Process process;
+    private final StringBuffer stdout = new StringBuffer();
+    private final StringBuffer stderr = new StringBuffer();
+    private final StringBuffer all = new StringBuffer();
+    private final PrintWriter log;
+    private final List<Thread> pumps = new ArrayList<>();
+
+    private PlatformProcess(final String name, final Path copyRoot, final Path home, final List<String> jvmArgs,
+        final List<String> args) throws IOException
+    {
+        this.copyRoot = copyRoot;
+        this.home = home;
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(home.resolve("platform.jar").toString());
+        cmd.addAll(args);
+        final Path logDir = Paths.get("target", "it-logs");
+        Files.createDirectories(logDir);
+        log = new PrintWriter(Files.newBufferedWriter(logDir.resolve(name + ".log"), StandardCharsets.UTF_8), true);
+        log.println("# " + String.join(" ", cmd));
+        final File devNull = new File("/dev/null");
+        final ProcessBuilder pb = new ProcessBuilder(cmd).directory(copyRoot.toFile());
+        pb.redirectInput(devNull.exists() ? ProcessBuilder.Redirect.from(devNull) : ProcessBuilder.Redirect.PIPE);
+        process = pb.start();
+        if (!devNull.exists())
+        {
+            process.getOutputStream().close();
+        }
+        pump(process.getInputStream(), stdout, "out");
+        pump(process.getErrorStream(), stderr, "err");
+    }
+
+    /**
+     * Copies target/platform to a fresh temporary folder and starts its platform.jar.
+     *
+     * @param name test name (log file name).
+     * @param jvmArgs options before -jar, e.g. -D settings.
+     * @param args platform.jar arguments.
+     */
+    static PlatformProcess start(final String name, final List<String> jvmArgs, final String... args)
+        throws IOException
+    {
+        final Path copyRoot = Files.createTempDirectory("platform-it-");
+        final Path home = copyRoot.resolve("platform");
+        copyTree(distribution(), home);
+        return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args));
+    }
+
+    /** The assembled distribution, set by failsafe; target/platform when run from the module folder. */
+    static Path distribution()
+    {
+        final Path dist = Paths.get(System.getProperty("platform.dist.dir", "target/platform"));
+        assertTrue("no assembled distribution at " + dist.toAbsolutePath() + " (run mvn package first)",
+            Files.isRegularFile(dist.resolve("platform.jar")));
+        return dist;
+    }
+
+    Path home()
+    {
+        return home;
+    }
+
+    String stdout()
+    {
+        return stdout.toString();
+    }
+
+    String stderr()
+    {
+        return stderr.toString();
+    }
+
+    /** stdout and stderr, interleaved in arrival order (line by line). */
+    String output()
+    {
+        return all.toString();
+    }
+
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * Sends SIGTERM. Through ProcessHandle: Process.destroy() would also close the pipes, and the log lines of the
+     * shutdown (the point of most tests that terminate) would be lost.
+     */
+    void terminate()
+    {
+        process.toHandle().destroy();
+    }
+
+    /** Waits until the output (stdout or stderr) contains {@code text}; fails after {@code timeout}. */
+    void awaitOutput(final String text, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!all.toString().contains(text))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("no '" + text + "' within " + timeout.toSeconds() + " s (process "
+                    + (process.isAlive() ? "alive" : "exited " + process.exitValue()) + "); output:\n" + output());
+            }
+            if (!process.isAlive())
+            {
+                joinPumps();
+                if (!all.toString().contains(text))
+                {
+                    fail("process exited " + process.exitValue() + " without '" + text + "'; output:\n" + output());
+                }
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits for the process to end and returns its exit code; fails (and destroys it) after {@code timeout}. */
+    int awaitExit(final Duration timeout) throws InterruptedException
+    {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            process.destroyForcibly();
+            fail("process still running after " + timeout.toSeconds() + " s; output:\n" + output());
+        }
+        joinPumps();
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException
+    {
+        try
+        {
+            if (process.isAlive())
+            {
+                terminate();
+                if (!process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS))
+                {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            joinPumps();
+        }
+        finally
+        {
+            log.close();
+            deleteTree(copyRoot);
+        }
+    }
+
+    private void joinPumps() throws InterruptedException
+    {
+        for (final Thread t : pumps)
+        {
+            t.join(5000);
+        }
+    }
+
+    private void pump(final InputStream in, final StringBuffer own, final String tag)
+    {
+        final Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = r.readLine()))
+                {
+                    own.append(line).append('\n');
+                    all.append(line).append('\n');
+                    log.println(tag + "| " + line);
+                }
+            }
+            catch (final IOException ex)
+            {
+                log.println(tag + "| <read failed: " + ex + ">");
+            }
+        }, "platform-" + tag);
+        t.setDaemon(true);
+        t.start();
+        pumps.add(t);
+    }
+
+    static void copyTree(final Path from, final Path to) throws IOException
+    {
+        try (Stream<Path> s = Files.walk(from))
+        {
+            s.forEach(p -> {
+                final Path target = to.resolve(from.relativize(p).toString());
+                try
+                {
+                    if (Files.isDirectory(p))
+                    {
+                        Files.createDirectories(target);
+                    }
+                    else
+                    {
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+    }
+
+    static void deleteTree(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<Path>()
+        {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
+            {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException
+            {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
