@@ -57,6 +57,15 @@ public interface LcoreScheduler
     int[] lcoreIds(LcoreRole role);
 
     /**
+     * Wakes an lcore that its idle strategy parked, so that work handed to it (a message in its ring) is picked up
+     * now rather than when the park period ends. Costs one volatile load when the lcore is not parked; call it
+     * after publishing the work.
+     *
+     * @param lcoreId the lcore; ignored when no such lcore runs.
+     */
+    void wake(int lcoreId);
+
+    /**
      * Zeroes the loop and job statistics (not the registrations).
      */
     void resetStats();

@@ -26,6 +26,8 @@ final class BackoffIdleStrategy implements IdleStrategy
     private final long maxParkPeriodNs;
 
     private int state = NOT_IDLE;
+    /** Read by producers (through {@code LcoreScheduler.wake}) to unpark this lcore only when it is parked. */
+    private volatile boolean parked;
     private long spins;
     private long yields;
     private long parkPeriodNs;
@@ -74,10 +76,18 @@ final class BackoffIdleStrategy implements IdleStrategy
                 }
                 break;
             default:
+                parked = true;
                 LockSupport.parkNanos(parkPeriodNs);
+                parked = false;
                 parkPeriodNs = Math.min(parkPeriodNs << 1, maxParkPeriodNs);
                 break;
         }
+    }
+
+    @Override
+    public boolean isParked()
+    {
+        return parked;
     }
 
     /**

@@ -146,6 +146,12 @@ final class BundleLcoreScheduler implements LcoreScheduler
     }
 
     @Override
+    public void wake(final int lcoreId)
+    {
+        scheduler.wake(lcoreId);
+    }
+
+    @Override
     public void resetStats()
     {
         scheduler.resetStats();

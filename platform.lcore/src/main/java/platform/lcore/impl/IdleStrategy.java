@@ -14,6 +14,14 @@ public interface IdleStrategy
     void idle(int workCount);
 
     /**
+     * @return true while the strategy has the lcore parked (only a parking strategy ever is).
+     */
+    default boolean isParked()
+    {
+        return false;
+    }
+
+    /**
      * Forgets any backoff progress (called when work arrives again).
      */
     void reset();

@@ -2,6 +2,7 @@ package platform.lcore.impl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +104,23 @@ final class Lcore implements Runnable
     long lvIteration()
     {
         return (long)ITERATION.getVolatile(this);
+    }
+
+    /**
+     * Unparks this lcore if its idle strategy parked it.
+     */
+    void wake()
+    {
+        final Thread t = thread;
+        if (idle.isParked() && null != t)
+        {
+            LockSupport.unpark(t);
+        }
+    }
+
+    IdleStrategy idle()
+    {
+        return idle;
     }
 
     String idleDescription()

@@ -323,6 +323,15 @@ final class Scheduler
         return id >= 0 && id < byId.length ? byId[id] : null;
     }
 
+    void wake(final int lcoreId)
+    {
+        final Lcore l = lcore(lcoreId);
+        if (null != l)
+        {
+            l.wake();
+        }
+    }
+
     int masterLcoreId()
     {
         return masterId;

@@ -467,6 +467,39 @@ public class SchedulerTest
         assertTrue(s.entries().isEmpty());
     }
 
+    @Test(timeout = 30_000)
+    public void shouldWakeALcoreParkedByItsIdleStrategy()
+    {
+        // parks of 1 s: without wake() the lcore would not look at its work for up to a second
+        final Scheduler s = started(Layouts.layout("lcore 0 role MASTER cpu none\n"
+            + "lcore 1 role FWD_WORKER cpu none idle backoff:0,0,1000000,1000000\n"));
+        final AtomicLong work = new AtomicLong();
+        final AtomicLong done = new AtomicLong();
+        s.register(JobSpec.loop("consumer", LcoreRole.FWD_WORKER, id ->
+        {
+            final long w = work.get();
+            if (w != done.get())
+            {
+                done.set(w);
+                return 1;
+            }
+            return 0;
+        }), "test");
+        final Lcore worker = s.lcore(1);
+        for (int round = 1; round <= 3; round++)
+        {
+            await("parked", () -> worker.idle().isParked());
+            work.set(round);
+            s.wake(1);
+            final long expected = round;
+            final long start = System.nanoTime();
+            await("work seen after wake", () -> done.get() == expected);
+            // a functional check with a wide margin, not a speed claim: the park period is 1 s
+            assertTrue(System.nanoTime() - start < 900_000_000L);
+        }
+        s.wake(7); // no such lcore: ignored
+    }
+
     private static JobInfo find(final List<JobInfo> jobs, final String name)
     {
         for (final JobInfo j : jobs)

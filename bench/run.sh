@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Runs the lcore benchmarks with short settings for a 2-vCPU box (about 6 minutes) and writes everything to
+# bench/target/results-<date>.txt (plus one JMH JSON file per group). Builds nothing: build first with
+#   mvn -B -q package -DskipTests -pl bench -am
+#
+# Order, per shared/anchors/dpdk.md: a quiet check, then for each group the ping-pong probe just before it, and a
+# last probe at the end. For every step it prints how much CPU the rest of the machine used meanwhile (all busy
+# CPU time from /proc/stat minus this script's own children); a step is QUIET when that is at most 2 % of the
+# step's own CPU time, or at most 0.05 s (5 jiffies: the resolution, which matters for the sub-second probes).
+#
+# Usage: bash bench/run.sh [extra JMH options, appended to every JMH group, e.g. -p idle=busy-spin]
+# Environment: JAVA (default java), QUIET_TRIES (default 6), QUIET_WAIT_S (default 30).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+jar="$here/target/benchmarks.jar"
+if [[ ! -f "$jar" ]]; then
+    echo "run.sh: $jar is missing; build it with: mvn -B -q package -DskipTests -pl bench -am" >&2
+    exit 1
+fi
+JAVA=${JAVA:-java}
+QUIET_TRIES=${QUIET_TRIES:-6}
+QUIET_WAIT_S=${QUIET_WAIT_S:-30}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$here/target/results-$stamp.txt"
+tck=$(getconf CLK_TCK)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# "busy steal total" jiffies of all CPUs since boot
+cpu_jiffies() {
+    awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; print busy, $9, busy + $5 + $6 + $9 }' /proc/stat
+}
+
+# Sets children_s to the CPU seconds (user + sys) of this shell's waited-for children (with theirs). Must run in
+# this shell, not in $(...): a subshell has children of its own.
+read_children_cpu() {
+    times > "$tmp/times"
+    children_s=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]);
+                                s += a[1] * 60 + a[2] } printf "%.2f\n", s }' "$tmp/times")
+}
+
+# measured <label> <command...>: runs the command and reports the CPU the rest of the machine used meanwhile
+measured() {
+    local label=$1
+    shift
+    local j0 j1 c0 c1 t0 t1
+    j0=$(cpu_jiffies)
+    read_children_cpu
+    c0=$children_s
+    t0=$(date +%s.%N)
+    "$@"
+    t1=$(date +%s.%N)
+    read_children_cpu
+    c1=$children_s
+    j1=$(cpu_jiffies)
+    echo "$j0 $j1 $c0 $c1 $t0 $t1" | awk -v tck="$tck" -v label="$label" '{
+        busy = ($4 - $1) / tck; steal = ($5 - $2) / tck; total = ($6 - $3) / tck
+        own = $8 - $7; other = busy - own; if (other < 0) other = 0
+        share = (own > 0) ? 100 * other / own : 0
+        stealpct = (total > 0) ? 100 * steal / total : 0
+        verdict = (share <= 2 || other <= 0.05) ? "QUIET" : "BUSY"
+        printf "quiet-check: %s: wall %.1f s, own CPU %.1f s, other CPU %.2f s = %.1f %% of own, steal %.2f s (%.1f %% of all CPU time): %s\n",
+            label, $10 - $9, own, other, share, steal, stealpct, verdict
+    }'
+}
+
+# waits until a 5 s sample of the whole machine shows at most 3 % of 2 CPUs busy, QUIET_TRIES times at most
+wait_for_quiet() {
+    local try j0 j1 pct
+    for ((try = 1; try <= QUIET_TRIES; try++)); do
+        j0=$(cpu_jiffies)
+        sleep 5
+        j1=$(cpu_jiffies)
+        pct=$(echo "$j0 $j1" | awk '{ t = $6 - $3; p = (t > 0) ? 100 * ($4 - $1) / t : 0; printf "%.1f\n", p }')
+        echo "pre-check $try/$QUIET_TRIES: machine busy ${pct} % over 5 s; loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+        if awk -v p="$pct" 'BEGIN { exit !(p <= 3) }'; then
+            echo "pre-check: quiet"
+            return 0
+        fi
+        top -bn1 | sed -n '7,12p'
+        if ((try < QUIET_TRIES)); then
+            echo "pre-check: busy, waiting ${QUIET_WAIT_S} s"
+            sleep "$QUIET_WAIT_S"
+        fi
+    done
+    echo "pre-check: NOT QUIET after $QUIET_TRIES tries; running anyway (figures below are suspect)"
+}
+
+probe() {
+    measured "probe $1" "$JAVA" -cp "$jar" bench.baseline.PingPongProbe
+}
+
+jmh() {
+    local name=$1
+    shift
+    measured "jmh $name" "$JAVA" -jar "$jar" "$@" -rf json -rff "$here/target/jmh-$name-$stamp.json" "${extra[@]}"
+}
+
+main() {
+    echo "== bench/run.sh $stamp"
+    date -u
+    uname -a
+    lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Hypervisor vendor)'
+    echo "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo ?)"
+    "$JAVA" -version 2>&1
+    echo "jar: $jar ($(stat -c %y "$jar"))"
+    echo "extra JMH options: ${extra[*]:-(none)}"
+    echo
+    top -bn1 | head -15
+    echo
+    wait_for_quiet
+    echo
+
+    # 1. loop overhead per iteration, with its baselines and the fixed costs
+    probe "before loop group"
+    jmh loop 'bench\.(throughput\.LcoreIterate(Observed)?|baseline\.JobArrayLoop|baseline\.PrimitiveCost)Benchmark' \
+        -f 1 -wi 3 -w 1s -i 5 -r 1s
+
+    # 2. register -> first run and close, with the minimal-loop baseline
+    probe "before latency group"
+    jmh latency 'bench\.(latency\.JobRegisterClose|baseline\.MinimalJobLoop)Benchmark' \
+        -f 1 -wi 2 -w 2s -i 5 -r 2s
+
+    # 3. the probe as a JMH benchmark
+    probe "before pingpong group"
+    jmh pingpong 'bench\.baseline\.PingPongBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s
+
+    probe "after"
+    echo
+    echo "== done $(date -u); raw output: $out"
+}
+
+extra=("$@")
+mkdir -p "$here/target"
+main 2>&1 | tee "$out"
