@@ -1,0 +1,27 @@
+package platform.msgmgr.api;
+
+/**
+ * How a type is delivered, with DPVS's values.
+ */
+public enum MsgMode
+{
+    /** To one lcore. */
+    UNICAST(1),
+    /** From the master to every forwarding worker, replies collected on the master. */
+    MULTICAST(2);
+
+    private final int value;
+
+    MsgMode(final int value)
+    {
+        this.value = value;
+    }
+
+    /**
+     * @return DPVS's numeric value.
+     */
+    public int value()
+    {
+        return value;
+    }
+}

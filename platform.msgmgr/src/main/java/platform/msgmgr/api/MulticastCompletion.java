@@ -1,0 +1,20 @@
+package platform.msgmgr.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Completion of an asynchronous multicast: called exactly once, on the master lcore, when every worker answered,
+ * when the multicast timed out (with the replies received and the workers missing, like DPDK's nb_sent /
+ * nb_received), or when it was dropped.
+ */
+@ConsumerType
+@FunctionalInterface
+public interface MulticastCompletion
+{
+    /**
+     * @param result  {@link Edpvs#OK}, {@link Edpvs#MSG_FAIL} (a worker's or the master's callback failed) or
+     *                {@link Edpvs#MSG_DROP} (timed out, or the type was unregistered).
+     * @param replies the replies received; valid during the call only.
+     */
+    void onComplete(int result, MulticastReplies replies);
+}
