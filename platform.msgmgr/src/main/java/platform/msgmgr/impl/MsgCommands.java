@@ -14,7 +14,7 @@ import platform.msgmgr.api.MsgReply;
  */
 public final class MsgCommands
 {
-    static final String[] FUNCTIONS = {"types", "stats", "hello", "rings"};
+    static final String[] FUNCTIONS = {"types", "stats", "latency", "hello", "rings"};
 
     private final MsgCore core;
 
@@ -53,6 +53,25 @@ public final class MsgCommands
                 + "messages allocated: %d, pooled: %d%n",
             core.notExist.get(), core.lateReplies.get(), core.duplicateReplies.get(), core.replyLost.get(),
             core.pool.allocated.get(), core.pool.available()));
+        return sb.toString();
+    }
+
+    @Descriptor("latency of synchronous sends (and of multicasts, on the master's entry) per type and lcore")
+    public String latency()
+    {
+        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-5s %-20s %-5s %10s %9s %9s %9s %9s%n",
+            "ID", "NAME", "LCORE", "COUNT", "P50_US", "P99_US", "P999_US", "MAX_US"));
+        for (final TypeEntry e : core.entries())
+        {
+            final org.HdrHistogram.Histogram h = e.latencySnapshot();
+            if (0 == h.getTotalCount())
+            {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "%-5d %-20s %-5d %10d %9.1f %9.1f %9.1f %9.1f%n", e.id,
+                e.spec.name(), e.lcore, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0));
+        }
         return sb.toString();
     }
 

@@ -535,7 +535,9 @@ final class MsgCore
         {
             rc = 0 != (f & MsgFlags.CALLBACK_FAIL) ? Edpvs.MSG_FAIL : Edpvs.OK;
         }
-        out.set(rc, f & MsgImpl.PUBLIC_FLAGS, m.reply, System.nanoTime() - start);
+        final long latencyNs = System.nanoTime() - start;
+        e.latency.recordValue(latencyNs);
+        out.set(rc, f & MsgImpl.PUBLIC_FLAGS, m.reply, latencyNs);
         m.release();
         return rc;
     }
@@ -661,7 +663,12 @@ final class MsgCore
         {
             // ended by the master, which wrote the result and the queue before its terminal CAS
             rc = orig.result;
-            out.set(rc, null == orig.mcq ? EMPTY_REPLIES : orig.mcq, System.nanoTime() - start);
+            final long latencyNs = System.nanoTime() - start;
+            if (null != orig.mcq)
+            {
+                orig.mcq.entry.latency.recordValue(latencyNs);
+            }
+            out.set(rc, null == orig.mcq ? EMPTY_REPLIES : orig.mcq, latencyNs);
         }
         orig.release();
         return rc;
@@ -875,6 +882,10 @@ final class MsgCore
             }
         }
         orig.result = rc;
+        if (null != orig.completion)
+        {
+            q.entry.latency.recordValue(Math.max(0, System.nanoTime() - orig.sentNs));
+        }
         if (terminateMulticast(orig, bits, rc, q))
         {
             if (0 != (bits & MsgFlags.STATE_FIN))

@@ -2,6 +2,9 @@ package platform.msgmgr.impl;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
 import platform.msgmgr.api.MsgMode;
 import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgTypeSpec;
@@ -40,6 +43,25 @@ final class TypeEntry
     long dropped;
     long callbackFailures;
     long lateReplies;
+
+    /**
+     * Latency of synchronous sends to this entry (or of multicasts, on the master's entry of a multicast type), in
+     * nanoseconds. Senders record without locks or allocation; readers take interval snapshots into
+     * {@link #latencyTotal}.
+     */
+    final Recorder latency = new Recorder(2);
+    private final Histogram latencyTotal = new Histogram(2);
+    private Histogram interval;
+
+    /**
+     * @return every latency recorded so far (a copy), folding in what senders recorded since the last call.
+     */
+    synchronized Histogram latencySnapshot()
+    {
+        interval = latency.getIntervalHistogram(interval);
+        latencyTotal.add(interval);
+        return latencyTotal.copy();
+    }
 
     TypeEntry(final MsgTypeSpec spec, final int lcore, final boolean masterSideOfMulticast, final String owner)
     {
