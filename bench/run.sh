@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs the lcore benchmarks with short settings for a 2-vCPU box (about 6 minutes) and writes everything to
-# bench/target/results-<date>.txt (plus one JMH JSON file per group). Builds nothing: build first with
+# Runs the lcore benchmarks with short settings for a 2-vCPU box (about 6 minutes when the machine is quiet) and
+# writes everything to bench/target/results-<date>.txt (plus one JMH JSON file per step). Builds nothing: build
+# first with
 #   mvn -B -q package -DskipTests -pl bench -am
 #
-# Order, per shared/anchors/dpdk.md: a quiet check, then for each group the ping-pong probe just before it, and a
-# last probe at the end. For every step it prints how much CPU the rest of the machine used meanwhile (all busy
-# CPU time from /proc/stat minus this script's own children); a step is QUIET when that is at most 2 % of the
-# step's own CPU time, or at most 0.05 s (5 jiffies: the resolution, which matters for the sub-second probes).
+# Order, per shared/anchors/dpdk.md: for each step a quiet wait, the ping-pong probe just before it, then the
+# step; a last probe at the end. After every probe and step a "quiet-check:" line gives the CPU time the rest of
+# the machine used meanwhile (all busy CPU time from /proc/stat minus this script's own children); QUIET means at
+# most 2 % of the step's own CPU time, or at most 0.05 s (5 jiffies, the resolution, which matters for the
+# sub-second probes). A BUSY step is repeated, up to MAX_ATTEMPTS times.
 #
 # Usage: bash bench/run.sh [extra JMH options, appended to every JMH group, e.g. -p idle=busy-spin]
-# Environment: JAVA (default java), QUIET_TRIES (default 6), QUIET_WAIT_S (default 30).
+# Environment: JAVA (default java), QUIET_TRIES (default 6), QUIET_WAIT_S (default 30), MAX_ATTEMPTS (default 3),
+# STEPS (space-separated step names to run, default all: loop-same-class loop-distinct-classes costs latency
+# pingpong).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +25,8 @@ fi
 JAVA=${JAVA:-java}
 QUIET_TRIES=${QUIET_TRIES:-6}
 QUIET_WAIT_S=${QUIET_WAIT_S:-30}
+MAX_ATTEMPTS=${MAX_ATTEMPTS:-3}
+STEPS=${STEPS:-}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$here/target/results-$stamp.txt"
 tck=$(getconf CLK_TCK)
@@ -91,10 +97,29 @@ probe() {
     measured "probe $1" "$JAVA" -cp "$jar" bench.baseline.PingPongProbe
 }
 
-jmh() {
+# step <name> <JMH args...>: quiet wait, probe, JMH; repeated (up to MAX_ATTEMPTS) while the quiet-check says BUSY.
+# Each attempt overwrites target/jmh-<name>-<date>.json, so the file holds the last attempt.
+step() {
     local name=$1
     shift
-    measured "jmh $name" "$JAVA" -jar "$jar" "$@" -rf json -rff "$here/target/jmh-$name-$stamp.json" "${extra[@]}"
+    local attempt verdict
+    if [[ -n "$STEPS" && " $STEPS " != *" $name "* ]]; then
+        return 0
+    fi
+    for ((attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)); do
+        echo
+        echo "== step $name, attempt $attempt/$MAX_ATTEMPTS"
+        wait_for_quiet
+        probe "before $name"
+        measured "jmh $name" "$JAVA" -jar "$jar" "$@" -rf json -rff "$here/target/jmh-$name-$stamp.json" \
+            "${extra[@]}" | tee "$tmp/step"
+        verdict=$(tail -1 "$tmp/step")
+        if [[ "$verdict" == *": QUIET" ]]; then
+            echo "== step $name: QUIET on attempt $attempt"
+            return 0
+        fi
+    done
+    echo "== step $name: no QUIET attempt in $MAX_ATTEMPTS; its figures are suspect"
 }
 
 main() {
@@ -105,27 +130,25 @@ main() {
     echo "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo ?)"
     "$JAVA" -version 2>&1
     echo "jar: $jar ($(stat -c %y "$jar"))"
-    echo "extra JMH options: ${extra[*]:-(none)}"
+    echo "extra JMH options: ${extra[*]:-(none)}; steps: ${STEPS:-all}"
     echo
     top -bn1 | head -15
-    echo
-    wait_for_quiet
-    echo
 
-    # 1. loop overhead per iteration, with its baselines and the fixed costs
-    probe "before loop group"
-    jmh loop 'bench\.(throughput\.LcoreIterate(Observed)?|baseline\.JobArrayLoop|baseline\.PrimitiveCost)Benchmark' \
+    # 1. loop overhead per iteration with its baselines, one job shape at a time (about 85 s each)
+    step loop-same-class 'bench\.(throughput\.LcoreIterate|baseline\.JobArrayLoop)Benchmark' \
+        -p jobClasses=same-class -f 1 -wi 3 -w 1s -i 5 -r 1s
+    step loop-distinct-classes 'bench\.(throughput\.LcoreIterate|baseline\.JobArrayLoop)Benchmark' \
+        -p jobClasses=distinct-classes -f 1 -wi 3 -w 1s -i 5 -r 1s
+    # 2. fixed costs (nanoTime, odd/even counter) and the iteration under grace-period polling (about 60 s)
+    step costs 'bench\.(baseline\.PrimitiveCost|throughput\.LcoreIterateObserved)Benchmark' \
         -f 1 -wi 3 -w 1s -i 5 -r 1s
-
-    # 2. register -> first run and close, with the minimal-loop baseline
-    probe "before latency group"
-    jmh latency 'bench\.(latency\.JobRegisterClose|baseline\.MinimalJobLoop)Benchmark' \
+    # 3. register -> first run and close, with the minimal-loop baseline (about 120 s)
+    step latency 'bench\.(latency\.JobRegisterClose|baseline\.MinimalJobLoop)Benchmark' \
         -f 1 -wi 2 -w 2s -i 5 -r 2s
+    # 4. the probe as a JMH benchmark (about 10 s)
+    step pingpong 'bench\.baseline\.PingPongBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s
 
-    # 3. the probe as a JMH benchmark
-    probe "before pingpong group"
-    jmh pingpong 'bench\.baseline\.PingPongBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s
-
+    echo
     probe "after"
     echo
     echo "== done $(date -u); raw output: $out"

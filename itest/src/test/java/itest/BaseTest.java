@@ -1,6 +1,8 @@
 package itest;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
@@ -9,6 +11,8 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +27,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.ops4j.pax.exam.Constants;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.tinybundles.TinyBundle;
 import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
@@ -37,6 +45,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.util.tracker.ServiceTracker;
 
 import itest.bundles.CountingJob;
+import itest.bundles.CountingMsgType;
 import platform.lcore.api.JobInfo;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
@@ -57,15 +66,19 @@ public abstract class BaseTest
     protected static final long QUIET_MS = 200;
 
     protected static final String PLATFORM_LCORE = "platform.lcore";
+    protected static final String PLATFORM_MSGMGR = "platform.msgmgr";
 
-    private static final String JOB_BUNDLE_PROPERTY_PREFIX = "itest.jobBundle.";
+    private static final String TEST_BUNDLE_PROPERTY_PREFIX = "itest.testBundle.";
+    private static final String IMPORT_FRAMEWORK = "org.osgi.framework;version=\"[1.10,2)\"";
+    private static final String IMPORT_LCORE_API = "platform.lcore.api;version=\"[1.0,2)\"";
+    private static final String IMPORT_MSGMGR_API = "platform.msgmgr.api;version=\"[1.0,2)\"";
 
     @Inject
     protected BundleContext context;
 
     /**
-     * @return the platform's runtime bundles and the reactor's platform.lcore jar, with
-     * {@code pax.exam.osgi.unresolved.fail=true}.
+     * @return the platform's runtime bundles and the reactor's platform.lcore and platform.msgmgr jars (in that
+     * order), with {@code pax.exam.osgi.unresolved.fail=true}.
      */
     protected static Option baseConfiguration()
     {
@@ -99,36 +112,68 @@ public abstract class BaseTest
             mavenBundle("org.apache.felix", "org.apache.felix.gogo.command", version("gogo.command")),
             mavenBundle("org.apache.felix", "org.apache.felix.gogo.shell", version("gogo.shell")),
 
-            // platform.lcore's third-party dependencies
+            // platform.lcore's and platform.msgmgr's third-party dependencies
             mavenBundle("org.jctools", "jctools-core", version("jctools")),
             mavenBundle("net.java.dev.jna", "jna", version("jna")),
             mavenBundle("net.openhft", "affinity", version("affinity")),
 
-            bundle(reactorJar("itest.platform.lcore.jar")));
+            bundle(reactorJar("itest.platform.lcore.jar")),
+            // imports platform.lcore.api; its DS component waits for the LcoreScheduler service
+            bundle(reactorJar("itest.platform.msgmgr.jar")));
     }
 
     /**
-     * A bundle built now with TinyBundles and written to {@code itest.bundle.dir}, for a test to install with
-     * {@link #installJobBundle}. Not provisioned through Pax Exam: unstarted, it would stay INSTALLED, which
-     * {@code pax.exam.osgi.unresolved.fail} rejects. Not built inside the framework either: the TinyBundles bundle
-     * imports bndlib and ops4j-base-store, which are no part of the platform's runtime.
+     * A job bundle: {@link #testBundle} with {@link CountingJob}, importing the framework and platform.lcore's API.
      *
      * @param symbolicName its symbolic name.
-     * @param activator    its activator, packaged with {@link CountingJob}.
+     * @param activator    its activator.
      * @return the option passing the jar's location to the test.
      */
     protected static Option jobBundle(final String symbolicName, final Class<? extends BundleActivator> activator)
     {
+        return testBundle(symbolicName, activator, IMPORT_FRAMEWORK + "," + IMPORT_LCORE_API, CountingJob.class);
+    }
+
+    /**
+     * A message bundle: {@link #testBundle} with {@link CountingMsgType}, importing the framework, platform.lcore's
+     * API (for the lcore id) and platform.msgmgr's API.
+     *
+     * @param symbolicName its symbolic name.
+     * @param activator    its activator.
+     * @return the option passing the jar's location to the test.
+     */
+    protected static Option msgBundle(final String symbolicName, final Class<? extends BundleActivator> activator)
+    {
+        return testBundle(symbolicName, activator,
+            IMPORT_FRAMEWORK + "," + IMPORT_LCORE_API + "," + IMPORT_MSGMGR_API, CountingMsgType.class);
+    }
+
+    /**
+     * A bundle built now with TinyBundles and written to {@code itest.bundle.dir}, for a test to install with
+     * {@link #installTestBundle}. Not provisioned through Pax Exam: unstarted, it would stay INSTALLED, which
+     * {@code pax.exam.osgi.unresolved.fail} rejects. Not built inside the framework either: the TinyBundles bundle
+     * imports bndlib and ops4j-base-store, which are no part of the platform's runtime.
+     *
+     * @param symbolicName  its symbolic name.
+     * @param activator     its activator.
+     * @param importPackage its {@code Import-Package} header.
+     * @param classes       the classes packaged with the activator.
+     * @return the option passing the jar's location to the test.
+     */
+    protected static Option testBundle(final String symbolicName, final Class<? extends BundleActivator> activator,
+        final String importPackage, final Class<?>... classes)
+    {
         final Path jar = Paths.get(required("itest.bundle.dir"), symbolicName + ".jar");
-        try (InputStream in = TinyBundles.bundle()
+        TinyBundle bundle = TinyBundles.bundle()
             .setHeader(org.osgi.framework.Constants.BUNDLE_MANIFESTVERSION, "2")
             .symbolicName(symbolicName)
             .setHeader(org.osgi.framework.Constants.BUNDLE_VERSION, "1.0.0")
-            .setHeader(org.osgi.framework.Constants.IMPORT_PACKAGE,
-                "org.osgi.framework;version=\"[1.10,2)\",platform.lcore.api;version=\"[1.0,2)\"")
-            .addClass(CountingJob.class)
-            .activator(activator)
-            .build(TinyBundles.rawBuilder()))
+            .setHeader(org.osgi.framework.Constants.IMPORT_PACKAGE, importPackage);
+        for (final Class<?> c : classes)
+        {
+            bundle = bundle.addClass(c);
+        }
+        try (InputStream in = bundle.activator(activator).build(TinyBundles.rawBuilder()))
         {
             Files.createDirectories(jar.getParent());
             Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
@@ -137,7 +182,7 @@ public abstract class BaseTest
         {
             throw new UncheckedIOException("cannot write " + jar, ex);
         }
-        return systemProperty(JOB_BUNDLE_PROPERTY_PREFIX + symbolicName).value(jar.toUri().toString());
+        return systemProperty(TEST_BUNDLE_PROPERTY_PREFIX + symbolicName).value(jar.toUri().toString());
     }
 
     /**
@@ -217,6 +262,39 @@ public abstract class BaseTest
     }
 
     /**
+     * Runs a Gogo command through the framework's {@link CommandProcessor}, as the shell would.
+     *
+     * @param processor the command processor.
+     * @param command   the command line.
+     * @return its result, which must be text; nothing may have been written to stderr.
+     * @throws Exception what the command threw.
+     */
+    protected static String execute(final CommandProcessor processor, final String command) throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err))
+        {
+            final Object result = session.execute(command);
+            assertEquals("stderr of " + command, "", err.toString());
+            assertTrue(command + " returned " + result, result instanceof String);
+            return (String)result;
+        }
+    }
+
+    /**
+     * Asserts that some line of {@code output} matches {@code rowRegex} as a whole.
+     *
+     * @param output   a command's output.
+     * @param rowRegex the regular expression of one line.
+     */
+    protected static void assertRow(final String output, final String rowRegex)
+    {
+        final Pattern row = Pattern.compile("^" + rowRegex + "$", Pattern.MULTILINE);
+        assertTrue("no row matching " + rowRegex + " in:\n" + output, row.matcher(output).find());
+    }
+
+    /**
      * Waits until every configured lcore is RUNNING.
      *
      * @param scheduler the scheduler.
@@ -262,7 +340,20 @@ public abstract class BaseTest
      */
     protected Bundle installJobBundle(final String symbolicName) throws BundleException
     {
-        return context.installBundle(required(JOB_BUNDLE_PROPERTY_PREFIX + symbolicName));
+        return installTestBundle(symbolicName);
+    }
+
+    /**
+     * Installs a bundle made by {@link #testBundle}, {@link #jobBundle} or {@link #msgBundle} (the test class's
+     * configuration must include it).
+     *
+     * @param symbolicName its symbolic name.
+     * @return the installed bundle, not started.
+     * @throws BundleException when the framework refuses it.
+     */
+    protected Bundle installTestBundle(final String symbolicName) throws BundleException
+    {
+        return context.installBundle(required(TEST_BUNDLE_PROPERTY_PREFIX + symbolicName));
     }
 
     /**

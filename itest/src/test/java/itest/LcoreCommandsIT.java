@@ -5,14 +5,11 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -82,20 +79,6 @@ public class LcoreCommandsIT extends BaseTest
 
     private String execute(final String command) throws Exception
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err))
-        {
-            final Object result = session.execute(command);
-            assertEquals("stderr of " + command, "", err.toString());
-            assertTrue(command + " returned " + result, result instanceof String);
-            return (String)result;
-        }
-    }
-
-    private static void assertRow(final String output, final String rowRegex)
-    {
-        final Pattern row = Pattern.compile("^" + rowRegex + "$", Pattern.MULTILINE);
-        assertTrue("no row matching " + rowRegex + " in:\n" + output, row.matcher(output).find());
+        return execute(processor, command);
     }
 }

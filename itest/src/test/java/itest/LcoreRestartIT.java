@@ -21,10 +21,14 @@ import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
+import platform.msgmgr.api.Edpvs;
+import platform.msgmgr.api.MsgIds;
+import platform.msgmgr.api.MsgManager;
+import platform.msgmgr.api.MsgReply;
 
 /**
- * Stopping platform.lcore ends its lcore threads; starting it again brings up running lcores that take new jobs.
- * A class of its own, so that no other test shares a framework whose platform bundle was restarted.
+ * Stopping platform.lcore ends its lcore threads (and takes platform.msgmgr's service down with it); starting it
+ * again brings up running lcores that take new jobs, and the message manager back on them. A class of its own, so that no other test shares a framework whose platform bundle was restarted.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -45,6 +49,8 @@ public class LcoreRestartIT extends BaseTest
 
         lcore.stop();
         assertNull("LcoreScheduler still registered", context.getServiceReference(LcoreScheduler.class));
+        // platform.msgmgr's component needs the scheduler: it went down with it
+        assertNull("MsgManager still registered", context.getServiceReference(MsgManager.class));
         await(() -> "lcore threads end; still alive: " + lcoreThreads(), () -> lcoreThreads().isEmpty());
 
         lcore.start();
@@ -66,6 +72,12 @@ public class LcoreRestartIT extends BaseTest
         {
             handle.close();
         }
+
+        // the message manager came back on the new lcores
+        final MsgReply hello = new MsgReply();
+        assertEquals("HELLO to lcore 1 after the restart: " + hello, Edpvs.OK,
+            awaitService(MsgManager.class).sendSync(MsgIds.HELLO, 1, null, 1_000_000, hello));
+        assertEquals(1, hello.reply());
     }
 
     /**

@@ -43,7 +43,8 @@ public class PlatformBundlesIT extends BaseTest
         "org.apache.aries.spifly.dynamic.framework.extension", "slf4j.api", "slf4j.simple",
         "org.osgi.service.component", "org.osgi.util.promise", "org.osgi.util.function", "org.apache.felix.scr",
         "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command",
-        "org.apache.felix.gogo.shell", "org.jctools.core", "com.sun.jna", "net.openhft.affinity", PLATFORM_LCORE};
+        "org.apache.felix.gogo.shell", "org.jctools.core", "com.sun.jna", "net.openhft.affinity", PLATFORM_LCORE,
+        PLATFORM_MSGMGR};
 
     @Inject
     private LcoreScheduler scheduler;
@@ -98,13 +99,14 @@ public class PlatformBundlesIT extends BaseTest
     }
 
     /**
-     * SLF4J is checked where platform.lcore and affinity see it: their org.slf4j import must be wired to slf4j.api 2
-     * (not to pax-logging's 1.7 exporter), and that LoggerFactory must have bound slf4j-simple's provider.
+     * SLF4J is checked where platform.lcore, platform.msgmgr and affinity see it: their org.slf4j import must be wired
+     * to slf4j.api 2 (not to pax-logging's 1.7 exporter), and that LoggerFactory must have bound slf4j-simple's
+     * provider.
      */
     @Test
     public void slf4jIsBoundToSlf4jSimple() throws Exception
     {
-        for (final String user : new String[] {PLATFORM_LCORE, "net.openhft.affinity"})
+        for (final String user : new String[] {PLATFORM_LCORE, PLATFORM_MSGMGR, "net.openhft.affinity"})
         {
             final BundleWire wire = packageWire(installedBundle(user), "org.slf4j");
             final Bundle api = wire.getProvider().getBundle();

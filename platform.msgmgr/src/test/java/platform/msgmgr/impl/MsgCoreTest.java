@@ -80,7 +80,7 @@ public class MsgCoreTest
     private static void await(final String what, final BooleanSupplier condition,
         final java.util.function.Supplier<String> state)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() > deadline)
@@ -101,7 +101,7 @@ public class MsgCoreTest
         }
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldDeliverAsyncUnicastOnTheTargetLcoreWithIncreasingSeq()
     {
         start();
@@ -129,7 +129,7 @@ public class MsgCoreTest
         assertEquals(Edpvs.INVAL, mm.sendAsync(MsgIds.MAX_TYPE_ID + 1, 1, "bad id"));
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldReturnRepliesAndMapResultsToDpvsCodes()
     {
         start();
@@ -166,7 +166,7 @@ public class MsgCoreTest
         assertEquals(2, e.callbackFailures);
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldAnswerHelloAndGetAllSlaveIdBuiltIns()
     {
         start();
@@ -185,7 +185,7 @@ public class MsgCoreTest
         assertEquals(0, mr.missingMask());
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldTimeOutThenDropTheLateReplyWithoutPoisoningLaterSends()
     {
         start();
@@ -197,7 +197,7 @@ public class MsgCoreTest
             {
                 try
                 {
-                    gate.await(5, TimeUnit.SECONDS);
+                    gate.await(60, TimeUnit.SECONDS);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -226,7 +226,7 @@ public class MsgCoreTest
         assertEquals(2, handled.get());
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldMulticastCollectRepliesAndReportAFailingWorker()
     {
         start();
@@ -262,7 +262,7 @@ public class MsgCoreTest
         assertEquals(0, r.missingMask());
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldCompleteAnAsyncMulticastOnceWithPartialRepliesWhenAWorkerNeverAnswers() throws Exception
     {
         start();
@@ -273,7 +273,7 @@ public class MsgCoreTest
             {
                 try
                 {
-                    gate.await(5, TimeUnit.SECONDS);
+                    gate.await(60, TimeUnit.SECONDS);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -311,7 +311,7 @@ public class MsgCoreTest
         assertEquals(2, r.count());
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldRefuseWhenTheRingIsFullAndLoseNothingAccepted()
     {
         start(new MsgConfig(256, 2000, 64, 8, 1024, 5000));
@@ -321,7 +321,7 @@ public class MsgCoreTest
         {
             try
             {
-                gate.await(10, TimeUnit.SECONDS);
+                gate.await(60, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ex)
             {
@@ -357,7 +357,7 @@ public class MsgCoreTest
         assertEquals(accepted, e.sent.get());
     }
 
-    @Test(timeout = 60_000)
+    @Test(timeout = 120_000)
     public void shouldNeverCallBackAfterCloseAndReleaseEverySender() throws Exception
     {
         start();
@@ -426,7 +426,7 @@ public class MsgCoreTest
         assertNull(core.lcore(1).lookup(T_ECHO));
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldSendToItselfFromAnLcoreWithoutDeadlock() throws Exception
     {
         start();
@@ -465,7 +465,7 @@ public class MsgCoreTest
         assertEquals("0/inner on lcore-1", r.reply());
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldDrainHighBeforeNormBeforeLow()
     {
         start();
@@ -475,7 +475,7 @@ public class MsgCoreTest
         {
             try
             {
-                gate.await(10, TimeUnit.SECONDS);
+                gate.await(60, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ex)
             {
@@ -505,7 +505,7 @@ public class MsgCoreTest
         assertEquals(List.of("HIGH0", "HIGH1", "HIGH2", "NORM0", "NORM1", "NORM2", "LOW0", "LOW1", "LOW2"), order);
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldKeepLowFlowingUnderAHighFlood()
     {
         start(new MsgConfig(4096, 2000, 32, 4, 8192, 5000));
@@ -514,7 +514,7 @@ public class MsgCoreTest
         {
             try
             {
-                gate.await(10, TimeUnit.SECONDS);
+                gate.await(60, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ex)
             {
@@ -553,7 +553,7 @@ public class MsgCoreTest
         assertTrue("HIGH handled before the first LOW: " + highAtFirstLow.get(), highAtFirstLow.get() <= 24);
     }
 
-    @Test(timeout = 60_000)
+    @Test(timeout = 120_000)
     public void shouldNeverReuseAPooledMessageWhileItIsHeld() throws Exception
     {
         start(new MsgConfig(1024, 2000, 256, 16, 4096, 5000));
@@ -648,7 +648,7 @@ public class MsgCoreTest
         assertTrue("allocated " + core.pool.allocated.get(), core.pool.allocated.get() <= 2 * 1024 + 8);
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldRefuseADuplicateRegistrationNamingTheHolder()
     {
         start();
@@ -689,7 +689,7 @@ public class MsgCoreTest
         other.release();
     }
 
-    @Test(timeout = 30_000)
+    @Test(timeout = 120_000)
     public void shouldDropInFlightMessagesWhenTheBundleReleasesTheService() throws Exception
     {
         start();
@@ -699,7 +699,7 @@ public class MsgCoreTest
         {
             try
             {
-                gate.await(10, TimeUnit.SECONDS);
+                gate.await(60, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ex)
             {
