@@ -12,8 +12,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface MulticastCompletion
 {
     /**
-     * @param result  {@link Edpvs#OK}, {@link Edpvs#MSG_FAIL} (a worker's or the master's callback failed) or
-     *                {@link Edpvs#MSG_DROP} (timed out, or the type was unregistered).
+     * @param result  {@link Edpvs#OK}, {@link Edpvs#MSG_FAIL} (a worker's or the master's callback failed),
+     *                {@link Edpvs#MSG_DROP} (timed out, or the type was unregistered or not yet registered on some
+     *                worker) or {@link Edpvs#NOROOM} (some worker's ring was full: it never got the message; see
+     *                {@link MulticastReplies#missingMask()}).
      * @param replies the replies received; valid during the call only.
      */
     void onComplete(int result, MulticastReplies replies);

@@ -15,6 +15,8 @@ final class McQueue implements MulticastReplies
     long mask;
     /** Workers whose ring was full: they never got the message. */
     long unsentMask;
+    /** Workers without the type (registration or close in progress): nothing to call there. */
+    long absentMask;
     final long deadlineNs;
     int count;
     final int[] lcores;
@@ -42,6 +44,16 @@ final class McQueue implements MulticastReplies
         failed[count] = callbackFailed;
         anyFailed |= callbackFailed;
         count++;
+    }
+
+    /**
+     * @return the outcome once every worker that got the message answered: NOROOM when some ring was full,
+     * MSG_DROP when some worker lacked the type, else OK (the callbacks then decide).
+     */
+    int outcome()
+    {
+        return 0 != unsentMask ? platform.msgmgr.api.Edpvs.NOROOM
+            : 0 != absentMask ? platform.msgmgr.api.Edpvs.MSG_DROP : platform.msgmgr.api.Edpvs.OK;
     }
 
     static long key(final int type, final int seq)
@@ -100,6 +112,6 @@ final class McQueue implements MulticastReplies
     @Override
     public long missingMask()
     {
-        return mask | unsentMask;
+        return mask | unsentMask | absentMask;
     }
 }

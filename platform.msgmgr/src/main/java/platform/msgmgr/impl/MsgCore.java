@@ -214,12 +214,14 @@ final class MsgCore
         {
             throw new IllegalArgumentException("registerMulticast needs a MULTICAST spec, got " + spec);
         }
+        // workers first: registration goes in this order, so the master (where multicasts start) gets the type
+        // only once every worker has it
         final List<TypeEntry> out = new ArrayList<>();
-        out.add(new TypeEntry(spec, master.id, true, owner));
         for (final int w : workers)
         {
             out.add(new TypeEntry(spec, w, false, owner));
         }
+        out.add(new TypeEntry(spec, master.id, true, owner));
         return out;
     }
 
@@ -292,6 +294,25 @@ final class MsgCore
      * awaited (and retried while its lcore is stalled).
      */
     void unregisterAll(final List<TypeEntry> entries)
+    {
+        // the master's side of multicast types first, so that no multicast starts while workers lose the type
+        final List<TypeEntry> first = new ArrayList<>();
+        final List<TypeEntry> then = new ArrayList<>();
+        for (final TypeEntry e : entries)
+        {
+            (MsgMode.MULTICAST == e.mode ? first : then).add(e);
+        }
+        if (!first.isEmpty())
+        {
+            unregisterBatch(first);
+        }
+        if (!then.isEmpty())
+        {
+            unregisterBatch(then);
+        }
+    }
+
+    private void unregisterBatch(final List<TypeEntry> entries)
     {
         final int self = scheduler.currentLcoreId();
         final List<MsgImpl> sent = new ArrayList<>();
@@ -628,11 +649,17 @@ final class MsgCore
         {
             return Edpvs.INVAL;
         }
-        final int check = checkMulticast(type);
-        if (Edpvs.OK != check)
+        if (type < 1 || type > MsgIds.MAX_TYPE_ID)
         {
-            out.set(check, null, System.nanoTime() - start);
-            return check;
+            out.set(Edpvs.INVAL, null, System.nanoTime() - start);
+            return Edpvs.INVAL;
+        }
+        // one look at the master's table: the type may be closed concurrently, the entry found stays valid
+        final TypeEntry e = multicastEntry(type);
+        if (null == e)
+        {
+            out.set(Edpvs.NOTEXIST, null, System.nanoTime() - start);
+            return Edpvs.NOTEXIST;
         }
         final long timeoutNs = TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
         final MsgImpl orig = multicastOriginal(type, payload, start + timeoutNs, null, 2);
@@ -641,9 +668,9 @@ final class MsgCore
         {
             startMulticast(orig);
         }
-        else if (!offer(master, master.lookup(type).ring, orig))
+        else if (!offer(master, e.ring, orig))
         {
-            master.lookup(type).ringFull.incrementAndGet();
+            e.ringFull.incrementAndGet();
             orig.initRefs(1);
             orig.release();
             out.set(Edpvs.NOROOM, null, System.nanoTime() - start);
@@ -681,10 +708,14 @@ final class MsgCore
         {
             return Edpvs.INVAL;
         }
-        final int check = checkMulticast(type);
-        if (Edpvs.OK != check)
+        if (type < 1 || type > MsgIds.MAX_TYPE_ID)
         {
-            return check;
+            return Edpvs.INVAL;
+        }
+        final TypeEntry e = multicastEntry(type);
+        if (null == e)
+        {
+            return Edpvs.NOTEXIST;
         }
         final long start = System.nanoTime();
         final MsgImpl orig = multicastOriginal(type, payload,
@@ -695,7 +726,6 @@ final class MsgCore
             startMulticast(orig);
             return Edpvs.OK;
         }
-        final TypeEntry e = master.lookup(type);
         if (!offer(master, e.ring, orig))
         {
             e.ringFull.incrementAndGet();
@@ -705,19 +735,18 @@ final class MsgCore
         return Edpvs.OK;
     }
 
-    private int checkMulticast(final int type)
+    /**
+     * @return the master's entry of a multicast type, or null (counted) when there is none.
+     */
+    private TypeEntry multicastEntry(final int type)
     {
-        if (type < 1 || type > MsgIds.MAX_TYPE_ID)
-        {
-            return Edpvs.INVAL;
-        }
         final TypeEntry e = master.lookup(type);
         if (null == e || MsgMode.MULTICAST != e.mode)
         {
             notExist.incrementAndGet();
-            return Edpvs.NOTEXIST;
+            return null;
         }
-        return Edpvs.OK;
+        return e;
     }
 
     private MsgImpl multicastOriginal(final int type, final Object payload, final long deadlineNs,
@@ -774,15 +803,19 @@ final class MsgCore
             copy.payload = orig.payload;
             copy.initRefs(1);
             copy.svFlags(MsgFlags.ASYNC | MsgFlags.STATE_SEND);
-            if (null == we || !offer(wl, e.ring, copy))
+            if (null == we)
+            {
+                // the type is being registered or closed: that worker has no callback for it
+                copy.release();
+                q.absentMask |= 1L << w;
+                q.mask &= ~(1L << w);
+            }
+            else if (!offer(wl, e.ring, copy))
             {
                 copy.release();
                 q.unsentMask |= 1L << w;
                 q.mask &= ~(1L << w);
-                if (null != we)
-                {
-                    we.ringFull.incrementAndGet();
-                }
+                we.ringFull.incrementAndGet();
             }
             else
             {
@@ -791,7 +824,7 @@ final class MsgCore
         }
         if (0 == q.mask)
         {
-            completeMulticast(q, 0 == q.unsentMask ? Edpvs.OK : Edpvs.NOROOM, false);
+            completeMulticast(q, q.outcome(), false);
             return;
         }
         master.multicasts.put(McQueue.key(orig.type, orig.seq), q);
@@ -827,7 +860,7 @@ final class MsgCore
             q.add(r.cid, r.reply, 0 != (r.lvFlags() & MsgFlags.CALLBACK_FAIL));
             if (0 == q.mask)
             {
-                completeMulticast(q, 0 == q.unsentMask ? Edpvs.OK : Edpvs.NOROOM, false);
+                completeMulticast(q, q.outcome(), false);
             }
         }
         r.release();
