@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Runs the lcore benchmarks with short settings for a 2-vCPU box (about 6 minutes when the machine is quiet) and
+# Runs the lcore and message manager benchmarks with short settings for a 2-vCPU box (about 7 minutes when the machine is quiet) and
 # writes everything to bench/target/results-<date>.txt (plus one JMH JSON file per step). Builds nothing: build
 # first with
 #   mvn -B -q package -DskipTests -pl bench -am
 #
 # Order, per shared/anchors/dpdk.md: for each step a quiet wait, the ping-pong probe just before it, then the
 # step; a last probe at the end. After every probe and step a "quiet-check:" line gives the CPU time the rest of
-# the machine used meanwhile (all busy CPU time from /proc/stat minus this script's own children); QUIET means at
-# most 2 % of the step's own CPU time, or at most 0.05 s (5 jiffies, the resolution, which matters for the
-# sub-second probes). A BUSY step is repeated, up to MAX_ATTEMPTS times.
+# the machine used meanwhile: the user + sys time of every process outside this script's tree (with the children
+# they reaped), from /proc/<pid>/stat before and after; QUIET means at most 2 % of the step's own CPU time, or at
+# most 0.05 s (5 ticks: the resolution, which matters for the sub-second probes). It also prints the machine-wide
+# busy time from /proc/stat minus its own, a cross-check that tick sampling makes unreliable for wake-up-heavy
+# steps, and the steal time. A BUSY step is repeated, up to MAX_ATTEMPTS times.
 #
 # Usage: bash bench/run.sh [extra JMH options, appended to every JMH group, e.g. -p idle=busy-spin]
 # Environment: JAVA (default java), QUIET_TRIES (default 6), QUIET_WAIT_S (default 30), MAX_ATTEMPTS (default 3),
-# STEPS (space-separated step names to run, default all: loop-same-class loop-distinct-classes costs latency
-# pingpong).
+# STEPS (space-separated step names or globs to run, default all; e.g. STEPS='loop-* latency-idle-*'; names are
+# printed as "== step <name>").
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +40,24 @@ cpu_jiffies() {
     awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8; print busy, $9, busy + $5 + $6 + $9 }' /proc/stat
 }
 
+# CPU clock ticks (user + sys, own and waited-for children) of every process that is not this script or one of
+# its descendants. A process that ends during a step is counted through its parent's children times; differences
+# of two snapshots are the CPU the rest of the machine used in between.
+other_ticks() {
+    local f
+    for f in /proc/[0-9]*/stat; do
+        cat "$f" 2>/dev/null || true
+    done | awk -v root="$$" '{
+        pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+        ppid[pid] = f[2]; t[pid] = f[12] + f[13] + f[14] + f[15]
+    } END {
+        mine[root] = 1
+        do { changed = 0; for (p in ppid) if (!(p in mine) && (ppid[p] in mine)) { mine[p] = 1; changed = 1 } } while (changed)
+        for (p in t) if (!(p in mine)) sum += t[p]
+        print sum + 0
+    }'
+}
+
 # Sets children_s to the CPU seconds (user + sys) of this shell's waited-for children (with theirs). Must run in
 # this shell, not in $(...): a subshell has children of its own.
 read_children_cpu() {
@@ -50,7 +70,8 @@ read_children_cpu() {
 measured() {
     local label=$1
     shift
-    local j0 j1 c0 c1 t0 t1
+    local j0 j1 c0 c1 t0 t1 o0 o1
+    o0=$(other_ticks)
     j0=$(cpu_jiffies)
     read_children_cpu
     c0=$children_s
@@ -60,14 +81,16 @@ measured() {
     read_children_cpu
     c1=$children_s
     j1=$(cpu_jiffies)
-    echo "$j0 $j1 $c0 $c1 $t0 $t1" | awk -v tck="$tck" -v label="$label" '{
+    o1=$(other_ticks)
+    echo "$j0 $j1 $c0 $c1 $t0 $t1 $o0 $o1" | awk -v tck="$tck" -v label="$label" '{
         busy = ($4 - $1) / tck; steal = ($5 - $2) / tck; total = ($6 - $3) / tck
-        own = $8 - $7; other = busy - own; if (other < 0) other = 0
+        own = $8 - $7; rest = busy - own; if (rest < 0) rest = 0
+        other = ($12 - $11) / tck; if (other < 0) other = 0
         share = (own > 0) ? 100 * other / own : 0
         stealpct = (total > 0) ? 100 * steal / total : 0
         verdict = (share <= 2 || other <= 0.05) ? "QUIET" : "BUSY"
-        printf "quiet-check: %s: wall %.1f s, own CPU %.1f s, other CPU %.2f s = %.1f %% of own, steal %.2f s (%.1f %% of all CPU time): %s\n",
-            label, $10 - $9, own, other, share, steal, stealpct, verdict
+        printf "quiet-check: %s: wall %.1f s, own CPU %.1f s, other processes %.2f s = %.1f %% of own (machine busy minus own: %.2f s), steal %.2f s (%.1f %% of all CPU time): %s\n",
+            label, $10 - $9, own, other, share, rest, steal, stealpct, verdict
     }'
 }
 
@@ -103,8 +126,15 @@ step() {
     local name=$1
     shift
     local attempt verdict
-    if [[ -n "$STEPS" && " $STEPS " != *" $name "* ]]; then
-        return 0
+    if [[ -n "$STEPS" ]]; then
+        local pattern wanted=0
+        for pattern in $STEPS; do
+            # shellcheck disable=SC2053 # the pattern is meant to glob
+            if [[ "$name" == $pattern ]]; then
+                wanted=1
+            fi
+        done
+        ((wanted)) || return 0
     fi
     for ((attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)); do
         echo
@@ -134,19 +164,38 @@ main() {
     echo
     top -bn1 | head -15
 
-    # 1. loop overhead per iteration with its baselines, one job shape at a time (about 85 s each)
-    step loop-same-class 'bench\.(throughput\.LcoreIterate|baseline\.JobArrayLoop)Benchmark' \
-        -p jobClasses=same-class -f 1 -wi 3 -w 1s -i 5 -r 1s
-    step loop-distinct-classes 'bench\.(throughput\.LcoreIterate|baseline\.JobArrayLoop)Benchmark' \
-        -p jobClasses=distinct-classes -f 1 -wi 3 -w 1s -i 5 -r 1s
-    # 2. fixed costs (nanoTime, odd/even counter) and the iteration under grace-period polling (about 60 s)
-    step costs 'bench\.(baseline\.PrimitiveCost|throughput\.LcoreIterateObserved)Benchmark' \
-        -f 1 -wi 3 -w 1s -i 5 -r 1s
-    # 3. register -> first run and close, with the minimal-loop baseline (about 120 s)
-    step latency 'bench\.(latency\.JobRegisterClose|baseline\.MinimalJobLoop)Benchmark' \
-        -f 1 -wi 2 -w 2s -i 5 -r 2s
+    # Steps are short (20-35 s) so that each fits between other people's builds; each pairs a benchmark with its
+    # baseline for one parameter value, so that the two are always measured back to back at one probe level.
+    local shape n op load
+    local latency='bench\.(latency\.JobRegisterClose|baseline\.MinimalJobLoop)Benchmark'
+    # 1. loop overhead per iteration: iterate() vs plainLoop and timedLoop (3 forks, about 30 s each)
+    for shape in same-class distinct-classes; do
+        for n in 1 8 32; do
+            step "loop-$shape-$n" 'bench\.(throughput\.LcoreIterate|baseline\.JobArrayLoop)Benchmark' \
+                -p jobClasses="$shape" -p jobs="$n" -f 1 -wi 3 -w 1s -i 5 -r 1s
+        done
+    done
+    # 2. fixed costs (nanoTime, odd/even counter), and iterate() under grace-period polling vs a control
+    step costs-primitives 'bench\.baseline\.PrimitiveCostBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s
+    for n in 1 8; do
+        step "costs-observed-$n" 'bench\.throughput\.LcoreIterateObservedBenchmark' -p jobs="$n" \
+            -f 1 -wi 3 -w 1s -i 5 -r 1s
+    done
+    # 3. register -> first run and close vs the minimal loop, per worker state (2 forks, about 35 s each)
+    for load in idle busy; do
+        for op in registerToFirstRun close; do
+            step "latency-$load-$op" "$latency\\.$op\$" -p workerLoad="$load" -f 1 -wi 2 -w 2s -i 5 -r 2s
+        done
+    done
     # 4. the probe as a JMH benchmark (about 10 s)
     step pingpong 'bench\.baseline\.PingPongBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s
+    # 5. message manager, each path beside its floor; every fork prints a probe at its start and end
+    #    asynchronous unicast (msgmgr, raw jctools, juc) with the allocation per message (about 80 s)
+    step msg-async 'bench\.msgmgr\.MsgAsyncBenchmark' -prof gc -f 2 -wi 3 -w 1s -i 5 -r 1s
+    #    round trips started on the master lcore: sync, multicast, raw ping-pong (about 110 s)
+    step msg-master 'bench\.msgmgr\.MsgFromMasterBenchmark' -f 3 -wi 3 -w 1s -i 5 -r 1s
+    #    round trips from a thread that is not an lcore (Gogo, a client) (about 75 s)
+    step msg-thread 'bench\.msgmgr\.MsgSyncBenchmark' -f 2 -wi 3 -w 1s -i 5 -r 1s
 
     echo
     probe "after"

@@ -80,6 +80,8 @@ public class MinimalJobLoopBenchmark
         @Setup(Level.Trial)
         public void start() throws Exception
         {
+            // the vCPU placement this fork runs at (shared/anchors/dpdk.md), before any loop thread exists
+            System.out.println("# fork probe before: " + PingPongProbe.quickProbe());
             gapUs = WorkerLoad.gapUs(workerLoad);
             // bind after the loop threads exist: threads inherit their creator's affinity
             master = new MinimalJobLoop(0, pin ? 0 : -1, "backoff");
@@ -118,6 +120,10 @@ public class MinimalJobLoopBenchmark
             }
             loop.close();
             master.close();
+            // unbind first: the probe's second thread inherits this thread's affinity, and two spinning threads
+            // on one CPU would take minutes
+            ThreadBinding.bindCurrentThread(-1);
+            System.out.println("# fork probe after: " + PingPongProbe.quickProbe());
         }
     }
 

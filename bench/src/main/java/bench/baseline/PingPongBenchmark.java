@@ -32,23 +32,39 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class PingPongBenchmark
 {
     private final PingPongProbe.Ball ball = new PingPongProbe.Ball();
-    /** Written by the ping thread only. */
-    private long lastPing;
-    /** Written by the pong thread only. */
-    private long lastPong;
 
     /**
+     * The ping thread's last sequence number, in a thread-scoped state of its own: a field of the group state
+     * would share a cache line with the pong thread's and add two line transfers to every round trip.
+     */
+    @State(Scope.Thread)
+    public static class PingSide
+    {
+        long last;
+    }
+
+    /**
+     * The pong thread's last echoed sequence number.
+     */
+    @State(Scope.Thread)
+    public static class PongSide
+    {
+        long last;
+    }
+
+    /**
+     * @param side    the ping thread's state.
      * @param control JMH's iteration control.
      * @return the sequence number sent.
      */
     @Benchmark
     @Group("pingpong")
     @GroupThreads(1)
-    public long ping(final Control control)
+    public long ping(final PingSide side, final Control control)
     {
         final PingPongProbe.Ball ball = this.ball;
-        final long seq = lastPing + 1;
-        lastPing = seq;
+        final long seq = side.last + 1;
+        side.last = seq;
         ball.ping = seq;
         while (ball.pong < seq)
         {
@@ -61,16 +77,17 @@ public class PingPongBenchmark
     }
 
     /**
+     * @param side    the pong thread's state.
      * @param control JMH's iteration control.
      * @return the sequence number echoed.
      */
     @Benchmark
     @Group("pingpong")
     @GroupThreads(1)
-    public long pong(final Control control)
+    public long pong(final PongSide side, final Control control)
     {
         final PingPongProbe.Ball ball = this.ball;
-        final long last = lastPong;
+        final long last = side.last;
         long p;
         while ((p = ball.ping) == last)
         {
@@ -80,7 +97,7 @@ public class PingPongBenchmark
             }
         }
         ball.pong = p;
-        lastPong = p;
+        side.last = p;
         return p;
     }
 

@@ -19,6 +19,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import bench.baseline.PingPongProbe;
 import bench.util.BusyJob;
 import bench.util.FirstRunJob;
 import bench.util.IdleGap;
@@ -43,7 +44,9 @@ import platform.lcore.impl.SchedulerFixture;
  * <p>
  * On a 2-CPU machine the JMH thread must share a CPU with an lcore: it is bound to CPU 0 ({@code benchCpu}), the
  * MASTER lcore's, which has no job and stays parked. Each trial first runs {@link JobCycle#PREWARM_CYCLES}
- * register/close cycles, so that the path is C2-compiled even though the idle case runs only ~1000 ops/s.
+ * register/close cycles, so that the path is C2-compiled even though the idle case runs only ~1000 ops/s, and
+ * prints the {@link PingPongProbe} before and after: sub-microsecond figures here are a few cache-line transfers
+ * between the CPUs, so they follow the vCPU placement, which can change from one fork to the next.
  * <p>
  * Baseline: {@code bench.baseline.MinimalJobLoopBenchmark}, same parameters.
  */
@@ -86,6 +89,8 @@ public class JobRegisterCloseBenchmark
         @Setup(Level.Trial)
         public void start() throws Exception
         {
+            // the vCPU placement this fork runs at (shared/anchors/dpdk.md), before any lcore thread exists
+            System.out.println("# fork probe before: " + PingPongProbe.quickProbe());
             gapUs = WorkerLoad.gapUs(workerLoad);
             // bind after the lcore threads exist: threads inherit their creator's affinity
             scheduler = SchedulerFixture.masterAndWorker(pin, idle).start();
@@ -120,6 +125,10 @@ public class JobRegisterCloseBenchmark
                 busy.close();
             }
             scheduler.close();
+            // unbind first: the probe's second thread inherits this thread's affinity, and two spinning threads
+            // on one CPU would take minutes
+            ThreadBinding.bindCurrentThread(-1);
+            System.out.println("# fork probe after: " + PingPongProbe.quickProbe());
         }
     }
 

@@ -20,6 +20,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import bench.baseline.PingPongProbe;
 import bench.util.NoOpJobs;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreJob;
@@ -69,6 +70,8 @@ public class LcoreIterateObservedBenchmark
             throw new IllegalArgumentException("poll must be " + GRACE_WAIT_FIELDS + " or " + OWN_LINE);
         }
         pollLcore = GRACE_WAIT_FIELDS.equals(poll);
+        // two threads on two CPUs: the figures follow the vCPU placement (shared/anchors/dpdk.md)
+        System.out.println("# fork probe before: " + PingPongProbe.quickProbe());
         scheduler = SchedulerFixture.unstartedMaster();
         final LcoreJob[] work = NoOpJobs.create(NoOpJobs.SAME_CLASS, jobs);
         for (int i = 0; i < work.length; i++)
@@ -82,6 +85,7 @@ public class LcoreIterateObservedBenchmark
     public void tearDown()
     {
         scheduler.close();
+        System.out.println("# fork probe after: " + PingPongProbe.quickProbe());
     }
 
     /**

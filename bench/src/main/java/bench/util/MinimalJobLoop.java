@@ -24,7 +24,7 @@ import platform.lcore.impl.SchedulerFixture;
  * <p>
  * Thread contract: register and close from one thread at a time (they take a lock); the loop is its own thread.
  */
-public final class MinimalJobLoop extends MinimalJobLoopIterationField implements AutoCloseable
+public final class MinimalJobLoop extends MinimalJobLoopPad2 implements AutoCloseable
 {
     private static final long STOP_TIMEOUT_MS = 5_000;
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
@@ -242,4 +242,11 @@ abstract class MinimalJobLoopIterationField extends MinimalJobLoopPad1
 {
     @SuppressWarnings("unused")
     volatile long iteration;
+}
+
+/** Keeps the iteration counter off the line of the fields that follow (and of objects allocated after this one). */
+abstract class MinimalJobLoopPad2 extends MinimalJobLoopIterationField
+{
+    @SuppressWarnings("unused")
+    private long p20, p21, p22, p23, p24, p25, p26, p27;
 }

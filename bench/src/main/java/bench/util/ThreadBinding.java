@@ -1,5 +1,9 @@
 package bench.util;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.BitSet;
 
 import net.openhft.affinity.Affinity;
@@ -9,15 +13,32 @@ import net.openhft.affinity.Affinity;
  * lcore's {@code AffinityPinner} takes (an lcore may hold it: on 2 CPUs the benchmark thread shares a CPU with
  * one). Where the OS would put the benchmark thread is otherwise a coin toss that decides whether waking the
  * worker lcore means waking an idle CPU or preempting the benchmark thread.
+ * <p>
+ * Threads inherit the affinity of the thread that starts them, so bind after starting the threads under test, and
+ * unbind ({@code -1}) before starting helper threads that must run elsewhere.
  */
 public final class ThreadBinding
 {
+    /**
+     * Every online CPU. Not {@code Runtime.availableProcessors()}: the JVM derives it from the calling thread's
+     * affinity, so a bound thread would "unbind" to its one CPU.
+     */
+    private static final BitSet ONLINE = onlineCpus();
+
     private ThreadBinding()
     {
     }
 
     /**
-     * @param cpu a CPU id, or -1 to allow every CPU.
+     * @return the number of online CPUs, whatever the calling thread's affinity.
+     */
+    public static int onlineCpuCount()
+    {
+        return ONLINE.cardinality();
+    }
+
+    /**
+     * @param cpu a CPU id, or -1 to allow every online CPU.
      * @return a description of the calling thread's affinity afterwards, e.g. {@code "bound to CPU 0"}.
      */
     public static String bindCurrentThread(final int cpu)
@@ -29,7 +50,7 @@ public final class ThreadBinding
         }
         else
         {
-            wanted.set(0, Runtime.getRuntime().availableProcessors());
+            wanted.or(ONLINE);
         }
         try
         {
@@ -45,5 +66,28 @@ public final class ThreadBinding
             return now.equals(wanted) ? "bound to CPU " + cpu : "NOT bound to CPU " + cpu + " (affinity " + now + ")";
         }
         return "unbound (affinity " + now + ")";
+    }
+
+    private static BitSet onlineCpus()
+    {
+        final BitSet cpus = new BitSet();
+        try
+        {
+            // e.g. "0-1" or "0,2-3"
+            final String text = new String(Files.readAllBytes(Paths.get("/sys/devices/system/cpu/online")),
+                StandardCharsets.US_ASCII).trim();
+            for (final String range : text.split(","))
+            {
+                final String[] ends = range.split("-");
+                final int from = Integer.parseInt(ends[0].trim());
+                final int to = 2 == ends.length ? Integer.parseInt(ends[1].trim()) : from;
+                cpus.set(from, to + 1);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            cpus.set(0, Runtime.getRuntime().availableProcessors());
+        }
+        return cpus;
     }
 }

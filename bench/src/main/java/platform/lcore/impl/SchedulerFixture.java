@@ -188,16 +188,17 @@ public final class SchedulerFixture implements AutoCloseable
         }
 
         /**
-         * What {@code Scheduler.awaitGracePeriod} reads per spin while it waits for this lcore: the iteration
-         * counter (volatile), {@code inGraceWait} (volatile) and {@code currentEntry} (plain). For benchmarks of
-         * the lcore while a closer polls it; safe from any thread.
+         * What {@code Scheduler.awaitGracePeriod} reads per spin while it waits for this lcore, in its order and
+         * with its short-circuit: the iteration counter (volatile), {@code inGraceWait} (volatile), and only when
+         * that is true {@code currentEntry} (plain). For benchmarks of the lcore while a closer polls it; safe
+         * from any thread.
          *
-         * @return a value depending on all three reads.
+         * @return a value depending on the reads.
          */
         public long graceWaitReads()
         {
             final long it = lcore.lvIteration();
-            return lcore.inGraceWait || null != lcore.currentEntry ? it + 1 : it;
+            return lcore.inGraceWait && null != lcore.currentEntry ? it + 1 : it;
         }
     }
 

@@ -66,7 +66,7 @@ final class MsgCore
     {
         this.scheduler = scheduler;
         this.config = config;
-        this.pool = new MsgPool(config.poolSize());
+        this.pool = new MsgPool(config.poolSize(), scheduler::currentLcoreId);
         final int masterId = scheduler.masterLcoreId();
         this.master = new LcoreMsg(masterId, true, config.ringSize());
         byId[masterId] = master;

@@ -1,25 +1,63 @@
 package platform.msgmgr.impl;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import org.jctools.queues.MpmcArrayQueue;
 
 /**
- * The message pool: a bounded MPMC queue of cleared messages. Acquiring from an empty pool allocates (counted),
- * so after warm-up the steady state allocates nothing; returning to a full pool lets the message be collected.
+ * The message pool: a bounded MPMC queue of cleared messages, fronted by a small stack per lcore. Acquiring from
+ * an empty pool allocates (counted), so after warm-up the steady state allocates nothing; returning to a full
+ * pool lets the message be collected.
+ * <p>
+ * Why the per-lcore stacks: a multicast makes the worker return the master's copy and take a reply message, and
+ * the master the reverse. Through the shared queue alone its indices would bounce between the two CPUs several
+ * times per message; with the stacks each lcore reuses what it was handed back, and the shared queue is touched
+ * only when a stack runs empty or full. A stack is touched only by its own lcore thread.
  */
 final class MsgPool
 {
+    /** Messages one lcore keeps for itself. */
+    static final int STASH = 64;
+    private static final int MAX_LCORES = 64;
+
     private final MpmcArrayQueue<MsgImpl> free;
+    /** The calling thread's lcore id, -1 for other threads. */
+    private final IntSupplier currentLcore;
+    private final MsgImpl[][] stash = new MsgImpl[MAX_LCORES][];
+    private final int[] stashed = new int[MAX_LCORES * 16]; // one slot per cache line: stride 16 ints
     final AtomicLong allocated = new AtomicLong();
 
     MsgPool(final int capacity)
     {
+        this(capacity, () -> -1);
+    }
+
+    MsgPool(final int capacity, final IntSupplier currentLcore)
+    {
         this.free = new MpmcArrayQueue<>(capacity);
+        this.currentLcore = currentLcore;
+        for (int i = 0; i < MAX_LCORES; i++)
+        {
+            stash[i] = new MsgImpl[STASH];
+        }
     }
 
     MsgImpl acquire()
     {
+        final int id = currentLcore.getAsInt();
+        if (id >= 0 && id < MAX_LCORES)
+        {
+            final int n = stashed[id << 4];
+            if (n > 0)
+            {
+                final MsgImpl[] s = stash[id];
+                final MsgImpl m = s[n - 1];
+                s[n - 1] = null;
+                stashed[id << 4] = n - 1;
+                return m;
+            }
+        }
         final MsgImpl m = free.relaxedPoll();
         if (null != m)
         {
@@ -34,9 +72,23 @@ final class MsgPool
     void recycle(final MsgImpl m)
     {
         m.clear();
+        final int id = currentLcore.getAsInt();
+        if (id >= 0 && id < MAX_LCORES)
+        {
+            final int n = stashed[id << 4];
+            if (n < STASH)
+            {
+                stash[id][n] = m;
+                stashed[id << 4] = n + 1;
+                return;
+            }
+        }
         free.relaxedOffer(m);
     }
 
+    /**
+     * @return messages in the shared queue (the per-lcore stacks are not counted: only their lcores may read them).
+     */
     int available()
     {
         return free.size();

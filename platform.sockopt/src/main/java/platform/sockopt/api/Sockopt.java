@@ -1,0 +1,92 @@
+package platform.sockopt.api;
+
+/**
+ * The sockopt wire format, byte-compatible with DPVS v1.10.2 ({@code include/ctrl.h}: {@code struct dpvs_sock_msg}
+ * and {@code struct dpvs_sock_msg_reply}). Every integer is little-endian (x86_64 host order).
+ *
+ * <pre>
+ * request header, 24 bytes                      reply header, 88 bytes
+ *  0      4      8      12     16          24    0      4      8      12     16            80          88
+ *  +------+------+------+------+-----------+     +------+------+------+------+-- ... ------+-----------+
+ *  |versn |  id  | type | pad  |  len u64  |     |versn |  id  | type |errcod| errstr[64]  |  len u64  |
+ *  +------+------+------+------+-----------+     +------+------+------+------+-- ... ------+-----------+
+ *  then len bytes of request body                then len bytes of reply body (none when errcode != 0)
+ * </pre>
+ *
+ * The client connects, sends one request, reads the reply and closes (DPVS's tools); the platform also serves
+ * several requests one after the other on one connection.
+ */
+public final class Sockopt
+{
+    /** {@code SOCKOPT_VERSION}: (1 &lt;&lt; 16) + (0 &lt;&lt; 8) + 0. */
+    public static final int VERSION = 0x010000;
+
+    /** {@code SOCKOPT_GET}. */
+    public static final int GET = 0;
+    /** {@code SOCKOPT_SET}. */
+    public static final int SET = 1;
+
+    public static final int REQ_VERSION_OFFSET = 0;
+    public static final int REQ_ID_OFFSET = 4;
+    public static final int REQ_TYPE_OFFSET = 8;
+    public static final int REQ_LEN_OFFSET = 16;
+    public static final int REQUEST_HEADER_LENGTH = 24;
+
+    public static final int REPLY_VERSION_OFFSET = 0;
+    public static final int REPLY_ID_OFFSET = 4;
+    public static final int REPLY_TYPE_OFFSET = 8;
+    public static final int REPLY_ERRCODE_OFFSET = 12;
+    public static final int REPLY_ERRSTR_OFFSET = 16;
+    /** {@code SOCKOPT_ERRSTR_LEN}: NUL-terminated, so at most 63 characters of text. */
+    public static final int ERRSTR_LENGTH = 64;
+    public static final int REPLY_LEN_OFFSET = 80;
+    public static final int REPLY_HEADER_LENGTH = 88;
+
+    /**
+     * The platform's own ids, above every DPVS id (DPVS v1.10.2 ends at 108, and its EAL memory ids at 7401..):
+     * 9000..9099 belong to {@code platform.sockopt}.
+     */
+    public static final int PLATFORM_ID_MIN = 9000;
+    public static final int PLATFORM_ID_MAX = 9099;
+    /** GET: the registered ranges, see {@link #RANGES_ENTRY_LENGTH}. */
+    public static final int GET_RANGES = 9000;
+
+    /**
+     * Reply body of {@link #GET_RANGES}: a u32 count, 4 bytes of padding, then {@code count} entries of 128 bytes:
+     *
+     * <pre>
+     *  0      4      8      12     16              48                             112           128
+     *  +------+------+------+------+---- ... ------+------------- ... -------------+---- ... ----+
+     *  | type | min  | max  |versn | name[32]      | owner[64]                     | calls u64,  |
+     *  |      |      |      |      |               |                               | errors u64  |
+     *  +------+------+------+------+---- ... ------+------------- ... -------------+---- ... ----+
+     * </pre>
+     *
+     * Strings are UTF-8, NUL-padded, truncated to leave at least one NUL.
+     */
+    public static final int RANGES_HEADER_LENGTH = 8;
+    public static final int RANGES_ENTRY_LENGTH = 128;
+    public static final int RANGE_TYPE_OFFSET = 0;
+    public static final int RANGE_MIN_OFFSET = 4;
+    public static final int RANGE_MAX_OFFSET = 8;
+    public static final int RANGE_VERSION_OFFSET = 12;
+    public static final int RANGE_NAME_OFFSET = 16;
+    public static final int RANGE_NAME_LENGTH = 32;
+    public static final int RANGE_OWNER_OFFSET = 48;
+    public static final int RANGE_OWNER_LENGTH = 64;
+    public static final int RANGE_CALLS_OFFSET = 112;
+    public static final int RANGE_ERRORS_OFFSET = 120;
+
+    private Sockopt()
+    {
+    }
+
+    /**
+     * @param type {@link #GET} or {@link #SET}.
+     * @return "GET", "SET" or the number.
+     */
+    public static String typeName(final int type)
+    {
+        return GET == type ? "GET" : SET == type ? "SET" : Integer.toString(type);
+    }
+}

@@ -1,0 +1,17 @@
+package platform.sockopt.api;
+
+/**
+ * A registration. {@link #close()} removes both ranges; once it returns, neither handler is called again (a request
+ * being handled on the master lcore is waited for, unless close is called from that handler).
+ */
+public interface SockoptHandle extends AutoCloseable
+{
+    /**
+     * @return the registered spec.
+     */
+    SockoptSpec spec();
+
+    /** Unregisters; idempotent. */
+    @Override
+    void close();
+}

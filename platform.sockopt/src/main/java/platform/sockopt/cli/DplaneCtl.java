@@ -1,0 +1,229 @@
+package platform.sockopt.cli;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import platform.sockopt.api.Sockopt;
+import platform.sockopt.client.SockoptClient;
+import platform.sockopt.client.SockoptClientException;
+import platform.sockopt.client.SockoptPaths;
+import platform.sockopt.client.SockoptResponse;
+
+/**
+ * {@code dplanectl}: the platform's command line, as {@code dpip} is DPVS's. It talks to the control socket
+ * ({@code DPVS_IPC_FILE}, else the usual paths; {@code -s} overrides) and reaches every registered GET and SET.
+ *
+ * <pre>
+ * dplanectl [-s SOCKET] [-t TIMEOUT_MS] get ID [HEX]     a GET; prints the reply body as hex
+ * dplanectl [-s SOCKET] [-t TIMEOUT_MS] set ID [HEX]     a SET; prints nothing on success
+ * dplanectl [-s SOCKET] [-t TIMEOUT_MS] ranges           the registered id ranges
+ * </pre>
+ *
+ * Exit codes tell the failures apart: see the {@code EXIT_} constants.
+ */
+public final class DplaneCtl
+{
+    public static final int EXIT_OK = 0;
+    /** The platform answered with a non-zero EDPVS_* code. */
+    public static final int EXIT_ERRCODE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_SOCKET_MISSING = 3;
+    public static final int EXIT_NOT_RUNNING = 4;
+    public static final int EXIT_TIMEOUT = 5;
+    /** A malformed reply or another I/O failure. */
+    public static final int EXIT_PROTOCOL = 6;
+
+    static final String USAGE = String.join("\n",
+        "usage: dplanectl [-s SOCKET] [-t TIMEOUT_MS] COMMAND",
+        "  get ID [HEX]   send a GET sockopt (body as hex digits), print the reply body as hex",
+        "  set ID [HEX]   send a SET sockopt (body as hex digits)",
+        "  ranges         list the registered sockopt id ranges",
+        "SOCKET defaults to $DPVS_IPC_FILE, else /var/run/dpvs.ipc, else the per-user runtime path.",
+        "exit codes: 0 ok, 1 error code from the platform, 2 usage, 3 socket missing, 4 platform not running,",
+        "            5 timeout, 6 malformed reply or I/O error");
+
+    private DplaneCtl()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * @param args the command line.
+     * @param out  standard output.
+     * @param err  standard error.
+     * @return the exit code.
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        Path socket = null;
+        long timeoutMs = 5_000;
+        final List<String> rest = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "-s":
+                    case "--socket":
+                        socket = Path.of(args[++i]);
+                        break;
+                    case "-t":
+                    case "--timeout":
+                        timeoutMs = Long.parseLong(args[++i]);
+                        break;
+                    case "-h":
+                    case "--help":
+                        out.println(USAGE);
+                        return EXIT_OK;
+                    default:
+                        rest.add(args[i]);
+                }
+            }
+            if (rest.isEmpty() || timeoutMs <= 0)
+            {
+                return usage(err, rest.isEmpty() ? "no command" : "timeout must be positive");
+            }
+        }
+        catch (final ArrayIndexOutOfBoundsException | NumberFormatException ex)
+        {
+            return usage(err, "bad option: " + ex.getMessage());
+        }
+        final SockoptClient client = SockoptClient.of(null == socket ? SockoptPaths.clientPath(System.getenv())
+            : socket, Duration.ofMillis(timeoutMs));
+        try
+        {
+            switch (rest.get(0))
+            {
+                case "get":
+                case "set":
+                {
+                    if (rest.size() < 2 || rest.size() > 3)
+                    {
+                        return usage(err, rest.get(0) + " takes an id and an optional hex body");
+                    }
+                    final int id;
+                    final byte[] body;
+                    try
+                    {
+                        id = Integer.parseUnsignedInt(rest.get(1));
+                        body = rest.size() == 3 ? HexFormat.of().parseHex(rest.get(2).replace(":", "")) : new byte[0];
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        return usage(err, "bad id or hex body: " + ex.getMessage());
+                    }
+                    final SockoptResponse r = "get".equals(rest.get(0)) ? client.get(id, body) : client.set(id, body);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    if ("get".equals(rest.get(0)))
+                    {
+                        hexDump(out, r.body());
+                    }
+                    return EXIT_OK;
+                }
+                case "ranges":
+                {
+                    final SockoptResponse r = client.get(Sockopt.GET_RANGES, new byte[0]);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    printRanges(out, r.buffer());
+                    return EXIT_OK;
+                }
+                default:
+                    return usage(err, "unknown command " + rest.get(0));
+            }
+        }
+        catch (final SockoptClientException ex)
+        {
+            err.println("dplanectl: " + ex.getMessage());
+            switch (ex.kind())
+            {
+                case SOCKET_MISSING:
+                    return EXIT_SOCKET_MISSING;
+                case NOT_RUNNING:
+                    return EXIT_NOT_RUNNING;
+                case TIMEOUT:
+                    return EXIT_TIMEOUT;
+                default:
+                    return EXIT_PROTOCOL;
+            }
+        }
+    }
+
+    private static int usage(final PrintStream err, final String why)
+    {
+        err.println("dplanectl: " + why);
+        err.println(USAGE);
+        return EXIT_USAGE;
+    }
+
+    private static int platformError(final PrintStream err, final SockoptResponse r)
+    {
+        err.println(String.format(Locale.ROOT, "dplanectl: %s sockopt %d: %s (%d)", Sockopt.typeName(r.type()), r.id(),
+            r.errstr(), r.errcode()));
+        return EXIT_ERRCODE;
+    }
+
+    /** Sixteen bytes a line with offsets, like {@code xxd}. */
+    static void hexDump(final PrintStream out, final byte[] b)
+    {
+        for (int at = 0; at < b.length; at += 16)
+        {
+            final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%08x:", at));
+            for (int i = at; i < Math.min(at + 16, b.length); i++)
+            {
+                sb.append(' ').append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
+            }
+            out.println(sb);
+        }
+    }
+
+    static void printRanges(final PrintStream out, final ByteBuffer b)
+    {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        final int n = b.getInt(0);
+        out.println(String.format(Locale.ROOT, "%-4s %-11s %-8s %-16s %-36s %10s %8s", "TYPE", "IDS", "VERSION",
+            "NAME", "OWNER", "CALLS", "ERRORS"));
+        for (int i = 0; i < n; i++)
+        {
+            final int at = Sockopt.RANGES_HEADER_LENGTH + i * Sockopt.RANGES_ENTRY_LENGTH;
+            final int min = b.getInt(at + Sockopt.RANGE_MIN_OFFSET);
+            final int max = b.getInt(at + Sockopt.RANGE_MAX_OFFSET);
+            out.println(String.format(Locale.ROOT, "%-4s %-11s 0x%06x %-16s %-36s %10d %8d",
+                Sockopt.typeName(b.getInt(at + Sockopt.RANGE_TYPE_OFFSET)), min == max ? Integer.toString(min)
+                    : min + "-" + max, b.getInt(at + Sockopt.RANGE_VERSION_OFFSET),
+                cString(b, at + Sockopt.RANGE_NAME_OFFSET, Sockopt.RANGE_NAME_LENGTH),
+                cString(b, at + Sockopt.RANGE_OWNER_OFFSET, Sockopt.RANGE_OWNER_LENGTH),
+                b.getLong(at + Sockopt.RANGE_CALLS_OFFSET), b.getLong(at + Sockopt.RANGE_ERRORS_OFFSET)));
+        }
+    }
+
+    private static String cString(final ByteBuffer b, final int at, final int max)
+    {
+        int n = 0;
+        while (n < max && 0 != b.get(at + n))
+        {
+            n++;
+        }
+        final byte[] s = new byte[n];
+        b.get(at, s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,149 @@
+package platform.sockopt.impl;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import platform.lcore.api.LcoreScheduler;
+import platform.sockopt.api.Sockopt;
+import platform.sockopt.api.SockoptHandle;
+import platform.sockopt.api.SockoptRange;
+import platform.sockopt.api.SockoptReply;
+import platform.sockopt.api.SockoptRequest;
+import platform.sockopt.api.SockoptSpec;
+
+/**
+ * The registry and the server together: what {@link SockoptRuntime} runs and the tests drive directly.
+ */
+final class SockoptCore
+{
+    static final String OWNER = "platform.sockopt";
+
+    final Registry registry = new Registry();
+    final SockoptServer server;
+    private SockoptHandle introspection;
+
+    SockoptCore(final ServerConfig config, final LcoreScheduler scheduler)
+    {
+        this.server = new SockoptServer(config, registry, scheduler);
+    }
+
+    void start() throws IOException
+    {
+        server.start();
+        introspection = register(SockoptSpec.builder("sockopt").get(Sockopt.GET_RANGES, Sockopt.GET_RANGES,
+            this::getRanges).build(), OWNER);
+    }
+
+    void stop()
+    {
+        if (null != introspection)
+        {
+            introspection.close();
+        }
+        server.stop();
+    }
+
+    /**
+     * @param spec  what to register.
+     * @param owner the registering bundle.
+     * @return the handle.
+     */
+    SockoptHandle register(final SockoptSpec spec, final String owner)
+    {
+        if (!OWNER.equals(owner) && ((null != spec.set() && inPlatformIds(spec.setMin(), spec.setMax()))
+            || (null != spec.get() && inPlatformIds(spec.getMin(), spec.getMax()))))
+        {
+            throw new IllegalArgumentException("sockopt " + spec.name() + " (" + owner + "): ids "
+                + Sockopt.PLATFORM_ID_MIN + ".." + Sockopt.PLATFORM_ID_MAX + " belong to " + OWNER);
+        }
+        final RangeEntry set = null == spec.set() ? null
+            : new RangeEntry(Sockopt.SET, spec.setMin(), spec.setMax(), spec.version(), spec.name(), owner, spec.set());
+        final RangeEntry get = null == spec.get() ? null
+            : new RangeEntry(Sockopt.GET, spec.getMin(), spec.getMax(), spec.version(), spec.name(), owner, spec.get());
+        final RangeEntry[] entries = null == set ? new RangeEntry[] {get}
+            : null == get ? new RangeEntry[] {set} : new RangeEntry[] {set, get};
+        registry.add(entries);
+        return new Handle(spec, entries);
+    }
+
+    private static boolean inPlatformIds(final int min, final int max)
+    {
+        return min <= Sockopt.PLATFORM_ID_MAX && Sockopt.PLATFORM_ID_MIN <= max;
+    }
+
+    List<SockoptRange> ranges()
+    {
+        return registry.ranges();
+    }
+
+    /** GET {@link Sockopt#GET_RANGES}: the layout is drawn there. */
+    private int getRanges(final SockoptRequest request, final SockoptReply reply)
+    {
+        final List<SockoptRange> ranges = registry.ranges();
+        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + ranges.size() * Sockopt.RANGES_ENTRY_LENGTH);
+        b.putInt(0, ranges.size());
+        int at = Sockopt.RANGES_HEADER_LENGTH;
+        for (final SockoptRange r : ranges)
+        {
+            b.putInt(at + Sockopt.RANGE_TYPE_OFFSET, r.type());
+            b.putInt(at + Sockopt.RANGE_MIN_OFFSET, r.min());
+            b.putInt(at + Sockopt.RANGE_MAX_OFFSET, r.max());
+            b.putInt(at + Sockopt.RANGE_VERSION_OFFSET, r.version());
+            putString(b, at + Sockopt.RANGE_NAME_OFFSET, Sockopt.RANGE_NAME_LENGTH, r.name());
+            putString(b, at + Sockopt.RANGE_OWNER_OFFSET, Sockopt.RANGE_OWNER_LENGTH, r.owner());
+            b.putLong(at + Sockopt.RANGE_CALLS_OFFSET, r.calls());
+            b.putLong(at + Sockopt.RANGE_ERRORS_OFFSET, r.errors());
+            at += Sockopt.RANGES_ENTRY_LENGTH;
+        }
+        return 0;
+    }
+
+    private static void putString(final ByteBuffer b, final int at, final int field, final String s)
+    {
+        final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.put(at, bytes, 0, Math.min(bytes.length, field - 1));
+    }
+
+    /** A registration; closing takes the ranges out and waits for a handler call in progress. */
+    private final class Handle implements SockoptHandle
+    {
+        private final SockoptSpec spec;
+        private final RangeEntry[] entries;
+        private boolean closed;
+
+        Handle(final SockoptSpec spec, final RangeEntry[] entries)
+        {
+            this.spec = spec;
+            this.entries = entries;
+        }
+
+        @Override
+        public SockoptSpec spec()
+        {
+            return spec;
+        }
+
+        @Override
+        public void close()
+        {
+            synchronized (this)
+            {
+                if (closed)
+                {
+                    return;
+                }
+                closed = true;
+            }
+            registry.remove(entries);
+            server.awaitNotServing(entries);
+        }
+
+        @Override
+        public String toString()
+        {
+            return spec.toString();
+        }
+    }
+}
