@@ -58,7 +58,8 @@ final class MsgPool
                 return m;
             }
         }
-        final MsgImpl m = free.relaxedPoll();
+        // an lcore never waits for a producer preempted mid-offer (it allocates instead); other threads may
+        final MsgImpl m = id >= 0 ? free.relaxedPoll() : free.poll();
         if (null != m)
         {
             return m;

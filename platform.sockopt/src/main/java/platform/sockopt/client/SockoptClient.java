@@ -10,7 +10,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -107,22 +106,20 @@ public final class SockoptClient
             ch.configureBlocking(false);
             return new Connection(ch, Selector.open());
         }
-        catch (final NoSuchFileException ex)
-        {
-            close(ch);
-            throw new SockoptClientException(SockoptClientException.Kind.SOCKET_MISSING,
-                "no control socket at " + path + " (is the platform running? DPVS_IPC_FILE sets the path)", ex);
-        }
-        catch (final ConnectException ex)
-        {
-            close(ch);
-            throw new SockoptClientException(Files.exists(path) ? SockoptClientException.Kind.NOT_RUNNING
-                : SockoptClientException.Kind.SOCKET_MISSING, "nobody listens on " + path + " (" + ex.getMessage()
-                    + "): the platform is not running", ex);
-        }
         catch (final IOException ex)
         {
             close(ch);
+            // the JDK reports a missing socket file as a SocketException ("No such file or directory")
+            if (!Files.exists(path))
+            {
+                throw new SockoptClientException(SockoptClientException.Kind.SOCKET_MISSING,
+                    "no control socket at " + path + " (is the platform running? DPVS_IPC_FILE sets the path)", ex);
+            }
+            if (ex instanceof ConnectException)
+            {
+                throw new SockoptClientException(SockoptClientException.Kind.NOT_RUNNING, "nobody listens on " + path
+                    + " (" + ex.getMessage() + "): the platform is not running", ex);
+            }
             if (System.nanoTime() - deadline >= 0)
             {
                 throw new SockoptClientException(SockoptClientException.Kind.TIMEOUT,

@@ -1,0 +1,692 @@
+package platform.sockopt.impl;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import platform.lcore.api.LcoreInfo;
+import platform.lcore.api.LcoreScheduler;
+import platform.lcore.impl.TestLcores;
+import platform.msgmgr.api.Edpvs;
+import platform.sockopt.api.Sockopt;
+import platform.sockopt.api.SockoptConflictException;
+import platform.sockopt.api.SockoptHandle;
+import platform.sockopt.api.SockoptSpec;
+import platform.sockopt.cli.DplaneCtlAccess;
+import platform.sockopt.client.SockoptClient;
+import platform.sockopt.client.SockoptClientException;
+import platform.sockopt.client.SockoptResponse;
+
+/**
+ * The control socket over real Unix-domain sockets, served by a real master lcore.
+ */
+public class SockoptServerTest
+{
+    static final int ECHO_GET = 500;
+    static final int ECHO_SET = 500;
+
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+
+    private LcoreScheduler lcores;
+    private SockoptCore core;
+    private Path path;
+    private SockoptClient client;
+    private SockoptHandle echo;
+    private final AtomicLong sets = new AtomicLong();
+
+    @Before
+    public void setUp() throws IOException
+    {
+        lcores = TestLcores.start("lcore 0 role MASTER cpu none\nlcore 1 role FWD_WORKER cpu none\n");
+        // a short path: sun_path holds 107 bytes
+        path = Files.createTempDirectory("sockopt").resolve("t.ipc");
+        start(new ServerConfig(path, 4096, 1 << 20, 16, 300, 60_000, 64));
+        // GET 500..509 echoes its body after the id; SET 500..509 counts
+        echo = core.register(SockoptSpec.builder("echo").get(ECHO_GET, ECHO_GET + 9, (req, rep) ->
+        {
+            final ByteBuffer in = req.body();
+            final ByteBuffer out = rep.body(4 + in.remaining());
+            out.putInt(req.id());
+            out.put(in);
+            return Edpvs.OK;
+        }).set(ECHO_SET, ECHO_SET + 9, (req, rep) ->
+        {
+            sets.incrementAndGet();
+            return Edpvs.OK;
+        }).build(), "test");
+    }
+
+    private void start(final ServerConfig config) throws IOException
+    {
+        core = new SockoptCore(config, lcores);
+        core.start();
+        client = SockoptClient.of(path, Duration.ofSeconds(5));
+    }
+
+    @After
+    public void tearDown()
+    {
+        if (null != core)
+        {
+            core.stop();
+        }
+        TestLcores.stop(lcores);
+    }
+
+    // ------------------------------------------------------------------ wire format
+
+    @Test
+    public void shouldAnswerADpvsStyleRequestByteForByte() throws IOException
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            // <III4xQ: version, id 501, GET, pad, len 3; then the body
+            final ByteBuffer req = le(27).putInt(0x010000).putInt(501).putInt(0).putInt(0).putLong(3)
+                .put(new byte[] {7, 8, 9}).flip();
+            write(ch, req);
+            final ByteBuffer reply = readFully(ch, 88 + 7);
+            assertEquals(0x010000, reply.getInt(0));
+            assertEquals(501, reply.getInt(4));
+            assertEquals(0, reply.getInt(8));
+            assertEquals(0, reply.getInt(12));
+            // errstr: DPVS's text for 0, NUL-padded to 64 bytes
+            final byte[] errstr = new byte[64];
+            reply.get(16, errstr);
+            final byte[] expected = new byte[64];
+            System.arraycopy("OK".getBytes(StandardCharsets.US_ASCII), 0, expected, 0, 2);
+            assertArrayEquals(expected, errstr);
+            assertEquals(7L, reply.getLong(80));
+            assertEquals(501, reply.getInt(88));
+            assertEquals(7, reply.get(92));
+            assertEquals(8, reply.get(93));
+            assertEquals(9, reply.get(94));
+        }
+    }
+
+    @Test
+    public void shouldSendNoBodyWithASetReply() throws IOException
+    {
+        final SockoptResponse r = client.set(ECHO_SET + 3, new byte[] {1, 2});
+        assertTrue(r.ok());
+        assertEquals(Sockopt.SET, r.type());
+        assertEquals(0, r.body().length);
+        assertEquals(1, sets.get());
+    }
+
+    @Test
+    public void shouldServeSeveralRequestsOnOneConnection() throws IOException
+    {
+        try (SockoptClient.Connection c = client.open())
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                final SockoptResponse r = c.call(Sockopt.GET, ECHO_GET + i % 10, new byte[] {(byte)i});
+                assertTrue(r.ok());
+                assertEquals(ECHO_GET + i % 10, r.buffer().getInt(0));
+                assertEquals((byte)i, r.body()[4]);
+            }
+        }
+    }
+
+    @Test
+    public void shouldSendALargeReplyThroughPartialWrites() throws IOException
+    {
+        final byte[] big = new byte[900_000];
+        new Random(1).nextBytes(big);
+        try (SockoptHandle h = core.register(SockoptSpec.builder("big").get(600, 600, (req, rep) ->
+        {
+            rep.body(big.length).put(big);
+            return Edpvs.OK;
+        }).build(), "test"))
+        {
+            final SockoptResponse r = client.get(600, null);
+            assertTrue(r.ok());
+            assertArrayEquals(big, r.body());
+        }
+    }
+
+    // ------------------------------------------------------------------ errors: always a reply
+
+    @Test
+    public void shouldReplyNotSupportedToAnUnknownIdAndKeepTheConnection() throws IOException
+    {
+        try (SockoptClient.Connection c = client.open())
+        {
+            final SockoptResponse r = c.call(Sockopt.GET, 4242, new byte[] {1, 2, 3});
+            assertEquals(Edpvs.NOTSUPP, r.errcode());
+            assertEquals("no GET sockopt 4242 registered", r.errstr());
+            assertEquals(0, r.body().length);
+            // a SET id has no GET meaning: the type picks the table
+            assertEquals(Edpvs.NOTSUPP, c.call(Sockopt.SET, ECHO_GET + 20, null).errcode());
+            assertTrue(c.call(Sockopt.GET, ECHO_GET, null).ok());
+        }
+        assertEquals(2, core.server.notSupported.get());
+    }
+
+    @Test
+    public void shouldReplyToAVersionMismatch() throws IOException
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            write(ch, le(24).putInt(0x020000).putInt(ECHO_GET).putInt(0).putInt(0).putLong(0).flip());
+            final ByteBuffer reply = readFully(ch, 88);
+            assertEquals(Edpvs.INVAL, reply.getInt(12));
+            assertEquals("sockopt version 0x20000, echo wants 0x10000", cString(reply, 16));
+            assertEquals(0L, reply.getLong(80));
+        }
+        assertEquals(1, core.server.versionMismatch.get());
+    }
+
+    @Test
+    public void shouldRefuseAnOversizedRequestThenClose() throws IOException
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            write(ch, le(24).putInt(0x010000).putInt(ECHO_GET).putInt(0).putInt(0).putLong(4097).flip());
+            final ByteBuffer reply = readFully(ch, 88);
+            assertEquals(Edpvs.INVAL, reply.getInt(12));
+            assertEquals("request length 4097 over max 4096", cString(reply, 16));
+            assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
+        }
+        assertTrue(client.get(ECHO_GET, null).ok());
+    }
+
+    @Test
+    public void shouldRefuseABadTypeThenClose() throws IOException
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            write(ch, le(24).putInt(0x010000).putInt(ECHO_GET).putInt(7).putInt(0).putLong(0).flip());
+            final ByteBuffer reply = readFully(ch, 88);
+            assertEquals(Edpvs.INVAL, reply.getInt(12));
+            assertEquals("bad sockopt type 7 (0 GET, 1 SET)", cString(reply, 16));
+            assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
+        }
+    }
+
+    @Test
+    public void shouldCountATruncatedHeaderAndServeOthers() throws Exception
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            write(ch, le(10).putInt(0x010000).putInt(ECHO_GET).putShort((short)0).flip());
+            ch.shutdownOutput();
+            // nothing to answer a request never framed: the server closes
+            assertEquals(-1, ch.read(ByteBuffer.allocate(88)));
+        }
+        await("truncated header counted", () -> 1 == core.server.malformed.get());
+        assertTrue(client.get(ECHO_GET, null).ok());
+    }
+
+    @Test
+    public void shouldReplyCallbackFailWhenAHandlerThrowsAndKeepServing() throws IOException
+    {
+        try (SockoptHandle h = core.register(SockoptSpec.builder("buggy").get(700, 700, (req, rep) ->
+        {
+            rep.body(10);
+            throw new IllegalStateException("bug");
+        }).build(), "test"))
+        {
+            final SockoptResponse r = client.get(700, null);
+            assertEquals(Edpvs.CALLBACKFAIL, r.errcode());
+            assertEquals("buggy handler failed: IllegalStateException", r.errstr());
+            assertEquals(0, r.body().length);
+            assertTrue(client.get(ECHO_GET, null).ok());
+        }
+        assertEquals(1, core.server.handlerThrew.get());
+    }
+
+    @Test
+    public void shouldPassAHandlersErrorCodeAndText() throws IOException
+    {
+        try (SockoptHandle h = core.register(SockoptSpec.builder("picky").set(700, 700, (req, rep) ->
+        {
+            if (req.body().remaining() != 4)
+            {
+                rep.message("want 4 bytes, got " + req.body().remaining());
+                return Edpvs.INVAL;
+            }
+            return Edpvs.EXIST;
+        }).build(), "test"))
+        {
+            final SockoptResponse bad = client.set(700, new byte[3]);
+            assertEquals(Edpvs.INVAL, bad.errcode());
+            assertEquals("want 4 bytes, got 3", bad.errstr());
+            final SockoptResponse exist = client.set(700, new byte[4]);
+            assertEquals(Edpvs.EXIST, exist.errcode());
+            assertEquals("already exist", exist.errstr());
+        }
+        assertEquals(2, core.server.handlerErrors.get());
+    }
+
+    // ------------------------------------------------------------------ many clients, stalled and hostile ones
+
+    @Test
+    public void shouldServeSixteenConcurrentClients() throws Exception
+    {
+        final int clients = 16;
+        final int each = 200;
+        final AtomicInteger bad = new AtomicInteger();
+        final List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < clients; t++)
+        {
+            final int id = t;
+            final Thread th = new Thread(() ->
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    try
+                    {
+                        // half per connection as DPVS's tools do, half on a kept one
+                        final byte[] body = {(byte)id, (byte)i};
+                        final SockoptResponse r = client.get(ECHO_GET + id % 10, body);
+                        if (!r.ok() || r.buffer().getInt(0) != ECHO_GET + id % 10 || r.body()[4] != id
+                            || r.body()[5] != (byte)i)
+                        {
+                            bad.incrementAndGet();
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        bad.incrementAndGet();
+                    }
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (final Thread th : threads)
+        {
+            th.join(60_000);
+            assertFalse(th.isAlive());
+        }
+        assertEquals(0, bad.get());
+        assertTrue(core.server.requests.get() >= clients * each);
+    }
+
+    @Test
+    public void shouldServeOthersAndKeepTheMasterLoopingWhileAClientStallsMidHeader() throws Exception
+    {
+        core.stop();
+        core = null;
+        start(new ServerConfig(path, 4096, 1 << 20, 16, 2_000, 60_000, 64));
+        core.register(SockoptSpec.builder("echo").get(ECHO_GET, ECHO_GET, (req, rep) -> Edpvs.OK).build(), "test");
+        try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            write(stalled, le(12).putInt(0x010000).putInt(ECHO_GET).putInt(0).flip());
+            Thread.sleep(50);
+            final long loops0 = masterLoops();
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < 200; i++)
+            {
+                assertTrue(client.get(ECHO_GET, null).ok());
+            }
+            Thread.sleep(200);
+            final long loops1 = masterLoops();
+            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            // a blocking read (DPVS) would hold the master in one iteration until the client sent the rest
+            assertTrue("master looped " + (loops1 - loops0) + " times in " + ms + " ms", loops1 - loops0 > 200);
+            assertEquals(1 + 200, core.server.connections.get());
+            // the stalled request times out: an error reply, then the connection is closed
+            stalled.configureBlocking(true);
+            final ByteBuffer reply = readFully(stalled, 88);
+            assertEquals(Edpvs.INVAL, reply.getInt(12));
+            assertEquals("request incomplete after 2000 ms", cString(reply, 16));
+            assertEquals(-1, stalled.read(ByteBuffer.allocate(1)));
+        }
+        assertEquals(1, core.server.timedOut.get());
+    }
+
+    private long masterLoops()
+    {
+        for (final LcoreInfo i : lcores.lcores())
+        {
+            if (i.id() == lcores.masterLcoreId())
+            {
+                return i.loops();
+            }
+        }
+        throw new AssertionError("no master");
+    }
+
+    @Test
+    public void shouldAnswerWellFormedRequestsAfterFuzzing() throws Exception
+    {
+        final Random rnd = new Random(20261122);
+        for (int round = 0; round < 300; round++)
+        {
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+            {
+                final ByteBuffer b = le(24 + 64);
+                switch (rnd.nextInt(4))
+                {
+                    case 0: // pure garbage of random length
+                        final byte[] g = new byte[rnd.nextInt(88)];
+                        rnd.nextBytes(g);
+                        b.put(g);
+                        break;
+                    case 1: // a header with random fields
+                        b.putInt(rnd.nextBoolean() ? 0x010000 : rnd.nextInt()).putInt(rnd.nextInt(1200))
+                            .putInt(rnd.nextInt(3)).putInt(rnd.nextInt()).putLong(rnd.nextInt(8192));
+                        break;
+                    case 2: // a header announcing more body than it sends
+                        b.putInt(0x010000).putInt(ECHO_GET).putInt(0).putInt(0).putLong(64 + rnd.nextInt(64));
+                        b.put(new byte[rnd.nextInt(64)]);
+                        break;
+                    default: // a well-formed request with a random body
+                        final byte[] body = new byte[rnd.nextInt(64)];
+                        rnd.nextBytes(body);
+                        b.putInt(0x010000).putInt(ECHO_GET + rnd.nextInt(20)).putInt(rnd.nextInt(2)).putInt(0)
+                            .putLong(body.length).put(body);
+                }
+                b.flip();
+                write(ch, b);
+                ch.shutdownOutput();
+                // whatever it was, the server answers or closes; it never hangs the client
+                final ByteBuffer sink = ByteBuffer.allocate(4096);
+                ch.configureBlocking(true);
+                while (ch.read(sink) >= 0)
+                {
+                    sink.clear();
+                }
+            }
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            final SockoptResponse r = client.get(ECHO_GET + i, new byte[] {(byte)i});
+            assertTrue(r.ok());
+            assertEquals((byte)i, r.body()[4]);
+        }
+        assertEquals(0, core.server.handlerThrew.get());
+    }
+
+    // ------------------------------------------------------------------ registry
+
+    @Test
+    public void shouldRefuseAnOverlappingRangeNamingTheHolder()
+    {
+        try
+        {
+            core.register(SockoptSpec.builder("route").get(505, 520, (q, r) -> 0).build(), "other.bundle");
+            fail("overlap accepted");
+        }
+        catch (final SockoptConflictException ex)
+        {
+            assertEquals("sockopt route (other.bundle): GET range [505, 520] overlaps [500, 509] held by echo (test)",
+                ex.getMessage());
+            assertEquals("echo", ex.holder().name());
+        }
+        // the same ids of the other type are free: the type field tells them apart (DPVS's ids overlap so)
+        try (SockoptHandle h = core.register(SockoptSpec.builder("route").set(510, 520, (q, r) -> 0)
+            .get(510, 520, (q, r) -> 0).build(), "other.bundle"))
+        {
+            assertNotNull(h);
+        }
+        try
+        {
+            core.register(SockoptSpec.builder("mine").get(9000, 9001, (q, r) -> 0).build(), "other.bundle");
+            fail("platform ids accepted");
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            assertTrue(ex.getMessage(), ex.getMessage().contains("9000..9099 belong to platform.sockopt"));
+        }
+    }
+
+    @Test
+    public void shouldListRangesThroughItsOwnGet() throws IOException
+    {
+        client.get(ECHO_GET, null);
+        final SockoptResponse r = client.get(Sockopt.GET_RANGES, null);
+        assertTrue(r.ok());
+        final ByteBuffer b = r.buffer();
+        assertEquals(3, b.getInt(0));
+        assertEquals(8 + 3 * 128, r.body().length);
+        // GETs first, by first id: echo 500..509, then the registry's own 9000
+        assertEquals(Sockopt.GET, b.getInt(8));
+        assertEquals(500, b.getInt(8 + 4));
+        assertEquals(509, b.getInt(8 + 8));
+        assertEquals(0x010000, b.getInt(8 + 12));
+        assertEquals("echo", cString(b, 8 + 16));
+        assertEquals("test", cString(b, 8 + 48));
+        assertEquals(1L, b.getLong(8 + 112));
+        assertEquals(9000, b.getInt(8 + 128 + 4));
+        assertEquals("platform.sockopt", cString(b, 8 + 128 + 48));
+        assertEquals(Sockopt.SET, b.getInt(8 + 256));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DplaneCtlAccess.printRanges(new PrintStream(out, true, StandardCharsets.UTF_8), r.buffer());
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text, text.contains("GET  500-509     0x010000 echo"));
+        assertTrue(text, text.contains("GET  9000        0x010000 sockopt          platform.sockopt"));
+    }
+
+    @Test
+    public void shouldNeverCallAHandlerAfterCloseReturnsWhileRequestsArrive() throws Exception
+    {
+        final AtomicLong calls = new AtomicLong();
+        final SockoptHandle h = core.register(SockoptSpec.builder("hot").get(800, 800, (req, rep) ->
+        {
+            calls.incrementAndGet();
+            return Edpvs.OK;
+        }).build(), "test");
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger unexpected = new AtomicInteger();
+        final CountDownLatch running = new CountDownLatch(4);
+        final List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++)
+        {
+            final Thread th = new Thread(() ->
+            {
+                running.countDown();
+                while (!stop.get())
+                {
+                    try
+                    {
+                        final int rc = client.get(800, null).errcode();
+                        if (Edpvs.OK != rc && Edpvs.NOTSUPP != rc)
+                        {
+                            unexpected.incrementAndGet();
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        unexpected.incrementAndGet();
+                    }
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        running.await();
+        await("traffic", () -> calls.get() > 50);
+        h.close();
+        final long after = calls.get();
+        Thread.sleep(200);
+        stop.set(true);
+        for (final Thread th : threads)
+        {
+            th.join(10_000);
+            assertFalse(th.isAlive());
+        }
+        assertEquals(after, calls.get());
+        assertEquals(0, unexpected.get());
+        assertEquals(Edpvs.NOTSUPP, client.get(800, null).errcode());
+    }
+
+    @Test
+    public void shouldLetAHandlerCloseItsOwnRegistration() throws IOException
+    {
+        final SockoptHandle[] self = new SockoptHandle[1];
+        self[0] = core.register(SockoptSpec.builder("once").set(900, 900, (req, rep) ->
+        {
+            self[0].close(); // on the master lcore, inside its own handler: must not wait for itself
+            return Edpvs.OK;
+        }).build(), "test");
+        assertTrue(client.set(900, null).ok());
+        assertEquals(Edpvs.NOTSUPP, client.set(900, null).errcode());
+    }
+
+    // ------------------------------------------------------------------ the socket file
+
+    @Test
+    public void shouldMakeTheSocketOwnerOnlyAndRemoveItAtStop() throws IOException
+    {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+        core.stop();
+        core = null;
+        assertFalse(Files.exists(path));
+    }
+
+    @Test
+    public void shouldNeverTakeOverALiveServer() throws IOException
+    {
+        final SockoptCore second = new SockoptCore(ServerConfig.defaults(path), lcores);
+        try
+        {
+            second.start();
+            fail("took over a live server");
+        }
+        catch (final IllegalStateException ex)
+        {
+            assertTrue(ex.getMessage(), ex.getMessage().startsWith("another server is listening on " + path));
+        }
+        assertTrue(client.get(ECHO_GET, null).ok());
+    }
+
+    @Test
+    public void shouldReplaceAStaleSocketFile() throws IOException
+    {
+        core.stop();
+        core = null;
+        // a crashed run leaves a socket file nobody listens on
+        final ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        crashed.bind(UnixDomainSocketAddress.of(path));
+        crashed.close();
+        assertTrue(Files.exists(path));
+        start(ServerConfig.defaults(path));
+        core.register(SockoptSpec.builder("echo").get(ECHO_GET, ECHO_GET, (req, rep) -> Edpvs.OK).build(), "test");
+        assertTrue(client.get(ECHO_GET, null).ok());
+    }
+
+    // ------------------------------------------------------------------ client failures
+
+    @Test
+    public void shouldTellAMissingSocketFromAStoppedPlatformFromATimeout() throws Exception
+    {
+        final Path missing = path.resolveSibling("missing.ipc");
+        assertKind(SockoptClientException.Kind.SOCKET_MISSING, SockoptClient.of(missing, Duration.ofSeconds(1)));
+
+        final Path stale = path.resolveSibling("stale.ipc");
+        final ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        gone.bind(UnixDomainSocketAddress.of(stale));
+        gone.close();
+        assertKind(SockoptClientException.Kind.NOT_RUNNING, SockoptClient.of(stale, Duration.ofSeconds(1)));
+
+        final Path mute = path.resolveSibling("mute.ipc");
+        try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            silent.bind(UnixDomainSocketAddress.of(mute));
+            assertKind(SockoptClientException.Kind.TIMEOUT, SockoptClient.of(mute, Duration.ofMillis(200)));
+        }
+    }
+
+    private static void assertKind(final SockoptClientException.Kind kind, final SockoptClient c)
+    {
+        try
+        {
+            c.get(1, null);
+            fail("no exception");
+        }
+        catch (final SockoptClientException ex)
+        {
+            assertEquals(ex.getMessage(), kind, ex.kind());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static ByteBuffer le(final int n)
+    {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static void write(final SocketChannel ch, final ByteBuffer b) throws IOException
+    {
+        while (b.hasRemaining())
+        {
+            ch.write(b);
+        }
+    }
+
+    static ByteBuffer readFully(final SocketChannel ch, final int n) throws IOException
+    {
+        final ByteBuffer b = le(n);
+        while (b.hasRemaining())
+        {
+            if (ch.read(b) < 0)
+            {
+                throw new IOException("EOF after " + b.position() + " of " + n + " bytes");
+            }
+        }
+        return b.flip();
+    }
+
+    static String cString(final ByteBuffer b, final int at)
+    {
+        int n = 0;
+        while (0 != b.get(at + n))
+        {
+            n++;
+        }
+        final byte[] s = new byte[n];
+        b.get(at, s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    static void await(final String what, final BooleanSupplier cond) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cond.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
