@@ -61,6 +61,8 @@ final class PlatformProcess implements AutoCloseable
         log.println("# " + String.join(" ", cmd));
         final File devNull = new File("/dev/null");
         final ProcessBuilder pb = new ProcessBuilder(cmd).directory(copyRoot.toFile());
+        // each platform its own control socket: never /var/run/dpvs.ipc, never another test's
+        pb.environment().put("DPVS_IPC_FILE", socket(copyRoot).toString());
         pb.redirectInput(devNull.exists() ? ProcessBuilder.Redirect.from(devNull) : ProcessBuilder.Redirect.PIPE);
         process = pb.start();
         if (!devNull.exists())
@@ -69,6 +71,23 @@ final class PlatformProcess implements AutoCloseable
         }
         pump(process.getInputStream(), stdout, "out");
         pump(process.getErrorStream(), stderr, "err");
+    }
+
+    /**
+     * @param copyRoot the process's folder.
+     * @return its control socket path.
+     */
+    static Path socket(final Path copyRoot)
+    {
+        return copyRoot.resolve("dpvs.ipc");
+    }
+
+    /**
+     * @return this platform's control socket path.
+     */
+    Path socket()
+    {
+        return socket(copyRoot);
     }
 
     /**

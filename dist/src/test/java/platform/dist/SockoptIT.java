@@ -1,0 +1,99 @@
+package platform.dist;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.Timeout;
+
+/**
+ * The control socket of the real distribution, reached with the command line shipped in it
+ * ({@code bin/dplanectl}, the platform.sockopt jar) over DPVS_IPC_FILE, as an operator would.
+ */
+public class SockoptIT
+{
+    @Rule
+    public final Timeout timeout = Timeout.seconds(120);
+
+    @Test
+    public void dplanectlReachesTheRunningPlatform() throws Exception
+    {
+        try (PlatformProcess p = PlatformProcess.start("sockopt-dplanectl", List.of()))
+        {
+            p.awaitOutput("control socket listening on " + p.socket(), Duration.ofSeconds(60));
+            final Cli ranges = dplanectl(p, "ranges");
+            assertEquals("dplanectl ranges:\n" + ranges, 0, ranges.exit);
+            assertTrue(ranges.out, ranges.out.contains("GET  9000        0x010000 sockopt          platform.sockopt"));
+            // an id nobody registered: DPVS would close silently; the platform answers EDPVS_NOTSUPP
+            final Cli unknown = dplanectl(p, "get", "32");
+            assertEquals("dplanectl get 32:\n" + unknown, 1, unknown.exit);
+            assertTrue(unknown.err, unknown.err.contains("GET sockopt 32: no GET sockopt 32 registered (-14)"));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(p.socket())));
+        }
+    }
+
+    @Test
+    public void dplanectlTellsASocketMissingFromAPlatformNotRunning() throws Exception
+    {
+        final Path home = Paths.get(System.getProperty("platform.dist.dir"));
+        final Path dir = Files.createTempDirectory("dplanectl-");
+        final Cli missing = run(home, dir.resolve("none.ipc"), "ranges");
+        assertEquals(missing.toString(), 3, missing.exit);
+        assertTrue(missing.err, missing.err.contains("no control socket at"));
+        // a socket file with nobody listening: what a crashed platform leaves
+        final Path stale = dir.resolve("stale.ipc");
+        try (java.nio.channels.ServerSocketChannel s = java.nio.channels.ServerSocketChannel.open(
+            java.net.StandardProtocolFamily.UNIX))
+        {
+            s.bind(java.net.UnixDomainSocketAddress.of(stale));
+        }
+        final Cli notRunning = run(home, stale, "ranges");
+        assertEquals(notRunning.toString(), 4, notRunning.exit);
+        assertTrue(notRunning.err, notRunning.err.contains("the platform is not running"));
+    }
+
+    private static Cli dplanectl(final PlatformProcess p, final String... args) throws IOException, InterruptedException
+    {
+        return run(p.home(), p.socket(), args);
+    }
+
+    private static Cli run(final Path home, final Path socket, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/dplanectl").toString());
+        cmd.addAll(List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DPVS_IPC_FILE", socket.toString());
+        pb.environment().put("JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        final Path out = Files.createTempFile("dplanectl", ".out");
+        final Path err = Files.createTempFile("dplanectl", ".err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
+        final Process proc = pb.start();
+        if (!proc.waitFor(60, TimeUnit.SECONDS))
+        {
+            proc.destroyForcibly();
+            throw new AssertionError("dplanectl did not finish");
+        }
+        return new Cli(proc.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** One run of the command line. */
+    record Cli(int exit, String out, String err)
+    {
+    }
+}
