@@ -72,6 +72,8 @@ public abstract class BaseTest
     private static final String IMPORT_FRAMEWORK = "org.osgi.framework;version=\"[1.10,2)\"";
     private static final String IMPORT_LCORE_API = "platform.lcore.api;version=\"[1.0,2)\"";
     private static final String IMPORT_MSGMGR_API = "platform.msgmgr.api;version=\"[1.0,2)\"";
+    protected static final String IMPORT_SOCKOPT_API = "platform.sockopt.api;version=\"[1.0,2)\"";
+    protected static final String IMPORT_FRAMEWORK_AND_SOCKOPT = IMPORT_FRAMEWORK + "," + IMPORT_SOCKOPT_API;
 
     @Inject
     protected BundleContext context;
@@ -119,7 +121,11 @@ public abstract class BaseTest
 
             bundle(reactorJar("itest.platform.lcore.jar")),
             // imports platform.lcore.api; its DS component waits for the LcoreScheduler service
-            bundle(reactorJar("itest.platform.msgmgr.jar")));
+            bundle(reactorJar("itest.platform.msgmgr.jar")),
+            // the control socket, on a path of this framework's own (never /var/run/dpvs.ipc, never another run's)
+            frameworkProperty("platform.sockopt.path").value(Paths.get("target", "sockopt-" + System.nanoTime()
+                + ".ipc").toAbsolutePath().toString()),
+            bundle(reactorJar("itest.platform.sockopt.jar")));
     }
 
     /**
