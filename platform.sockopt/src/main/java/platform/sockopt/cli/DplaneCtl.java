@@ -3,7 +3,6 @@ package platform.sockopt.cli;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,21 +208,9 @@ public final class DplaneCtl
             out.println(String.format(Locale.ROOT, "%-4s %-11s 0x%06x %-16s %-36s %10d %8d",
                 Sockopt.typeName(b.getInt(at + Sockopt.RANGE_TYPE_OFFSET)), min == max ? Integer.toString(min)
                     : min + "-" + max, b.getInt(at + Sockopt.RANGE_VERSION_OFFSET),
-                cString(b, at + Sockopt.RANGE_NAME_OFFSET, Sockopt.RANGE_NAME_LENGTH),
-                cString(b, at + Sockopt.RANGE_OWNER_OFFSET, Sockopt.RANGE_OWNER_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.RANGE_NAME_OFFSET, Sockopt.RANGE_NAME_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.RANGE_OWNER_OFFSET, Sockopt.RANGE_OWNER_LENGTH),
                 b.getLong(at + Sockopt.RANGE_CALLS_OFFSET), b.getLong(at + Sockopt.RANGE_ERRORS_OFFSET)));
         }
-    }
-
-    private static String cString(final ByteBuffer b, final int at, final int max)
-    {
-        int n = 0;
-        while (n < max && 0 != b.get(at + n))
-        {
-            n++;
-        }
-        final byte[] s = new byte[n];
-        b.get(at, s);
-        return new String(s, StandardCharsets.UTF_8);
     }
 }

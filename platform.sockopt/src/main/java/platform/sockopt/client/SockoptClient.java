@@ -286,7 +286,13 @@ public final class SockoptClient
         }
     }
 
-    static String cString(final ByteBuffer b, final int offset, final int max)
+    /**
+     * @param b      a buffer.
+     * @param offset where a NUL-padded UTF-8 field starts (absolute).
+     * @param max    the field's length.
+     * @return the text before the first NUL.
+     */
+    public static String cString(final ByteBuffer b, final int offset, final int max)
     {
         int n = 0;
         while (n < max && 0 != b.get(offset + n))

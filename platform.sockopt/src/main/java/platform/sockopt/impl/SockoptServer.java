@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jctools.queues.MpscArrayQueue;
@@ -261,7 +262,7 @@ final class SockoptServer implements LcoreJob
             }
             else
             {
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+                LockSupport.parkNanos(10_000);
             }
         }
     }
@@ -282,14 +283,14 @@ final class SockoptServer implements LcoreJob
             catch (final IOException ex)
             {
                 LOG.warn("accept on {} failed: {}", config.path(), ex.toString());
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 continue;
             }
             while (!accepted.offer(ch))
             {
                 // the master has not taken the last 1024 yet: let the kernel's backlog hold the rest
                 scheduler.wake(scheduler.masterLcoreId());
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                LockSupport.parkNanos(100_000);
                 if (!server.isOpen())
                 {
                     closeQuietly(ch);
@@ -431,7 +432,7 @@ final class SockoptServer implements LcoreJob
                 close(c);
                 return false;
             }
-            if (c.header.position() > 0 && n > 0 && c.header.position() == n)
+            if (n > 0 && c.header.position() == n)
             {
                 c.sinceNs = nowNs; // first bytes of a request: its timeout runs from here
             }
