@@ -40,10 +40,11 @@ public final class SockoptCommands
     {
         final SockoptServer s = core.server;
         return String.format(Locale.ROOT, "socket %s%n"
-            + "connections: %d open, %d accepted, %d refused (too many)%n"
+            + "connections: %d open, %d accepted, %d refused (too many); master woken by the doorbell %d times%n"
             + "requests: %d, not registered: %d, version mismatch: %d, malformed: %d, handler errors: %d, "
             + "handler threw: %d, stalled clients closed: %d, I/O errors: %d%n",
-            s.config.path(), s.openConnections(), s.connections.get(), s.refused.get(), s.requests.get(),
+            s.config.path(), s.openConnections(), s.connections.get(), s.refused.get(), s.doorbellRings.get(),
+            s.requests.get(),
             s.notSupported.get(), s.versionMismatch.get(), s.malformed.get(), s.handlerErrors.get(),
             s.handlerThrew.get(), s.timedOut.get(), s.ioErrors.get());
     }

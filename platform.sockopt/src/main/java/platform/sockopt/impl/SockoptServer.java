@@ -5,7 +5,6 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
-import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +34,17 @@ import platform.msgmgr.api.Edpvs;
 import platform.sockopt.api.Sockopt;
 
 /**
- * The control socket server (DPVS's {@code sockopt_init}, {@code sockopt_job}, {@code sockopt_ctl}). A thread
- * blocks in {@code accept()} and hands each connection to the master lcore, where the LOOP job
- * {@value #JOB_NAME} does all I/O without blocking: partial reads and writes, many clients at once, at most
- * {@code budget} requests per iteration. Handlers run there, on the master lcore.
+ * The control socket server (DPVS's {@code sockopt_init}, {@code sockopt_job}, {@code sockopt_ctl}). The LOOP job
+ * {@value #JOB_NAME} on the master lcore accepts and does all I/O without blocking: partial reads and writes, many
+ * clients at once, at most {@code budget} requests and accepts per iteration. Handlers run there, on the master
+ * lcore.
+ * <p>
+ * The master lcore may park (its idle strategy) and nothing in the kernel wakes a parked thread for a socket it
+ * polls with {@code selectNow}. So when the job goes cold (no I/O for {@link #HOT_NS}) it arms the doorbell: a
+ * thread blocked in {@code select()} on the listening socket, which wakes the master lcore when a client
+ * connects, then waits to be armed again. While the master is hot the doorbell sleeps, so a busy control socket
+ * costs no thread wake-up besides the client's own. Kept connections that idle while the master is cold are
+ * polled at the master's park period (at most 1 ms with the default backoff).
  * <p>
  * Unlike DPVS it always replies: unknown id (EDPVS_NOTSUPP), version mismatch, oversized or malformed requests and
  * throwing handlers all get an error reply and a log line; a connection whose framing can no longer be trusted is
@@ -68,13 +73,20 @@ final class SockoptServer implements LcoreJob
     final ServerConfig config;
     private final Registry registry;
     private final LcoreScheduler scheduler;
-    private final MpscArrayQueue<SocketChannel> accepted = new MpscArrayQueue<>(1024);
+    /** Unread bytes dropped before closing: at most DISCARD_READS reads of this buffer. */
+    private static final int DISCARD_READS = 16;
+    private final ByteBuffer discard = ByteBuffer.allocateDirect(4096);
     private final List<Conn> conns = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private ServerSocketChannel server;
+    private SelectionKey serverKey;
     private Object fileKey;
     private Selector selector;
-    private Thread acceptor;
+    private Selector doorbellSelector;
+    private Thread doorbell;
+    /** Set by the master lcore when its job goes cold, cleared by the doorbell when it rings. */
+    private volatile boolean armed;
+    private volatile boolean stopping;
     private JobHandle job;
     private volatile Thread masterThread;
     /** The range whose handler runs now (written by the master lcore only). */
@@ -87,6 +99,8 @@ final class SockoptServer implements LcoreJob
     private long suppressedLogs;
 
     final AtomicLong connections = new AtomicLong();
+    /** Times the doorbell woke the master lcore for a new connection. */
+    final AtomicLong doorbellRings = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong notSupported = new AtomicLong();
@@ -106,7 +120,7 @@ final class SockoptServer implements LcoreJob
     }
 
     /**
-     * Binds the socket (replacing a stale file, never a live server), starts the acceptor and the master job.
+     * Binds the socket (replacing a stale file, never a live server), starts the doorbell and the master job.
      *
      * @throws IOException when the socket cannot be bound.
      * @throws IllegalStateException when a live server holds the path.
@@ -116,10 +130,14 @@ final class SockoptServer implements LcoreJob
         final Path path = config.path();
         this.server = bind(path);
         this.fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        server.configureBlocking(false);
         this.selector = Selector.open();
-        this.acceptor = new Thread(this::acceptLoop, "sockopt-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        this.doorbellSelector = Selector.open();
+        server.register(doorbellSelector, SelectionKey.OP_ACCEPT);
+        this.doorbell = new Thread(this::doorbellLoop, "sockopt-doorbell");
+        doorbell.setDaemon(true);
+        doorbell.start();
         this.job = scheduler.register(JobSpec.loop(JOB_NAME, LcoreRole.MASTER, this));
         LOG.info("control socket listening on {}", path);
     }
@@ -177,19 +195,14 @@ final class SockoptServer implements LcoreJob
         {
             job.close();
         }
-        try
+        stopping = true;
+        if (null != doorbell)
         {
-            server.close();
-        }
-        catch (final IOException ex)
-        {
-            LOG.debug("closing the listening socket", ex);
-        }
-        if (null != acceptor)
-        {
+            doorbellSelector.wakeup();
+            LockSupport.unpark(doorbell);
             try
             {
-                acceptor.join(5_000);
+                doorbell.join(5_000);
             }
             catch (final InterruptedException ex)
             {
@@ -201,19 +214,16 @@ final class SockoptServer implements LcoreJob
             closeQuietly(c.ch);
         }
         conns.clear();
-        SocketChannel ch;
-        while (null != (ch = accepted.poll()))
-        {
-            closeQuietly(ch);
-        }
         try
         {
-            selector.close();
+            server.close();
         }
         catch (final IOException ex)
         {
-            LOG.debug("closing the selector", ex);
+            LOG.debug("closing the listening socket", ex);
         }
+        closeQuietly(selector);
+        closeQuietly(doorbellSelector);
         final Path path = config.path();
         try
         {
@@ -267,37 +277,44 @@ final class SockoptServer implements LcoreJob
         }
     }
 
-    private void acceptLoop()
+    /**
+     * Waits to be armed (the master lcore's job went cold), then for a client to connect, then wakes the master
+     * lcore and waits to be armed again. Readiness is level-triggered, so a client that connected between the
+     * master's last accept and this {@code select()} rings at once: no connection is missed.
+     */
+    private void doorbellLoop()
     {
-        while (server.isOpen())
+        while (!stopping)
         {
-            final SocketChannel ch;
+            if (!armed)
+            {
+                LockSupport.park(this);
+                continue;
+            }
             try
             {
-                ch = server.accept();
+                doorbellSelector.select();
+                doorbellSelector.selectedKeys().clear();
             }
-            catch (final ClosedChannelException closed)
+            catch (final IOException | RuntimeException ex)
             {
-                return;
-            }
-            catch (final IOException ex)
-            {
-                LOG.warn("accept on {} failed: {}", config.path(), ex.toString());
+                if (stopping)
+                {
+                    return;
+                }
+                // keep the control socket reachable: the master lcore polls while not armed
+                LOG.warn("control socket doorbell on {} failed: {}", config.path(), ex.toString());
+                armed = false;
+                scheduler.wake(scheduler.masterLcoreId());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 continue;
             }
-            while (!accepted.offer(ch))
+            if (armed && !stopping)
             {
-                // the master has not taken the last 1024 yet: let the kernel's backlog hold the rest
+                armed = false;
+                doorbellRings.incrementAndGet();
                 scheduler.wake(scheduler.masterLcoreId());
-                LockSupport.parkNanos(100_000);
-                if (!server.isOpen())
-                {
-                    closeQuietly(ch);
-                    return;
-                }
             }
-            scheduler.wake(scheduler.masterLcoreId());
         }
     }
 
@@ -310,18 +327,12 @@ final class SockoptServer implements LcoreJob
         {
             masterThread = Thread.currentThread();
         }
+        if (armed && conns.isEmpty())
+        {
+            return 0; // cold and nobody connected: the doorbell watches the listening socket
+        }
         int work = 0;
-        SocketChannel ch;
         nowNs = System.nanoTime();
-        while (work < config.budget() && null != (ch = accepted.relaxedPoll()))
-        {
-            work++;
-            admit(ch);
-        }
-        if (conns.isEmpty())
-        {
-            return work;
-        }
         budgetLeft = config.budget();
         try
         {
@@ -342,7 +353,35 @@ final class SockoptServer implements LcoreJob
             sweep();
         }
         // stay awake briefly after I/O: a kept connection's next request usually follows at once
-        return nowNs - lastIoNs < HOT_NS ? work + 1 : work;
+        if (nowNs - lastIoNs < HOT_NS)
+        {
+            return work + 1;
+        }
+        if (0 == work && !armed)
+        {
+            armed = true;
+            LockSupport.unpark(doorbell);
+        }
+        return work;
+    }
+
+    /** Accepts what is pending, within the iteration's budget (the rest stays pending for the next one). */
+    private void acceptPending()
+    {
+        try
+        {
+            SocketChannel ch;
+            while (budgetLeft > 0 && null != (ch = server.accept()))
+            {
+                budgetLeft--;
+                admit(ch);
+            }
+        }
+        catch (final IOException ex)
+        {
+            ioErrors.incrementAndGet();
+            rateLimitedWarn("accept failed: {}", ex);
+        }
     }
 
     private void admit(final SocketChannel ch)
@@ -373,6 +412,11 @@ final class SockoptServer implements LcoreJob
 
     private void onReady(final SelectionKey key)
     {
+        if (key == serverKey)
+        {
+            acceptPending();
+            return;
+        }
         final Conn c = (Conn)key.attachment();
         if (!key.isValid())
         {
@@ -604,6 +648,7 @@ final class SockoptServer implements LcoreJob
         }
         if (c.closeAfterWrite)
         {
+            discardUnread(c);
             close(c);
             return false;
         }
@@ -659,6 +704,30 @@ final class SockoptServer implements LcoreJob
         }
     }
 
+    /**
+     * Reads and drops what the client has already sent past a request whose framing was lost. Closing a
+     * Unix-domain socket with unread data resets the peer, whose next read then fails with "connection reset"
+     * instead of ending cleanly after the error reply.
+     */
+    private void discardUnread(final Conn c)
+    {
+        try
+        {
+            for (int i = 0; i < DISCARD_READS; i++)
+            {
+                discard.clear();
+                if (c.ch.read(discard) <= 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+    }
+
     private void close(final Conn c)
     {
         c.key.cancel();
@@ -667,7 +736,7 @@ final class SockoptServer implements LcoreJob
         open = conns.size();
     }
 
-    private static void closeQuietly(final SocketChannel ch)
+    private static void closeQuietly(final java.io.Closeable ch)
     {
         try
         {

@@ -75,6 +75,11 @@ public class SockoptServerTest
         // a short path: sun_path holds 107 bytes
         path = Files.createTempDirectory("sockopt").resolve("t.ipc");
         start(new ServerConfig(path, 4096, 1 << 20, 16, 300, 60_000, 64));
+        registerEcho();
+    }
+
+    private void registerEcho()
+    {
         // GET 500..509 echoes its body after the id; SET 500..509 counts
         echo = core.register(SockoptSpec.builder("echo").get(ECHO_GET, ECHO_GET + 9, (req, rep) ->
         {
@@ -381,6 +386,37 @@ public class SockoptServerTest
             }
         }
         throw new AssertionError("no master");
+    }
+
+    @Test
+    public void shouldWakeAParkedMasterForANewClientAndNotForEachClientWhileHot() throws Exception
+    {
+        // a master lcore that parks for a whole second at once when idle: only the doorbell brings it back sooner
+        core.stop();
+        TestLcores.stop(lcores);
+        lcores = TestLcores.start("lcore 0 role MASTER cpu none idle backoff:0,0,1000000,1000000\n"
+            + "lcore 1 role FWD_WORKER cpu none\n");
+        start(new ServerConfig(path, 4096, 1 << 20, 16, 300, 60_000, 64));
+        registerEcho();
+        // cold: no I/O for far longer than the hot window, so the master lcore is in its one-second park
+        Thread.sleep(100);
+        final long rings = core.server.doorbellRings.get();
+        final SockoptResponse first = SockoptClient.of(path, Duration.ofMillis(500)).get(ECHO_GET, new byte[] {42});
+        assertEquals(0, first.errcode());
+        assertEquals(ECHO_GET, first.buffer().getInt(0));
+        assertEquals(42, first.body()[4]);
+        assertTrue("the doorbell rang for the first client after a cold spell",
+            core.server.doorbellRings.get() > rings);
+
+        // hot: clients one after the other, a connection each, as DPVS's tools do; the master accepts them
+        // itself, the doorbell sleeps (only a client descheduled for over 1 ms could make it ring)
+        final long before = core.server.doorbellRings.get();
+        for (int i = 0; i < 200; i++)
+        {
+            assertEquals(0, client.get(ECHO_GET, new byte[] {(byte)i}).errcode());
+        }
+        final long rang = core.server.doorbellRings.get() - before;
+        assertTrue("the doorbell rang " + rang + " times for 200 back-to-back clients", rang < 100);
     }
 
     @Test
