@@ -23,6 +23,12 @@ final class SocketPathResolver
      */
     static Resolved resolve(final Map<String, String> env, final String configured)
     {
+        return resolve(env, configured, SockoptPaths.DPVS_DEFAULT);
+    }
+
+    /** As {@link #resolve(Map, String)} with DPVS's default path given, so that tests need not own /var/run. */
+    static Resolved resolve(final Map<String, String> env, final String configured, final Path dpvsDefault)
+    {
         final String fromEnv = env.get(SockoptPaths.ENV);
         if (null != fromEnv && !fromEnv.isEmpty())
         {
@@ -32,10 +38,10 @@ final class SocketPathResolver
         {
             return new Resolved(Path.of(configured.trim()), "configuration");
         }
-        final Path dir = SockoptPaths.DPVS_DEFAULT.getParent();
+        final Path dir = dpvsDefault.getParent();
         if (Files.isDirectory(dir) && Files.isWritable(dir))
         {
-            return new Resolved(SockoptPaths.DPVS_DEFAULT, "DPVS default");
+            return new Resolved(dpvsDefault, "DPVS default");
         }
         return new Resolved(SockoptPaths.userPath(env), "per-user runtime directory");
     }
