@@ -28,6 +28,13 @@ final class BackoffIdleStrategy implements IdleStrategy
     private int state = NOT_IDLE;
     /** Read by producers (through {@code LcoreScheduler.wake}) to unpark this lcore only when it is parked. */
     private volatile boolean parked;
+    /**
+     * Set by producers before they read {@link #parked}; read by the lcore after it set {@code parked} and before
+     * it parks. Two volatile writes each followed by a volatile read of the other's flag (Dekker): either the
+     * producer sees {@code parked} and unparks, or the lcore sees the wake and skips the park. Without it a wake
+     * between the jobs' last look and {@code parked = true} was lost, and the lcore slept a whole park period.
+     */
+    private volatile boolean wakePending;
     private long spins;
     private long yields;
     private long parkPeriodNs;
@@ -77,10 +84,31 @@ final class BackoffIdleStrategy implements IdleStrategy
                 break;
             default:
                 parked = true;
+                if (wakePending)
+                {
+                    // work was published after the jobs looked: run them again at once
+                    parked = false;
+                    wakePending = false;
+                    break;
+                }
                 LockSupport.parkNanos(parkPeriodNs);
                 parked = false;
+                if (wakePending)
+                {
+                    wakePending = false; // this wake is being answered by the next iteration
+                }
                 parkPeriodNs = Math.min(parkPeriodNs << 1, maxParkPeriodNs);
                 break;
+        }
+    }
+
+    @Override
+    public void wake(final Thread lcoreThread)
+    {
+        wakePending = true;
+        if (parked)
+        {
+            LockSupport.unpark(lcoreThread);
         }
     }
 

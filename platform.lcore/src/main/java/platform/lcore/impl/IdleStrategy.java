@@ -22,6 +22,17 @@ public interface IdleStrategy
     }
 
     /**
+     * Makes a parked lcore run its next iteration now, and one that is about to park not park: called by other
+     * threads after they published work for the lcore (a message, a ready socket). Only parking strategies need
+     * it; the others poll without end.
+     *
+     * @param lcoreThread the lcore's thread.
+     */
+    default void wake(final Thread lcoreThread)
+    {
+    }
+
+    /**
      * Forgets any backoff progress (called when work arrives again).
      */
     void reset();

@@ -2,7 +2,6 @@ package platform.lcore.impl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,9 +111,9 @@ final class Lcore implements Runnable
     void wake()
     {
         final Thread t = thread;
-        if (idle.isParked() && null != t)
+        if (null != t)
         {
-            LockSupport.unpark(t);
+            idle.wake(t);
         }
     }
 

@@ -60,4 +60,84 @@ public class IdleStrategyTest
         idle.idle(0);
         assertTrue(!idle.isParking());
     }
+
+    @Test(timeout = 120_000)
+    public void shouldSkipTheParkWhenWokenBeforeIt()
+    {
+        // parks of 10 s: a missed wake would be seen as a whole park
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(0, 0, 10_000_000_000L, 10_000_000_000L);
+        for (int i = 0; i < 3; i++)
+        {
+            idle.idle(0); // spin, yield, switch to parking
+        }
+        assertTrue(idle.isParking());
+        idle.wake(Thread.currentThread());
+        final long start = System.nanoTime();
+        idle.idle(0);
+        final long tookNs = System.nanoTime() - start;
+        assertTrue("slept " + tookNs + " ns despite a pending wake", tookNs < 5_000_000_000L);
+        assertTrue(!idle.isParked());
+    }
+
+    /**
+     * A producer publishes work and wakes; the lcore looks at the work, then idles. The wake can fall anywhere in
+     * the lcore's look-then-park window, and each time the lcore must see the work without sleeping a park out.
+     */
+    @Test(timeout = 120_000)
+    public void shouldNeverLoseAWakeBetweenTheJobsLookAndThePark() throws InterruptedException
+    {
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(0, 0, 10_000_000_000L, 10_000_000_000L);
+        final java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final Thread lcore = new Thread(() ->
+        {
+            while (running.get())
+            {
+                final int p = published.get();
+                if (p != seen.get())
+                {
+                    seen.set(p);
+                    idle.idle(1);
+                }
+                else
+                {
+                    idle.idle(0);
+                }
+            }
+        }, "lcore-under-test");
+        lcore.start();
+        final int rounds = 3_000;
+        try
+        {
+            final java.util.Random random = new java.util.Random(42);
+            for (int round = 1; round <= rounds; round++)
+            {
+                // let the lcore get some way towards its park: the wake then lands before, in or after it
+                final long until = System.nanoTime() + random.nextInt(30_000);
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+                published.set(round);
+                idle.wake(lcore);
+                final long deadline = System.nanoTime() + 5_000_000_000L;
+                while (seen.get() != round)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        fail("round " + round + ": the lcore slept through a wake (it parks 10 s)");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        finally
+        {
+            running.set(false);
+            idle.wake(lcore);
+            lcore.join(20_000);
+        }
+        assertEquals(rounds, seen.get());
+    }
 }

@@ -40,11 +40,12 @@ public final class SockoptCommands
     {
         final SockoptServer s = core.server;
         return String.format(Locale.ROOT, "socket %s%n"
-            + "connections: %d open, %d accepted, %d refused (too many); master woken by the doorbell %d times%n"
+            + "connections: %d open, %d accepted, %d refused (too many); "
+            + "master woken by the doorbell %d times for I/O, %d for timeouts%n"
             + "requests: %d, not registered: %d, version mismatch: %d, malformed: %d, handler errors: %d, "
             + "handler threw: %d, stalled clients closed: %d, I/O errors: %d%n",
             s.config.path(), s.openConnections(), s.connections.get(), s.refused.get(), s.doorbellRings.get(),
-            s.requests.get(),
+            s.doorbellTimeouts.get(), s.requests.get(),
             s.notSupported.get(), s.versionMismatch.get(), s.malformed.get(), s.handlerErrors.get(),
             s.handlerThrew.get(), s.timedOut.get(), s.ioErrors.get());
     }

@@ -40,11 +40,13 @@ import platform.sockopt.api.Sockopt;
  * lcore.
  * <p>
  * The master lcore may park (its idle strategy) and nothing in the kernel wakes a parked thread for a socket it
- * polls with {@code selectNow}. So when the job goes cold (no I/O for {@link #HOT_NS}) it arms the doorbell: a
- * thread blocked in {@code select()} on the listening socket, which wakes the master lcore when a client
- * connects, then waits to be armed again. While the master is hot the doorbell sleeps, so a busy control socket
- * costs no thread wake-up besides the client's own. Kept connections that idle while the master is cold are
- * polled at the master's park period (at most 1 ms with the default backoff).
+ * polls with {@code selectNow}. So when the job goes cold (no I/O for {@link #HOT_NS}) it hands its selector to
+ * the doorbell and stops touching it: the doorbell thread blocks in {@code select()} on the listening socket and
+ * every open connection, until one is ready or the nearest request or idle timeout is due, then gives the
+ * selector back and wakes the master lcore, and sleeps until it is handed the selector again. While the master is
+ * hot the doorbell sleeps, so a busy control socket costs no thread wake-up besides the client's own; while it is
+ * cold, however long its idle strategy parks, a new client, a request on a kept connection and a timeout are all
+ * answered at once.
  * <p>
  * Unlike DPVS it always replies: unknown id (EDPVS_NOTSUPP), version mismatch, oversized or malformed requests and
  * throwing handlers all get an error reply and a log line; a connection whose framing can no longer be trusted is
@@ -82,10 +84,14 @@ final class SockoptServer implements LcoreJob
     private SelectionKey serverKey;
     private Object fileKey;
     private Selector selector;
-    private Selector doorbellSelector;
     private Thread doorbell;
-    /** Set by the master lcore when its job goes cold, cleared by the doorbell when it rings. */
+    /**
+     * The selector's owner: set by the master lcore when its job goes cold (it then leaves the selector alone),
+     * cleared by the doorbell after its {@code select} returned.
+     */
     private volatile boolean armed;
+    /** How long the doorbell may block: until the nearest timeout the sweep enforces; 0 for no limit. */
+    private long doorbellTimeoutMs;
     private volatile boolean stopping;
     private JobHandle job;
     private volatile Thread masterThread;
@@ -99,8 +105,10 @@ final class SockoptServer implements LcoreJob
     private long suppressedLogs;
 
     final AtomicLong connections = new AtomicLong();
-    /** Times the doorbell woke the master lcore for a new connection. */
+    /** Times the doorbell woke the master lcore for a ready socket (a client, a request, room to write). */
     final AtomicLong doorbellRings = new AtomicLong();
+    /** Times the doorbell woke the master lcore for a due request or idle timeout. */
+    final AtomicLong doorbellTimeouts = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong notSupported = new AtomicLong();
@@ -133,8 +141,6 @@ final class SockoptServer implements LcoreJob
         server.configureBlocking(false);
         this.selector = Selector.open();
         this.serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        this.doorbellSelector = Selector.open();
-        server.register(doorbellSelector, SelectionKey.OP_ACCEPT);
         this.doorbell = new Thread(this::doorbellLoop, "sockopt-doorbell");
         doorbell.setDaemon(true);
         doorbell.start();
@@ -198,7 +204,7 @@ final class SockoptServer implements LcoreJob
         stopping = true;
         if (null != doorbell)
         {
-            doorbellSelector.wakeup();
+            selector.wakeup();
             LockSupport.unpark(doorbell);
             try
             {
@@ -223,7 +229,6 @@ final class SockoptServer implements LcoreJob
             LOG.debug("closing the listening socket", ex);
         }
         closeQuietly(selector);
-        closeQuietly(doorbellSelector);
         final Path path = config.path();
         try
         {
@@ -278,9 +283,10 @@ final class SockoptServer implements LcoreJob
     }
 
     /**
-     * Waits to be armed (the master lcore's job went cold), then for a client to connect, then wakes the master
-     * lcore and waits to be armed again. Readiness is level-triggered, so a client that connected between the
-     * master's last accept and this {@code select()} rings at once: no connection is missed.
+     * Waits to be handed the selector (the master lcore's job went cold), blocks in {@code select()} until a
+     * socket is ready or the master's nearest timeout is due, then hands the selector back and wakes the master
+     * lcore. Readiness is level-triggered: what became ready just before this {@code select()} makes it return at
+     * once, and the master's {@code selectNow} sees it again, so nothing is missed at either hand-over.
      */
     private void doorbellLoop()
     {
@@ -291,10 +297,13 @@ final class SockoptServer implements LcoreJob
                 LockSupport.park(this);
                 continue;
             }
+            final long timeoutMs = doorbellTimeoutMs; // written before armed was set
+            int ready;
             try
             {
-                doorbellSelector.select();
-                doorbellSelector.selectedKeys().clear();
+                ready = 0 == timeoutMs ? selector.select() : selector.select(timeoutMs);
+                // the master reads readiness afresh with selectNow(Consumer); this set is not used
+                selector.selectedKeys().clear();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -309,12 +318,13 @@ final class SockoptServer implements LcoreJob
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 continue;
             }
-            if (armed && !stopping)
+            if (stopping)
             {
-                armed = false;
-                doorbellRings.incrementAndGet();
-                scheduler.wake(scheduler.masterLcoreId());
+                return;
             }
+            (ready > 0 ? doorbellRings : doorbellTimeouts).incrementAndGet();
+            armed = false;
+            scheduler.wake(scheduler.masterLcoreId());
         }
     }
 
@@ -327,9 +337,9 @@ final class SockoptServer implements LcoreJob
         {
             masterThread = Thread.currentThread();
         }
-        if (armed && conns.isEmpty())
+        if (armed)
         {
-            return 0; // cold and nobody connected: the doorbell watches the listening socket
+            return 0; // cold: the doorbell holds the selector and wakes this lcore when a socket is ready
         }
         int work = 0;
         nowNs = System.nanoTime();
@@ -357,9 +367,10 @@ final class SockoptServer implements LcoreJob
         {
             return work + 1;
         }
-        if (0 == work && !armed)
+        if (0 == work)
         {
-            armed = true;
+            doorbellTimeoutMs = nextTimeoutMs();
+            armed = true; // from here on only the doorbell touches the selector
             LockSupport.unpark(doorbell);
         }
         return work;
@@ -663,6 +674,34 @@ final class SockoptServer implements LcoreJob
     }
 
     /** Closes connections whose request stalled or that idled too long. */
+    /**
+     * @return milliseconds until the sweep has a connection to time out (at least 1), 0 when none is open.
+     */
+    private long nextTimeoutMs()
+    {
+        if (conns.isEmpty())
+        {
+            return 0;
+        }
+        final long requestNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        final long idleNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        long nearestNs = Long.MAX_VALUE;
+        for (int i = 0; i < conns.size(); i++)
+        {
+            final Conn c = conns.get(i);
+            final long dueNs = c.sinceNs + (midRequest(c) ? requestNs : idleNs) - nowNs;
+            nearestNs = Math.min(nearestNs, dueNs);
+        }
+        // the sweep runs every SWEEP_NS at most and closes what is over its limit: be back just after
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.max(nearestNs, 0) + SWEEP_NS) + 1);
+    }
+
+    private static boolean midRequest(final Conn c)
+    {
+        return Conn.READ_BODY == c.state || Conn.WRITE == c.state
+            || (Conn.READ_HEADER == c.state && c.header.position() > 0);
+    }
+
     private void sweep()
     {
         final long requestNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
@@ -670,8 +709,7 @@ final class SockoptServer implements LcoreJob
         for (int i = conns.size() - 1; i >= 0; i--)
         {
             final Conn c = conns.get(i);
-            final boolean midRequest = Conn.READ_BODY == c.state || Conn.WRITE == c.state
-                || (Conn.READ_HEADER == c.state && c.header.position() > 0);
+            final boolean midRequest = midRequest(c);
             final long age = nowNs - c.sinceNs;
             if (midRequest && age > requestNs)
             {

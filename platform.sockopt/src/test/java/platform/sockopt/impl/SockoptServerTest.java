@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import org.junit.After;
@@ -41,6 +42,12 @@ import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
 import platform.msgmgr.api.Edpvs;
+import platform.msgmgr.api.MsgManager;
+import platform.msgmgr.api.MsgPriority;
+import platform.msgmgr.api.MsgReply;
+import platform.msgmgr.api.MsgTypeSpec;
+import platform.msgmgr.api.MulticastResult;
+import platform.msgmgr.impl.TestMsgManagers;
 import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptConflictException;
 import platform.sockopt.api.SockoptHandle;
@@ -298,6 +305,70 @@ public class SockoptServerTest
         assertEquals(2, core.server.handlerErrors.get());
     }
 
+    // ------------------------------------------------------------------ handlers use the message manager
+
+    @Test
+    public void shouldLetAHandlerMulticastAndSendSyncToWorkersBeforeReplying() throws Exception
+    {
+        final int typeMc = 300;
+        final int typeUc = 301;
+        final int get = 600;
+        try (TestMsgManagers.Running msg = TestMsgManagers.start(lcores, "test"))
+        {
+            final MsgManager mm = msg.manager();
+            // each worker answers with its lcore id and thread; the handler's own lcore never runs this
+            mm.registerMulticast(MsgTypeSpec.multicast(typeMc, "route_add", MsgPriority.NORM, m ->
+            {
+                m.reply(lcores.currentLcoreId() + "@" + Thread.currentThread().getName() + ":" + m.payload());
+                return Edpvs.OK;
+            }, null));
+            for (final int worker : mm.workerLcoreIds())
+            {
+                mm.register(MsgTypeSpec.unicast(typeUc, "route_get", MsgPriority.NORM, m ->
+                {
+                    m.reply("uc" + lcores.currentLcoreId() + ":" + m.payload());
+                    return Edpvs.OK;
+                }), worker);
+            }
+            final MulticastResult mr = new MulticastResult();
+            final MsgReply ur = new MsgReply();
+            final AtomicReference<String> handlerThread = new AtomicReference<>();
+            core.register(SockoptSpec.builder("fanout").get(get, get, (req, rep) ->
+            {
+                handlerThread.set(Thread.currentThread().getName());
+                final String arg = StandardCharsets.US_ASCII.decode(req.body()).toString();
+                final int rc = mm.multicastSync(typeMc, arg, 2_000_000, mr);
+                if (rc != Edpvs.OK)
+                {
+                    rep.message("multicast: " + rc);
+                    return rc;
+                }
+                final StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < mr.count(); i++)
+                {
+                    sb.append(mr.reply(i)).append(' ');
+                }
+                final int rc2 = mm.sendSync(typeUc, mm.workerLcoreIds()[0], arg, 2_000_000, ur);
+                if (rc2 != Edpvs.OK)
+                {
+                    return rc2;
+                }
+                sb.append(ur.reply());
+                final byte[] text = sb.toString().getBytes(StandardCharsets.US_ASCII);
+                rep.body(text.length).put(text);
+                return Edpvs.OK;
+            }).build(), "test");
+
+            for (int i = 0; i < 20; i++)
+            {
+                final SockoptResponse r = client.get(get, ("x" + i).getBytes(StandardCharsets.US_ASCII));
+                assertEquals(r.toString(), Edpvs.OK, r.errcode());
+                assertEquals("1@lcore-1:x" + i + " uc1:x" + i, new String(r.body(), StandardCharsets.US_ASCII));
+            }
+            assertEquals("lcore-0", handlerThread.get());
+        }
+    }
+
     // ------------------------------------------------------------------ many clients, stalled and hostile ones
 
     @Test
@@ -417,6 +488,46 @@ public class SockoptServerTest
         }
         final long rang = core.server.doorbellRings.get() - before;
         assertTrue("the doorbell rang " + rang + " times for 200 back-to-back clients", rang < 100);
+
+        // a kept connection that idles through a cold spell: its next request wakes the parked master too
+        try (SocketChannel kept = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                Thread.sleep(100);
+                final long rings0 = core.server.doorbellRings.get();
+                write(kept, request(ECHO_GET, new byte[] {(byte)i}));
+                final long t0 = System.nanoTime();
+                final ByteBuffer reply = readFully(kept, 88 + 5);
+                final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertEquals(0, reply.getInt(12));
+                assertEquals((byte)i, reply.get(88 + 4));
+                // the park is 1 s: an answer well before it came through the doorbell
+                assertTrue("kept connection answered after " + tookMs + " ms", tookMs < 500);
+                assertTrue(core.server.doorbellRings.get() > rings0);
+            }
+        }
+
+        // a client stalled mid-header while the master is parked is still timed out (300 ms here), not after
+        // the next park
+        try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            final long timeouts0 = core.server.doorbellTimeouts.get();
+            write(stalled, le(8).putInt(0x010000).putInt(ECHO_GET).flip());
+            final long t0 = System.nanoTime();
+            final ByteBuffer reply = readFully(stalled, 88);
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(Edpvs.INVAL, reply.getInt(12));
+            assertTrue("stalled client closed after " + tookMs + " ms", tookMs >= 300 && tookMs < 900);
+            assertTrue(core.server.doorbellTimeouts.get() > timeouts0);
+        }
+    }
+
+    private static ByteBuffer request(final int id, final byte[] body)
+    {
+        final ByteBuffer b = le(24 + body.length).putInt(Sockopt.VERSION).putInt(id).putInt(0).putInt(0)
+            .putLong(body.length).put(body);
+        return b.flip();
     }
 
     @Test
