@@ -54,7 +54,9 @@ public final class BenchSockopt implements AutoCloseable
         final SockoptServer s = core.server;
         final long errors = s.notSupported.get() + s.versionMismatch.get() + s.malformed.get()
             + s.handlerErrors.get() + s.handlerThrew.get() + s.timedOut.get() + s.ioErrors.get() + s.refused.get();
-        return "requests " + s.requests.get() + ", connections " + s.connections.get() + ", errors " + errors;
+        return "requests " + s.requests.get() + ", connections " + s.connections.get() + ", errors " + errors
+            + ", doorbell rings " + s.doorbellRings.get() + ", doorbell timeouts " + s.doorbellTimeouts.get()
+            + ", open " + s.openConnections();
     }
 
     @Override
