@@ -1,0 +1,47 @@
+package modules.blklst.impl;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
+
+/**
+ * Gogo commands of the {@code blklst} scope, registered by {@link BlklstComponent}. Each returns its output.
+ */
+public final class BlklstCommands
+{
+    static final String[] FUNCTIONS = {"list", "lcores", "stats"};
+
+    private final BlklstCore core;
+
+    BlklstCommands(final BlklstCore core)
+    {
+        this.core = core;
+    }
+
+    @Descriptor("lists the blacklist as the master lcore holds it (what GET 76 returns), in insertion order")
+    public String list()
+    {
+        final List<BlklstEntry> entries = core.entries();
+        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d entries%n", entries.size()));
+        for (final BlklstEntry e : entries)
+        {
+            sb.append(e).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    @Descriptor("asks every forwarding lcore how many entries its own table holds")
+    public String lcores()
+    {
+        return core.lcoreCounts();
+    }
+
+    @Descriptor("the blacklist's counters")
+    public String stats()
+    {
+        return String.format(Locale.ROOT, "entries %d; added %d, deleted %d, flushed %d, refused %d, "
+            + "multicasts failed %d%n", core.size(), core.added.get(), core.deleted.get(), core.flushed.get(),
+            core.refused.get(), core.multicastFailures.get());
+    }
+}

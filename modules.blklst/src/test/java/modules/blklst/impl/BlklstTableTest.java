@@ -1,0 +1,91 @@
+package modules.blklst.impl;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.Test;
+
+public class BlklstTableTest
+{
+    private static BlklstEntry v4(final int vaddr, final int vport, final int saddr)
+    {
+        return new BlklstEntry(2, 6, vport, vaddr & 0xffffffffL, 0, saddr & 0xffffffffL, 0);
+    }
+
+    @Test
+    public void shouldAddFindAndRemoveTellingEveryKeyFieldApart()
+    {
+        final BlklstTable t = new BlklstTable(16);
+        final BlklstEntry e = v4(0x0a000001, 80, 0x01020304);
+        assertTrue(t.add(e));
+        assertFalse("a second add of the same entry", t.add(e));
+        assertEquals(1, t.size());
+        assertTrue(t.contains(e));
+        assertTrue(t.contains(BlklstTable.meta(2, 6, 80), 0x0a000001L, 0, 0x01020304L, 0));
+        // each field on its own makes another key
+        assertFalse(t.contains(new BlklstEntry(2, 17, 80, 0x0a000001L, 0, 0x01020304L, 0)));
+        assertFalse(t.contains(v4(0x0a000001, 81, 0x01020304)));
+        assertFalse(t.contains(v4(0x0a000002, 80, 0x01020304)));
+        assertFalse(t.contains(v4(0x0a000001, 80, 0x01020305)));
+        assertFalse(t.contains(new BlklstEntry(10, 6, 80, 0x0a000001L, 0, 0x01020304L, 0)));
+        assertFalse(t.contains(new BlklstEntry(2, 6, 80, 0x0a000001L, 1, 0x01020304L, 0)));
+        assertTrue(t.remove(e));
+        assertFalse(t.remove(e));
+        assertFalse(t.contains(e));
+        assertEquals(0, t.size());
+    }
+
+    /** Against a HashSet: random adds and removes in a small key space, so runs collide and shift a lot. */
+    @Test
+    public void shouldAgreeWithASetThroughChurnAndGrowth()
+    {
+        final Random rnd = new Random(7);
+        final BlklstTable t = new BlklstTable(16);
+        final Set<BlklstEntry> model = new HashSet<>();
+        final List<BlklstEntry> universe = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++)
+        {
+            universe.add(0 == i % 3
+                ? new BlklstEntry(10, 17, i % 7, rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), i)
+                : v4(0x0a000000 | rnd.nextInt(4), 80 + i % 5, rnd.nextInt(2_000)));
+        }
+        for (int step = 0; step < 200_000; step++)
+        {
+            final BlklstEntry e = universe.get(rnd.nextInt(universe.size()));
+            if (rnd.nextInt(3) > 0)
+            {
+                assertEquals(model.add(e), t.add(e));
+            }
+            else
+            {
+                assertEquals(model.remove(e), t.remove(e));
+            }
+            assertEquals(model.size(), t.size());
+            if (0 == step % 10_000)
+            {
+                for (final BlklstEntry each : universe)
+                {
+                    assertEquals(each.toString(), model.contains(each), t.contains(each));
+                }
+            }
+        }
+        for (final BlklstEntry each : universe)
+        {
+            assertEquals(model.contains(each), t.contains(each));
+        }
+        assertTrue("never more than half full", t.size() * 2 <= t.capacity());
+        t.clear();
+        assertEquals(0, t.size());
+        for (final BlklstEntry each : universe)
+        {
+            assertFalse(t.contains(each));
+        }
+    }
+}
