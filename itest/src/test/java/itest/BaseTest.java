@@ -200,7 +200,7 @@ public abstract class BaseTest
         return required("itest.version." + key);
     }
 
-    private static String reactorJar(final String property)
+    protected static String reactorJar(final String property)
     {
         final File jar = new File(required(property));
         if (!jar.isFile())

@@ -45,6 +45,31 @@ public class SockoptIT
         }
     }
 
+    /** The blacklist bundle ships started (bundle/4), and dplanectl finds its subcommand beside it. */
+    @Test
+    public void theShippedBlacklistIsReachedThroughDplanectl() throws Exception
+    {
+        try (PlatformProcess p = PlatformProcess.start("sockopt-blklst", List.of()))
+        {
+            p.awaitOutput("blacklist started for modules.blklst", Duration.ofSeconds(60));
+            final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
+            assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
+            final Cli show = dplanectl(p, "blklst", "show");
+            assertEquals("dplanectl blklst show:\n" + show, 0, show.exit);
+            assertEquals("PROTO    VIP:VPORT                      BLACKLIST\n"
+                + "TCP      10.0.0.1:80                    1.2.3.4\n", show.out);
+            // the generic GET shows DPVS's bytes: naddr 1, then dp_vs_blklst_conf
+            final Cli raw = dplanectl(p, "get", "76");
+            assertEquals(0, raw.exit);
+            assertTrue(raw.out, raw.out.startsWith("00000000: 01 00 00 00 0a 00 00 01 00 00 00 00"));
+            final Cli again = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
+            assertEquals(1, again.exit);
+            assertTrue(again.err, again.err.contains("already blacklisted: TCP 10.0.0.1:80 1.2.3.4 (-3)"));
+            final Cli ranges = dplanectl(p, "ranges");
+            assertTrue(ranges.out, ranges.out.contains("SET  73-75       0x010000 blklst           modules.blklst/"));
+        }
+    }
+
     @Test
     public void dplanectlTellsASocketMissingFromAPlatformNotRunning() throws Exception
     {

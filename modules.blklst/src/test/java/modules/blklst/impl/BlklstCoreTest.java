@@ -26,6 +26,7 @@ import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
 import platform.msgmgr.api.Edpvs;
 import platform.msgmgr.impl.TestMsgManagers;
+import platform.sockopt.cli.DplaneCtl;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;
 import platform.sockopt.impl.TestSockoptServers;
@@ -42,6 +43,7 @@ public class BlklstCoreTest
     private TestSockoptServers.Running sockopt;
     private BlklstCore core;
     private SockoptClient client;
+    private Path socket;
     private JobHandle probe;
     /** Per lcore: 1 when its last lookup of 10.0.0.1:80/tcp 1.2.3.4 hit, 0 when it missed, -1 before any. */
     private final AtomicIntegerArray seen = new AtomicIntegerArray(64);
@@ -51,9 +53,9 @@ public class BlklstCoreTest
     {
         lcores = TestLcores.masterAndTwoWorkers();
         msg = TestMsgManagers.start(lcores, "test");
-        final Path path = Files.createTempDirectory("blklst").resolve("s.ipc");
-        sockopt = TestSockoptServers.start(lcores, path, "test");
-        client = SockoptClient.of(path, Duration.ofSeconds(5));
+        socket = Files.createTempDirectory("blklst").resolve("s.ipc");
+        sockopt = TestSockoptServers.start(lcores, socket, "test");
+        client = SockoptClient.of(socket, Duration.ofSeconds(5));
         start(65_536, 200_000);
         for (int i = 0; i < 64; i++)
         {
@@ -272,5 +274,57 @@ public class BlklstCoreTest
         start(65_536, 200_000);
         assertEquals(Edpvs.OK, client.set(BlklstConf.SOCKOPT_SET_BLKLST_ADD, conf("0a000001", 80, 6, 2, "01020304"))
             .errcode());
+    }
+
+    private String[] ctl(final String... args)
+    {
+        final String[] all = new String[args.length + 2];
+        all[0] = "-s";
+        all[1] = socket.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
+    }
+
+    /** dplanectl finds the blklst subcommand on its class path and sends what ipvsadm would. */
+    @Test
+    public void dplanectlShouldDriveTheBlacklistWithIpvsadmsBytes() throws Exception
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream o = new java.io.PrintStream(out, true, "UTF-8");
+        final java.io.PrintStream e = new java.io.PrintStream(err, true, "UTF-8");
+        assertEquals(0, DplaneCtl.run(ctl("blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4"), o, e));
+        assertEquals(0, DplaneCtl.run(ctl("blklst", "add", "udp", "[2001:db8::1]:53", "2001:db8::7"), o, e));
+        awaitWorkersSee(1);
+        // the first record is byte for byte the one ipvsadm sends for the same entry, minus its garbage
+        final byte[] all = client.get(BlklstConf.SOCKOPT_GET_BLKLST_GETALL, null).body();
+        assertEquals("02000000" + "0a000001" + "00".repeat(12) + "0050" + "06" + "02" + "01020304" + "00".repeat(12)
+            + "00".repeat(32), HexFormat.of().formatHex(all, 0, 4 + 68));
+        assertEquals(0, DplaneCtl.run(ctl("blklst", "show"), o, e));
+        assertEquals("PROTO    VIP:VPORT                      BLACKLIST\n"
+            + "TCP      10.0.0.1:80                    1.2.3.4\n"
+            + "UDP      [2001:db8:0:0:0:0:0:1]:53      2001:db8:0:0:0:0:0:7\n",
+            out.toString("UTF-8").replace(System.lineSeparator(), "\n"));
+
+        // the platform's refusal: exit 1 and its text
+        assertEquals(1, DplaneCtl.run(ctl("blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4"), o, e));
+        assertTrue(err.toString("UTF-8"), err.toString("UTF-8").contains(
+            "dplanectl: blklst: already blacklisted: TCP 10.0.0.1:80 1.2.3.4 (-3)"));
+        // bad arguments: exit 2, nothing sent
+        final long refusedBefore = core.refused.get();
+        assertEquals(2, DplaneCtl.run(ctl("blklst", "add", "icmp", "10.0.0.1:80", "1.2.3.4"), o, e));
+        assertEquals(2, DplaneCtl.run(ctl("blklst", "add", "tcp", "10.0.0.1:80", "2001:db8::7"), o, e));
+        assertEquals(2, DplaneCtl.run(ctl("blklst", "add", "tcp", "example.com:80", "1.2.3.4"), o, e));
+        assertEquals(2, DplaneCtl.run(ctl("blklst", "add", "tcp", "10.0.0.1:99999", "1.2.3.4"), o, e));
+        assertEquals(2, DplaneCtl.run(ctl("blklst"), o, e));
+        assertEquals(refusedBefore, core.refused.get());
+
+        assertEquals(0, DplaneCtl.run(ctl("blklst", "del", "tcp", "10.0.0.1:80", "1.2.3.4"), o, e));
+        awaitWorkersSee(0);
+        assertEquals(0, DplaneCtl.run(ctl("blklst", "flush"), o, e));
+        assertEquals(0, core.size());
+        final java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();
+        assertEquals(0, DplaneCtl.run(new String[] {"--help"}, new java.io.PrintStream(help, true, "UTF-8"), e));
+        assertTrue(help.toString("UTF-8"), help.toString("UTF-8").contains("blklst add tcp|udp|sctp VIP:PORT IP"));
     }
 }

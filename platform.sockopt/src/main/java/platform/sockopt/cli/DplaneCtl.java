@@ -9,8 +9,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 
 import platform.sockopt.api.Sockopt;
+import platform.sockopt.client.CtlCommand;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptClientException;
 import platform.sockopt.client.SockoptPaths;
@@ -85,7 +89,7 @@ public final class DplaneCtl
                         break;
                     case "-h":
                     case "--help":
-                        out.println(USAGE);
+                        out.println(usageText());
                         return EXIT_OK;
                     default:
                         rest.add(args[i]);
@@ -146,7 +150,19 @@ public final class DplaneCtl
                     return EXIT_OK;
                 }
                 default:
-                    return usage(err, "unknown command " + rest.get(0));
+                {
+                    final CtlCommand command = commands().get(rest.get(0));
+                    if (null == command)
+                    {
+                        return usage(err, "unknown command " + rest.get(0));
+                    }
+                    final int exit = command.run(rest.subList(1, rest.size()), client, out, err);
+                    if (CtlCommand.EXIT_USAGE == exit)
+                    {
+                        err.println(command.usage());
+                    }
+                    return exit;
+                }
             }
         }
         catch (final SockoptClientException ex)
@@ -164,13 +180,44 @@ public final class DplaneCtl
                     return EXIT_PROTOCOL;
             }
         }
+        catch (final java.io.IOException ex)
+        {
+            err.println("dplanectl: " + ex.getMessage());
+            return EXIT_PROTOCOL;
+        }
     }
 
     private static int usage(final PrintStream err, final String why)
     {
         err.println("dplanectl: " + why);
-        err.println(USAGE);
+        err.println(usageText());
         return EXIT_USAGE;
+    }
+
+    /** The feature bundles' subcommands on the class path, by name. */
+    static Map<String, CtlCommand> commands()
+    {
+        final Map<String, CtlCommand> byName = new TreeMap<>();
+        for (final CtlCommand c : ServiceLoader.load(CtlCommand.class, DplaneCtl.class.getClassLoader()))
+        {
+            byName.putIfAbsent(c.name(), c);
+        }
+        return byName;
+    }
+
+    static String usageText()
+    {
+        final Map<String, CtlCommand> more = commands();
+        if (more.isEmpty())
+        {
+            return USAGE;
+        }
+        final StringBuilder sb = new StringBuilder(USAGE).append("\nfeature commands:");
+        for (final CtlCommand c : more.values())
+        {
+            sb.append('\n').append(c.usage());
+        }
+        return sb.toString();
     }
 
     private static int platformError(final PrintStream err, final SockoptResponse r)

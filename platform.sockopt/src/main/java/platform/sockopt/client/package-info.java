@@ -3,5 +3,5 @@
  * {@code dplanectl} command line) as well as from a bundle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package platform.sockopt.client;
