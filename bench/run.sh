@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the lcore, message manager and control socket benchmarks with short settings for a 2-vCPU box (about 7 minutes when the machine is quiet) and
+# Runs the lcore, message manager, control socket and blacklist benchmarks with short settings for a 2-vCPU box (about 7 minutes when the machine is quiet) and
 # writes everything to bench/target/results-<date>.txt (plus one JMH JSON file per step). Builds nothing: build
 # first with
 #   mvn -B -q package -DskipTests -pl bench -am
@@ -199,6 +199,8 @@ main() {
     # 6. control socket round trips vs two raw Java Unix-socket echo servers, 1 and 8 clients, a connection per
     #    request and kept (about 240 s)
     step sockopt 'bench\.sockopt\.SockoptRoundTripBenchmark' -f 2 -wi 3 -w 1s -i 5 -r 1s
+    # 7. the blacklist's data-path lookup vs HashSet and a shared ConcurrentHashMap, with allocation (about 90 s)
+    step blklst 'bench\.blklst\.BlklstLookupBenchmark' -prof gc -f 2 -wi 3 -w 1s -i 5 -r 1s
 
     echo
     probe "after"

@@ -282,11 +282,14 @@ public class SchedulerTest
         final AtomicLong healthy = new AtomicLong();
         s.register(JobSpec.loop("healthy", LcoreRole.FWD_WORKER, id -> (int)(healthy.incrementAndGet() & 1)), "test");
         final AtomicInteger failing = new AtomicInteger();
-        final AtomicInteger mode = new AtomicInteger(); // 0: always throws, 1: throws every other call
+        final AtomicInteger mode = new AtomicInteger(); // 0: always throws, 1: throws every other call of an lcore
+        // the alternation is per lcore: with one shared count, two workers taking turns would give one of them
+        // only the failing calls
+        final java.util.concurrent.atomic.AtomicIntegerArray callsOf = new java.util.concurrent.atomic.AtomicIntegerArray(64);
         final JobHandle bad = s.register(JobSpec.loop("bad", LcoreRole.FWD_WORKER, id ->
         {
             final int n = failing.incrementAndGet();
-            if (0 == mode.get() || 0 == (n & 1))
+            if (0 == mode.get() || 0 == (callsOf.incrementAndGet(id) & 1))
             {
                 throw new IllegalStateException("boom " + n);
             }
