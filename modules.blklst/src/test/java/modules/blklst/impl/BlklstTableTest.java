@@ -35,7 +35,15 @@ public class BlklstTableTest
         assertFalse(t.contains(v4(0x0a000002, 80, 0x01020304)));
         assertFalse(t.contains(v4(0x0a000001, 80, 0x01020305)));
         assertFalse(t.contains(new BlklstEntry(10, 6, 80, 0x0a000001L, 0, 0x01020304L, 0)));
-        assertFalse(t.contains(new BlklstEntry(2, 6, 80, 0x0a000001L, 1, 0x01020304L, 0)));
+        // IPv6: all four address halves count
+        final BlklstEntry v6 = new BlklstEntry(10, 6, 80, 1, 2, 3, 4);
+        assertTrue(t.add(v6));
+        assertTrue(t.contains(v6));
+        assertFalse(t.contains(new BlklstEntry(10, 6, 80, 9, 2, 3, 4)));
+        assertFalse(t.contains(new BlklstEntry(10, 6, 80, 1, 9, 3, 4)));
+        assertFalse(t.contains(new BlklstEntry(10, 6, 80, 1, 2, 9, 4)));
+        assertFalse(t.contains(new BlklstEntry(10, 6, 80, 1, 2, 3, 9)));
+        assertTrue(t.remove(v6));
         assertTrue(t.remove(e));
         assertFalse(t.remove(e));
         assertFalse(t.contains(e));
