@@ -8,7 +8,8 @@ import java.util.Arrays;
  * address in one long, family, protocol and port in the other), IPv6 entries 40 bytes in a table of their own, so
  * the common IPv4 table stays dense in cache. Owned by one lcore: not thread-safe, never shared. Removal shifts
  * the rest of the run back instead of leaving tombstones, so lookups never slow down with churn. Each table grows
- * (on the owning lcore, on the control path) when half full.
+ * (on the owning lcore, on the control path) when a quarter full: most lookups miss (few clients are
+ * blacklisted), and a miss probes until an empty slot, about 1.4 slots at that load against 2.5 at a half.
  */
 final class BlklstTable
 {
@@ -150,7 +151,7 @@ final class BlklstTable
             {
                 return false;
             }
-            growIfHalfFull(v4);
+            growIfQuarterFull(v4);
             put(v4, hashV4(key, meta), key, 0, 0, 0, meta);
             return true;
         }
@@ -158,7 +159,7 @@ final class BlklstTable
         {
             return false;
         }
-        growIfHalfFull(v6);
+        growIfQuarterFull(v6);
         put(v6, hashV6(e.vaddrHi(), e.vaddrLo(), e.saddrHi(), e.saddrLo(), meta), e.vaddrHi(), e.vaddrLo(),
             e.saddrHi(), e.saddrLo(), meta);
         return true;
@@ -187,9 +188,9 @@ final class BlklstTable
         s.size++;
     }
 
-    private static void growIfHalfFull(final Slots s)
+    private static void growIfQuarterFull(final Slots s)
     {
-        if ((s.size + 1) * 2 <= s.mask + 1)
+        if ((s.size + 1) * 4 <= s.mask + 1)
         {
             return;
         }
