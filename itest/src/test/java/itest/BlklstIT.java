@@ -141,6 +141,78 @@ public class BlklstIT extends BaseTest
         assertEquals(-14, getAll(client).errcode());
     }
 
+    /**
+     * The bundle stopped while four clients keep adding, deleting and listing: every request gets an answer (a
+     * blacklist code while the bundle serves, EDPVS_NOTSUPP once it is gone), none hangs or is reset, and the
+     * platform's own sockopt keeps answering.
+     */
+    @Test
+    public void stoppingTheBlacklistMidTrafficLeavesEveryClientAnswered() throws Exception
+    {
+        final SockoptRegistry registry = awaitService(SockoptRegistry.class);
+        final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
+        final Bundle blklst = context.installBundle(System.getProperty(JAR));
+        blklst.start();
+        await("GET 76 served", () -> getAll(client).ok());
+
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong notSupported = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.Queue<String> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++)
+        {
+            final int id = t;
+            final Thread th = new Thread(() ->
+            {
+                final byte[] conf = HexFormat.of().parseHex(IPVSADM_ADD);
+                conf[23] = (byte)id; // a client address of this thread's own
+                int i = 0;
+                while (!stop.get())
+                {
+                    try
+                    {
+                        final SockoptResponse r = 0 == i % 3 ? client.set(73, conf)
+                            : 1 == i % 3 ? client.set(74, conf) : client.get(76, null);
+                        final int code = r.errcode();
+                        if (-14 == code)
+                        {
+                            notSupported.incrementAndGet();
+                        }
+                        else if (0 != code && -3 != code && -4 != code)
+                        {
+                            wrong.add("code " + code + " " + r.errstr());
+                        }
+                        answered.incrementAndGet();
+                    }
+                    catch (final java.io.IOException ex)
+                    {
+                        wrong.add(ex.toString());
+                    }
+                    i++;
+                }
+            }, "blklst-client-" + t);
+            threads.add(th);
+            th.start();
+        }
+        await("traffic", () -> answered.get() > 200);
+        blklst.stop();
+        final long atStop = answered.get();
+        await("requests answered after the stop", () -> notSupported.get() > 200);
+        stop.set(true);
+        for (final Thread th : threads)
+        {
+            th.join(10_000);
+            assertFalse(th.isAlive());
+        }
+        assertTrue("wrong answers: " + wrong, wrong.isEmpty());
+        assertTrue(answered.get() > atStop);
+        assertTrue(client.get(9000, null).ok());
+        assertEquals(-14, getAll(client).errcode());
+        assertFalse(execute(processor, "msg:types").contains("blklst"));
+        blklst.uninstall();
+    }
+
     private static SockoptResponse getAll(final SockoptClient client)
     {
         try
