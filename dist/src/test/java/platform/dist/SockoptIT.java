@@ -45,7 +45,7 @@ public class SockoptIT
         }
     }
 
-    /** The blacklist bundle ships started (bundle/4), and dplanectl finds its subcommand beside it. */
+    /** The feature bundles ship started (bundle/4), and dplanectl finds their subcommands beside them. */
     @Test
     public void theShippedBlacklistIsReachedThroughDplanectl() throws Exception
     {
@@ -67,6 +67,15 @@ public class SockoptIT
             assertTrue(again.err, again.err.contains("already blacklisted: TCP 10.0.0.1:80 1.2.3.4 (-3)"));
             final Cli ranges = dplanectl(p, "ranges");
             assertTrue(ranges.out, ranges.out.contains("SET  73-75       0x010000 blklst           modules.blklst/"));
+
+            // the lcore statistics bundle ships too: dpip's "link show cpu" output from the default layout
+            final Cli cpus = dplanectl(p, "link", "show", "cpu");
+            assertEquals("dplanectl link show cpu:\n" + cpus, 0, cpus.exit);
+            assertTrue(cpus.out, cpus.out.startsWith("<< Controll Plane >>\n1: cpu0: socket "));
+            assertTrue(cpus.out, cpus.out.contains("    queues none\n<< Data Plane >>\n2: cpu1: socket "));
+            final Cli stats = dplanectl(p, "link", "show", "cpu1", "--stats");
+            assertEquals(0, stats.exit);
+            assertTrue(stats.out, stats.out.matches("(?s)2: cpu1: socket \\d+\n    queues none\n    lcore_loop .*"));
         }
     }
 
