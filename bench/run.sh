@@ -199,6 +199,14 @@ main() {
     # 6. control socket round trips vs two raw Java Unix-socket echo servers, 1 and 8 clients, a connection per
     #    request and kept (about 240 s)
     step sockopt 'bench\.sockopt\.SockoptRoundTripBenchmark' -f 2 -wi 3 -w 1s -i 5 -r 1s
+    # 6b. control socket vs DPVS's server loop in C (src/main/c, compiled here with gcc), a connection per
+    #     request (about 60 s); skipped without gcc
+    if command -v gcc >/dev/null 2>&1 && gcc -O2 -o "$here/target/dpvs-sockopt-server" "$here/src/main/c/dpvs_sockopt_server.c"; then
+        step sockopt-c 'bench\.sockopt\.SockoptVsDpvsBenchmark' -f 2 -wi 3 -w 1s -i 5 -r 1s \
+            -jvmArgsAppend "-Dbench.dpvs.server=$here/target/dpvs-sockopt-server"
+    else
+        echo "== step sockopt-c skipped: no gcc to build src/main/c/dpvs_sockopt_server.c"
+    fi
     # 7. the blacklist's data-path lookup vs HashSet and a shared ConcurrentHashMap, with allocation (about 90 s)
     step blklst 'bench\.blklst\.BlklstLookupBenchmark' -prof gc -f 2 -wi 3 -w 1s -i 5 -r 1s
 

@@ -102,6 +102,10 @@ final class BlockingEchoServer implements EchoServer
                 {
                     ch.write(f.reply);
                 }
+                if (!f.keepAlive())
+                {
+                    return; // one request per connection, as DPVS's tools send them: close now
+                }
                 f.next();
             }
         }

@@ -59,6 +59,12 @@ final class EchoFrame
         return reply;
     }
 
+    /** @return true when the request asked to keep the connection; otherwise close after the reply, as DPVS. */
+    boolean keepAlive()
+    {
+        return Sockopt.KEEP_ALIVE == header.getInt(Sockopt.REQ_PAD_OFFSET);
+    }
+
     boolean replyWritten()
     {
         return !replyHeader.hasRemaining() && !body.hasRemaining();

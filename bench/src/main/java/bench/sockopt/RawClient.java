@@ -50,6 +50,7 @@ final class RawClient implements AutoCloseable
      */
     int oneShot() throws IOException
     {
+        request.putInt(Sockopt.REQ_PAD_OFFSET, 0); // as DPVS's tools send it
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX))
         {
             ch.connect(address);
@@ -62,6 +63,8 @@ final class RawClient implements AutoCloseable
      */
     int onKept() throws IOException
     {
+        // the platform's kept-connection flag; the echo floors keep every connection anyway
+        request.putInt(Sockopt.REQ_PAD_OFFSET, Sockopt.KEEP_ALIVE);
         if (null == kept)
         {
             kept = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -84,6 +84,11 @@ final class SelectorEchoServer implements EchoServer
                 {
                     return;
                 }
+                if (!f.keepAlive())
+                {
+                    ch.close();
+                    return;
+                }
                 f.next();
                 key.interestOps(SelectionKey.OP_READ);
             }
@@ -120,6 +125,11 @@ final class SelectorEchoServer implements EchoServer
                 if (!f.replyWritten())
                 {
                     key.interestOps(SelectionKey.OP_WRITE);
+                    return;
+                }
+                if (!f.keepAlive())
+                {
+                    ch.close(); // one request per connection, as DPVS's tools send them: close now
                     return;
                 }
                 f.next();

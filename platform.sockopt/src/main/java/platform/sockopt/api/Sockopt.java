@@ -13,8 +13,10 @@ package platform.sockopt.api;
  *  then len bytes of request body                then len bytes of reply body (none when errcode != 0)
  * </pre>
  *
- * The client connects, sends one request, reads the reply and closes (DPVS's tools); the platform also serves
- * several requests one after the other on one connection.
+ * The client connects, sends one request, reads the reply and closes (DPVS's tools): with {@code pad} 0, as they
+ * send it, the server closes the connection after the reply, as DPVS does, and needs no further wake-up for it.
+ * A client that sets {@code pad} to {@link #KEEP_ALIVE} (the platform's own, for a kept connection) may send the
+ * next request on the same connection.
  */
 public final class Sockopt
 {
@@ -29,6 +31,10 @@ public final class Sockopt
     public static final int REQ_VERSION_OFFSET = 0;
     public static final int REQ_ID_OFFSET = 4;
     public static final int REQ_TYPE_OFFSET = 8;
+    /** The 4 bytes DPVS's tools zero; {@link #KEEP_ALIVE} there keeps the connection open after the reply. */
+    public static final int REQ_PAD_OFFSET = 12;
+    /** "keep" in ASCII, little-endian: this request is not the connection's last. */
+    public static final int KEEP_ALIVE = 0x7065656b;
     public static final int REQ_LEN_OFFSET = 16;
     public static final int REQUEST_HEADER_LENGTH = 24;
 

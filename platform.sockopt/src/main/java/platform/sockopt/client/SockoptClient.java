@@ -86,7 +86,7 @@ public final class SockoptClient
      */
     public SockoptResponse call(final int type, final int id, final byte[] body) throws SockoptClientException
     {
-        try (Connection c = open())
+        try (Connection c = connect(false))
         {
             return c.call(type, id, body);
         }
@@ -98,13 +98,18 @@ public final class SockoptClient
      */
     public Connection open() throws SockoptClientException
     {
+        return connect(true);
+    }
+
+    private Connection connect(final boolean keepAlive) throws SockoptClientException
+    {
         final long deadline = System.nanoTime() + timeoutNs;
         SocketChannel ch = null;
         try
         {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(path));
             ch.configureBlocking(false);
-            return new Connection(ch, Selector.open());
+            return new Connection(ch, Selector.open(), keepAlive);
         }
         catch (final IOException ex)
         {
@@ -155,10 +160,14 @@ public final class SockoptClient
         private final ByteBuffer replyHeader = ByteBuffer.allocate(Sockopt.REPLY_HEADER_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
 
-        Connection(final SocketChannel ch, final Selector selector) throws IOException
+        /** KEEP_ALIVE in every request, or 0 (one request, as DPVS's tools): the server then closes after it. */
+        private final int pad;
+
+        Connection(final SocketChannel ch, final Selector selector, final boolean keepAlive) throws IOException
         {
             this.ch = ch;
             this.selector = selector;
+            this.pad = keepAlive ? Sockopt.KEEP_ALIVE : 0;
             ch.register(selector, 0);
         }
 
@@ -174,7 +183,7 @@ public final class SockoptClient
             final long deadline = System.nanoTime() + timeoutNs;
             final byte[] b = null == body ? new byte[0] : body;
             header.clear();
-            header.putInt(Sockopt.VERSION).putInt(id).putInt(type).putInt(0).putLong(b.length).flip();
+            header.putInt(Sockopt.VERSION).putInt(id).putInt(type).putInt(pad).putLong(b.length).flip();
             try
             {
                 write(header, deadline);

@@ -33,6 +33,8 @@ final class Conn implements SockoptRequest, SockoptReply
 
     int state = READ_HEADER;
     boolean closeAfterWrite;
+    /** The request asked to keep the connection (KEEP_ALIVE in its padding); DPVS's tools never do. */
+    boolean keepAlive;
     int version;
     int id;
     int type;

@@ -111,6 +111,8 @@ final class SockoptServer implements LcoreJob
     final AtomicLong doorbellTimeouts = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
+    /** Connections closed right after their one request (no KEEP_ALIVE), as DPVS closes them. */
+    final AtomicLong oneShotClosed = new AtomicLong();
     final AtomicLong notSupported = new AtomicLong();
     final AtomicLong versionMismatch = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
@@ -413,6 +415,9 @@ final class SockoptServer implements LcoreJob
             conns.add(c);
             open = conns.size();
             connections.incrementAndGet();
+            // a client usually writes its request right after connecting: serve it now, and a one-shot client
+            // is answered and closed before the selector ever registers its socket
+            serve(c);
         }
         catch (final IOException ex)
         {
@@ -434,6 +439,12 @@ final class SockoptServer implements LcoreJob
             close(c);
             return;
         }
+        serve(c);
+    }
+
+    /** Writes what is pending, then reads and answers requests, within the budgets. */
+    private void serve(final Conn c)
+    {
         try
         {
             if (Conn.WRITE == c.state)
@@ -498,6 +509,7 @@ final class SockoptServer implements LcoreJob
             c.version = c.header.getInt(Sockopt.REQ_VERSION_OFFSET);
             c.id = c.header.getInt(Sockopt.REQ_ID_OFFSET);
             c.type = c.header.getInt(Sockopt.REQ_TYPE_OFFSET);
+            c.keepAlive = Sockopt.KEEP_ALIVE == c.header.getInt(Sockopt.REQ_PAD_OFFSET);
             c.len = c.header.getLong(Sockopt.REQ_LEN_OFFSET);
             if (c.len < 0 || c.len > config.maxRequestLength()
                 || (Sockopt.GET != c.type && Sockopt.SET != c.type))
@@ -660,6 +672,14 @@ final class SockoptServer implements LcoreJob
         if (c.closeAfterWrite)
         {
             discardUnread(c);
+            close(c);
+            return false;
+        }
+        if (!c.keepAlive)
+        {
+            // DPVS's tools send one request per connection: close now, as DPVS does, instead of waiting to read
+            // their close (one registration, one more wake of the selector and two system calls saved)
+            oneShotClosed.incrementAndGet();
             close(c);
             return false;
         }

@@ -146,7 +146,31 @@ public class SockoptServerTest
             assertEquals(7, reply.get(92));
             assertEquals(8, reply.get(93));
             assertEquals(9, reply.get(94));
+            // then DPVS's end of the exchange: the server closes (pad 0, as DPVS's tools send it)
+            assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
+            assertEquals(1, core.server.oneShotClosed.get());
         }
+    }
+
+    @Test
+    public void shouldKeepAConnectionWhoseRequestsAskForIt() throws IOException
+    {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path)))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                write(ch, le(25).putInt(0x010000).putInt(501).putInt(0).putInt(Sockopt.KEEP_ALIVE).putLong(1)
+                    .put((byte)i).flip());
+                final ByteBuffer reply = readFully(ch, 88 + 5);
+                assertEquals(0, reply.getInt(12));
+                assertEquals(i, reply.get(92));
+            }
+            // a last request without the flag: answered, then closed
+            write(ch, le(25).putInt(0x010000).putInt(501).putInt(0).putInt(0).putLong(1).put((byte)9).flip());
+            assertEquals(9, readFully(ch, 88 + 5).get(92));
+            assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
+        }
+        assertEquals(1, core.server.oneShotClosed.get());
     }
 
     @Test
@@ -525,8 +549,8 @@ public class SockoptServerTest
 
     private static ByteBuffer request(final int id, final byte[] body)
     {
-        final ByteBuffer b = le(24 + body.length).putInt(Sockopt.VERSION).putInt(id).putInt(0).putInt(0)
-            .putLong(body.length).put(body);
+        final ByteBuffer b = le(24 + body.length).putInt(Sockopt.VERSION).putInt(id).putInt(0)
+            .putInt(Sockopt.KEEP_ALIVE).putLong(body.length).put(body);
         return b.flip();
     }
 
