@@ -276,6 +276,25 @@ public class BlklstCoreTest
             .errcode());
     }
 
+    /** A layout with no forwarding lcore: a change has no worker to wait for and applies on the master. */
+    @Test
+    public void shouldWorkWithoutAnyForwardingLcore() throws Exception
+    {
+        tearDown();
+        probe = null;
+        lcores = TestLcores.start("lcore 0 role MASTER cpu none\n");
+        msg = TestMsgManagers.start(lcores, "test");
+        socket = Files.createTempDirectory("blklst").resolve("s.ipc");
+        sockopt = TestSockoptServers.start(lcores, socket, "test");
+        client = SockoptClient.of(socket, Duration.ofSeconds(5));
+        start(65_536, 200_000);
+        final SockoptResponse r = client.set(BlklstConf.SOCKOPT_SET_BLKLST_ADD, conf("0a000001", 80, 6, 2, "01020304"));
+        assertEquals(r.errstr(), Edpvs.OK, r.errcode());
+        assertEquals(1, core.size());
+        assertEquals(Edpvs.OK, client.set(BlklstConf.SOCKOPT_SET_BLKLST_FLUSH, null).errcode());
+        assertEquals(0, core.size());
+    }
+
     private String[] ctl(final String... args)
     {
         final String[] all = new String[args.length + 2];
