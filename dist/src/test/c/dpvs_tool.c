@@ -1,0 +1,343 @@
+/*
+ * A C client that talks to the control socket the way DPVS's tools do, so that the platform is tested against C
+ * struct layouts (the C compiler's sizes, alignment and padding, checked with _Static_assert against the sizes DPVS
+ * v1.10.2 has on x86_64) and against the tools' client algorithm (keepalived's check/sockopt.c as dpip and ipvsadm
+ * link it), not only against Java's idea of them. Written from ../shared/dpvs-reference.md part C.
+ *
+ *   dpvs_tool link-show-cpu [-s]          dpip's "link show cpu [-s]": GET 57, then GET 58 (and 59) per lcore
+ *   dpvs_tool blklst-add VIP PORT IP      ipvsadm's "--add-blklst -t VIP:PORT -k IP": SET 73
+ *   dpvs_tool blklst-get                  ipvsadm's blacklist fetch: GET 76, len checked as ipvsadm's library does
+ *   dpvs_tool get ID                      any GET with an empty body; prints the reply length
+ *
+ * The socket is $DPVS_IPC_FILE, else /var/run/dpvs.ipc. Exit 0 on success, 1 on an error code or a failed check.
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define SOCKOPT_VERSION ((1 << 16) + (0 << 8) + 0)
+#define SOCKOPT_ERRSTR_LEN 64
+#define ESOCKOPT_IO (-16384)
+#define ESOCKOPT_VERSION (-16382)
+enum sockopt_type { SOCKOPT_GET = 0, SOCKOPT_SET };
+
+struct dpvs_sock_msg {
+    uint32_t version;
+    uint32_t id;
+    enum sockopt_type type;
+    size_t len;
+    char data[0];
+};
+
+struct dpvs_sock_msg_reply {
+    uint32_t version;
+    uint32_t id;
+    enum sockopt_type type;
+    int errcode;
+    char errstr[SOCKOPT_ERRSTR_LEN];
+    size_t len;
+    char data[0];
+};
+
+typedef uint8_t lcoreid_t;
+
+typedef struct netif_lcore_mask_get {
+    lcoreid_t master_lcore_id;
+    lcoreid_t kni_lcore_id;
+    uint8_t slave_lcore_num;
+    uint8_t isol_rx_lcore_num;
+    uint64_t slave_lcore_mask;
+    uint64_t isol_rx_lcore_mask;
+} netif_lcore_mask_get_t;
+
+typedef struct netif_lcore_basic_get {
+    lcoreid_t lcore_id;
+    uint8_t socket_id;
+    uint32_t queue_data_len;
+    char queue_data[0];
+} netif_lcore_basic_get_t;
+
+typedef struct netif_lcore_stats_get {
+    lcoreid_t lcore_id;
+    uint64_t lcore_loop;
+    uint64_t pktburst;
+    uint64_t zpktburst;
+    uint64_t fpktburst;
+    uint64_t z2hpktburst;
+    uint64_t h2fpktburst;
+    uint64_t ipackets;
+    uint64_t ibytes;
+    uint64_t opackets;
+    uint64_t obytes;
+    uint64_t dropped;
+} netif_lcore_stats_get_t;
+
+union inet_addr {
+    struct in_addr in;
+    struct in6_addr in6;
+};
+
+struct dp_vs_blklst_conf {
+    union inet_addr vaddr;
+    uint16_t vport;
+    uint8_t proto;
+    uint8_t af;
+    union inet_addr subject;
+    char ipset[32];
+};
+
+struct dp_vs_blklst_conf_array {
+    int naddr;
+    struct dp_vs_blklst_conf blklsts[0];
+} __attribute__((__packed__));
+
+_Static_assert(sizeof(struct dpvs_sock_msg) == 24, "request header");
+_Static_assert(sizeof(struct dpvs_sock_msg_reply) == 88, "reply header");
+_Static_assert(sizeof(netif_lcore_mask_get_t) == 24, "netif_lcore_mask_get");
+_Static_assert(sizeof(netif_lcore_basic_get_t) == 8, "netif_lcore_basic_get");
+_Static_assert(sizeof(netif_lcore_stats_get_t) == 96, "netif_lcore_stats_get");
+_Static_assert(sizeof(struct dp_vs_blklst_conf) == 68, "dp_vs_blklst_conf");
+_Static_assert(sizeof(struct dp_vs_blklst_conf_array) == 4, "dp_vs_blklst_conf_array");
+
+static const char *ipc_path(void)
+{
+    const char *p = getenv("DPVS_IPC_FILE");
+    return p ? p : "/var/run/dpvs.ipc";
+}
+
+static int sendn(int fd, const void *buf, size_t n)
+{
+    size_t put = 0;
+    while (put < n) {
+        ssize_t w = send(fd, (const char *)buf + put, n - put, 0);
+        if (w <= 0)
+            return -1;
+        put += (size_t)w;
+    }
+    return 0;
+}
+
+/* reads until n bytes or EOF; returns what it got */
+static size_t recvn(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, (char *)buf + got, n - got, 0);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+/*
+ * One request per connection, as the tools' client does: connect, send the header and the body, read exactly the
+ * 88-byte reply header, stop on errcode (no body is read), read the body, then check the version.
+ */
+static int sockopt(uint32_t id, enum sockopt_type type, const void *in, size_t in_len, void **out, size_t *out_len)
+{
+    struct sockaddr_un addr;
+    struct dpvs_sock_msg msg;
+    struct dpvs_sock_msg_reply reply;
+    size_t got;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    memset(&addr, 0, sizeof(addr));
+    addr.sun_family = AF_UNIX;
+    strncpy(addr.sun_path, ipc_path(), sizeof(addr.sun_path) - 1);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        fprintf(stderr, "sockopt connect failed: %s\n", ipc_path());
+        if (fd >= 0)
+            close(fd);
+        return ESOCKOPT_IO;
+    }
+    memset(&msg, 0, sizeof(msg));
+    msg.version = SOCKOPT_VERSION;
+    msg.id = id;
+    msg.type = type;
+    msg.len = in_len;
+    if (sendn(fd, &msg, sizeof(msg)) < 0 || (in_len > 0 && sendn(fd, in, in_len) < 0)) {
+        close(fd);
+        return ESOCKOPT_IO;
+    }
+    memset(&reply, 0, sizeof(reply));
+    got = recvn(fd, &reply, sizeof(reply));
+    if (got != sizeof(reply)) {
+        fprintf(stderr, "socket msg header recv error -- %zu/%zu recieved\n", got, sizeof(reply));
+        close(fd);
+        return ESOCKOPT_IO;
+    }
+    if (reply.errcode) {
+        fprintf(stderr, "[sockopt_msg_recv] errcode set in socket msg#%u header: %s(%d)\n", reply.id,
+            reply.errstr, reply.errcode);
+        close(fd);
+        return reply.errcode;
+    }
+    *out = NULL;
+    *out_len = reply.len;
+    if (reply.len > 0) {
+        *out = malloc(reply.len);
+        if (!*out || recvn(fd, *out, reply.len) != reply.len) {
+            fprintf(stderr, "socket msg body recv error\n");
+            free(*out);
+            close(fd);
+            return ESOCKOPT_IO;
+        }
+    }
+    close(fd);
+    if (reply.version != SOCKOPT_VERSION) {
+        fprintf(stderr, "socket msg version not match\n");
+        free(*out);
+        return ESOCKOPT_VERSION;
+    }
+    return 0;
+}
+
+/* dpip's dump_cpu_basic and dump_cpu_stats */
+static int cpu_show(lcoreid_t cid, int stats)
+{
+    void *p;
+    size_t len;
+    int err = sockopt(58, SOCKOPT_GET, &cid, sizeof(cid), &p, &len);
+    if (err || !p || !len)
+        return err ? err : 1;
+    if (len < sizeof(netif_lcore_basic_get_t)) {
+        fprintf(stderr, "LCORE_BASIC reply of %zu bytes, dpip asserts at least %zu\n", len,
+            sizeof(netif_lcore_basic_get_t));
+        return 1;
+    }
+    netif_lcore_basic_get_t *b = p;
+    printf("%d: cpu%d: socket %d\n", cid + 1, b->lcore_id, b->socket_id);
+    if (b->queue_data_len > 0)
+        printf("    queues %s\n", b->queue_data);
+    else
+        printf("    queues none\n");
+    free(p);
+    if (!stats)
+        return 0;
+    err = sockopt(59, SOCKOPT_GET, &cid, sizeof(cid), &p, &len);
+    if (err || !p || !len)
+        return err ? err : 1;
+    if (len != sizeof(netif_lcore_stats_get_t)) {
+        fprintf(stderr, "LCORE_STATS reply of %zu bytes, dpip asserts %zu\n", len, sizeof(netif_lcore_stats_get_t));
+        return 1;
+    }
+    netif_lcore_stats_get_t s = *(netif_lcore_stats_get_t *)p;
+    free(p);
+    printf("    %-20s%-20s%-20s%-20s\n", "lcore_loop", "pktburst", "zpktburst", "fpktburst");
+    printf("    %-20lu%-20lu%-20lu%-20lu\n", s.lcore_loop, s.pktburst, s.zpktburst, s.fpktburst);
+    printf("    %-20s%-20s%-20s\n", "z2hpktburst", "h2fpktburst", "dropped");
+    printf("    %-20lu%-20lu%-20lu\n", s.z2hpktburst, s.h2fpktburst, s.dropped);
+    printf("    %-20s%-20s%-20s%-20s\n", "ipackets", "ibytes", "opackets", "obytes");
+    printf("    %-20lu%-20lu%-20lu%-20lu\n", s.ipackets, s.ibytes, s.opackets, s.obytes);
+    return 0;
+}
+
+static int link_show_cpu(int stats)
+{
+    void *p;
+    size_t len;
+    int ii, cnt, ret = 0;
+    int err = sockopt(57, SOCKOPT_GET, NULL, 0, &p, &len);
+    if (err || !p || !len) {
+        fprintf(stderr, "Fail to get configured CPU information.\n");
+        return 1;
+    }
+    if (len < sizeof(netif_lcore_mask_get_t)) {
+        fprintf(stderr, "LCORE_MASK reply of %zu bytes, want %zu\n", len, sizeof(netif_lcore_mask_get_t));
+        return 1;
+    }
+    netif_lcore_mask_get_t m = *(netif_lcore_mask_get_t *)p;
+    free(p);
+    printf("<< Controll Plane >>\n");
+    ret |= cpu_show(m.master_lcore_id, stats);
+    if (m.kni_lcore_id)
+        ret |= cpu_show(m.kni_lcore_id, stats);
+    printf("<< Data Plane >>\n");
+    for (ii = 0, cnt = 0; cnt <= m.slave_lcore_num && ii < 64; ii++) {
+        if (m.slave_lcore_mask & (1UL << ii)) {
+            ret |= cpu_show(ii, stats);
+            cnt++;
+        }
+    }
+    if (m.isol_rx_lcore_num > 0) {
+        printf("<< Isolate RX Lcores >>\n");
+        for (ii = 0, cnt = 0; cnt <= m.isol_rx_lcore_num && ii < 64; ii++) {
+            if (m.isol_rx_lcore_mask & (1UL << ii)) {
+                ret |= cpu_show(ii, stats);
+                cnt++;
+            }
+        }
+    }
+    return ret ? 1 : 0;
+}
+
+static int blklst_add(const char *vip, const char *port, const char *ip)
+{
+    struct dp_vs_blklst_conf conf;
+    void *p;
+    size_t len;
+    /* ipvsadm leaves the 12 bytes after an IPv4 address uninitialised: do the same with visible garbage */
+    memset(&conf, 0xa5, sizeof(conf));
+    memset(conf.ipset, 0, sizeof(conf.ipset));
+    if (inet_pton(AF_INET, vip, &conf.vaddr.in) != 1 || inet_pton(AF_INET, ip, &conf.subject.in) != 1) {
+        fprintf(stderr, "bad address\n");
+        return 1;
+    }
+    conf.vport = htons((uint16_t)atoi(port));
+    conf.proto = 6;
+    conf.af = AF_INET;
+    return sockopt(73, SOCKOPT_SET, &conf, sizeof(conf), &p, &len) ? 1 : 0;
+}
+
+static int blklst_get(void)
+{
+    void *p;
+    size_t len;
+    int i;
+    if (sockopt(76, SOCKOPT_GET, NULL, 0, &p, &len) || !p)
+        return 1;
+    struct dp_vs_blklst_conf_array *a = p;
+    if (len < sizeof(*a) || len != sizeof(*a) + a->naddr * sizeof(struct dp_vs_blklst_conf)) {
+        fprintf(stderr, "blacklist reply of %zu bytes does not hold %d entries\n", len, len >= 4 ? a->naddr : -1);
+        return 1;
+    }
+    for (i = 0; i < a->naddr; i++) {
+        char v[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
+        struct dp_vs_blklst_conf c;
+        /* the array is packed: the records after the 4-byte count are not 4-aligned */
+        memcpy(&c, (const char *)p + sizeof(*a) + i * sizeof(c), sizeof(c));
+        inet_ntop(c.af, &c.vaddr, v, sizeof(v));
+        inet_ntop(c.af, &c.subject, s, sizeof(s));
+        printf("%s %s:%u %s\n", c.proto == 6 ? "TCP" : c.proto == 17 ? "UDP" : "?", v, ntohs(c.vport), s);
+    }
+    free(p);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "link-show-cpu"))
+        return link_show_cpu(argc == 3 && !strcmp(argv[2], "-s"));
+    if (argc == 5 && !strcmp(argv[1], "blklst-add"))
+        return blklst_add(argv[2], argv[3], argv[4]);
+    if (argc == 2 && !strcmp(argv[1], "blklst-get"))
+        return blklst_get();
+    if (argc == 3 && !strcmp(argv[1], "get")) {
+        void *p;
+        size_t len;
+        int err = sockopt((uint32_t)atoi(argv[2]), SOCKOPT_GET, NULL, 0, &p, &len);
+        if (err)
+            return 1;
+        printf("%zu\n", len);
+        free(p);
+        return 0;
+    }
+    fprintf(stderr, "usage: %s link-show-cpu [-s] | blklst-add VIP PORT IP | blklst-get | get ID\n", argv[0]);
+    return 2;
+}

@@ -1,0 +1,113 @@
+package platform.dist;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.Timeout;
+
+/**
+ * The running distribution against a C client that does what DPVS's tools do (src/test/c/dpvs_tool.c): the C
+ * compiler lays out DPVS's structs (their sizes are asserted at compile time), the client follows the tools'
+ * one-request-per-connection algorithm and the size checks dpip and ipvsadm make, and prints as dpip does. Needs
+ * gcc (CI installs it); without it this test fails and says so.
+ */
+public class DpvsCClientIT
+{
+    @Rule
+    public final Timeout timeout = Timeout.seconds(120);
+
+    private static Path tool;
+
+    @BeforeClass
+    public static void compile() throws IOException, InterruptedException
+    {
+        final Path src = Paths.get("src", "test", "c", "dpvs_tool.c").toAbsolutePath();
+        tool = Paths.get("target", "dpvs_tool").toAbsolutePath();
+        final Process gcc;
+        try
+        {
+            gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", tool.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("this test needs gcc to build " + src + " (apt-get install gcc): " + ex, ex);
+        }
+        final String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("gcc did not finish", gcc.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("gcc:\n" + out, 0, gcc.exitValue());
+    }
+
+    @Test
+    public void dpipsLinkShowCpuAndIpvsadmsBlacklistWorkFromC() throws Exception
+    {
+        try (PlatformProcess p = PlatformProcess.start("dpvs-c-client", List.of()))
+        {
+            p.awaitOutput("blacklist started for modules.blklst", Duration.ofSeconds(60));
+
+            final Run cpus = run(p, "link-show-cpu", "-s");
+            assertEquals(cpus.toString(), 0, cpus.exit);
+            assertTrue(cpus.out, cpus.out.matches("(?s)<< Controll Plane >>\n1: cpu0: socket \\d+\n    queues none\n"
+                + "    lcore_loop {10}pktburst .*\n    \\d+ +0 +0 +0 +\n.*<< Data Plane >>\n2: cpu1: socket \\d+\n"
+                + "    queues none\n.*"));
+
+            // ipvsadm's bytes, with garbage after the IPv4 addresses, and its length check on the reply
+            assertEquals(0, run(p, "blklst-add", "10.0.0.1", "80", "1.2.3.4").exit);
+            final Run list = run(p, "blklst-get");
+            assertEquals(list.toString(), 0, list.exit);
+            assertEquals("TCP 10.0.0.1:80 1.2.3.4\n", list.out);
+            final Run again = run(p, "blklst-add", "10.0.0.1", "80", "1.2.3.4");
+            assertEquals(1, again.exit);
+            assertTrue(again.err, again.err.contains("[sockopt_msg_recv] errcode set in socket msg#73 header: "
+                + "already blacklisted: TCP 10.0.0.1:80 1.2.3.4(-3)"));
+
+            // an id nobody registered: an error reply the tools can print (DPVS closes without one)
+            final Run unknown = run(p, "get", "32");
+            assertEquals(1, unknown.exit);
+            assertTrue(unknown.err, unknown.err.contains("errcode set in socket msg#32 header: no GET sockopt 32 "
+                + "registered(-14)"));
+            final Run ranges = run(p, "get", "9000");
+            assertEquals(0, ranges.exit);
+        }
+    }
+
+    private static Run run(final PlatformProcess p, final String... args) throws IOException, InterruptedException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(tool.toString());
+        cmd.addAll(List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DPVS_IPC_FILE", p.socket().toString());
+        final Path out = Files.createTempFile("dpvs_tool", ".out");
+        final Path err = Files.createTempFile("dpvs_tool", ".err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
+        final Process proc = pb.start();
+        if (!proc.waitFor(30, TimeUnit.SECONDS))
+        {
+            proc.destroyForcibly();
+            fail("dpvs_tool " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(proc.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** One run of the C client. */
+    record Run(int exit, String out, String err)
+    {
+    }
+}
