@@ -8,9 +8,10 @@ import java.lang.invoke.VarHandle;
  * updates them, with plain stores, so counting costs a few adds on the data path and no atomic instruction. Any
  * thread may read them: each value is read whole (opaque), the set is not a snapshot, as in DPVS.
  * <p>
- * Padded on both sides so that two lcores' counters never share a cache line.
+ * Padded on both sides so that two lcores' counters never share a cache line: the padding and the counters live
+ * in a chain of superclasses (JCTools' way), since the JVM may reorder the fields of one class.
  */
-public final class LcoreCounters
+public final class LcoreCounters extends LcoreCountersRhsPad
 {
     private static final VarHandle PKTBURST;
     private static final VarHandle ZPKTBURST;
@@ -28,16 +29,16 @@ public final class LcoreCounters
         try
         {
             final MethodHandles.Lookup l = MethodHandles.lookup();
-            PKTBURST = l.findVarHandle(LcoreCounters.class, "pktburst", long.class);
-            ZPKTBURST = l.findVarHandle(LcoreCounters.class, "zpktburst", long.class);
-            FPKTBURST = l.findVarHandle(LcoreCounters.class, "fpktburst", long.class);
-            Z2HPKTBURST = l.findVarHandle(LcoreCounters.class, "z2hpktburst", long.class);
-            H2FPKTBURST = l.findVarHandle(LcoreCounters.class, "h2fpktburst", long.class);
-            IPACKETS = l.findVarHandle(LcoreCounters.class, "ipackets", long.class);
-            IBYTES = l.findVarHandle(LcoreCounters.class, "ibytes", long.class);
-            OPACKETS = l.findVarHandle(LcoreCounters.class, "opackets", long.class);
-            OBYTES = l.findVarHandle(LcoreCounters.class, "obytes", long.class);
-            DROPPED = l.findVarHandle(LcoreCounters.class, "dropped", long.class);
+            PKTBURST = l.findVarHandle(LcoreCountersFields.class, "pktburst", long.class);
+            ZPKTBURST = l.findVarHandle(LcoreCountersFields.class, "zpktburst", long.class);
+            FPKTBURST = l.findVarHandle(LcoreCountersFields.class, "fpktburst", long.class);
+            Z2HPKTBURST = l.findVarHandle(LcoreCountersFields.class, "z2hpktburst", long.class);
+            H2FPKTBURST = l.findVarHandle(LcoreCountersFields.class, "h2fpktburst", long.class);
+            IPACKETS = l.findVarHandle(LcoreCountersFields.class, "ipackets", long.class);
+            IBYTES = l.findVarHandle(LcoreCountersFields.class, "ibytes", long.class);
+            OPACKETS = l.findVarHandle(LcoreCountersFields.class, "opackets", long.class);
+            OBYTES = l.findVarHandle(LcoreCountersFields.class, "obytes", long.class);
+            DROPPED = l.findVarHandle(LcoreCountersFields.class, "dropped", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -46,20 +47,6 @@ public final class LcoreCounters
     }
 
     private final int lcoreId;
-    @SuppressWarnings("unused")
-    private long p01, p02, p03, p04, p05, p06, p07, p08;
-    private long pktburst;
-    private long zpktburst;
-    private long fpktburst;
-    private long z2hpktburst;
-    private long h2fpktburst;
-    private long ipackets;
-    private long ibytes;
-    private long opackets;
-    private long obytes;
-    private long dropped;
-    @SuppressWarnings("unused")
-    private long p11, p12, p13, p14, p15, p16, p17, p18;
 
     /**
      * @param lcoreId the lcore they belong to.
@@ -177,4 +164,33 @@ public final class LcoreCounters
     {
         return (long)DROPPED.getOpaque(this);
     }
+}
+
+/** Padding before the counters. */
+abstract class LcoreCountersLhsPad
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+/** The counters, written by their lcore only. */
+abstract class LcoreCountersFields extends LcoreCountersLhsPad
+{
+    long pktburst;
+    long zpktburst;
+    long fpktburst;
+    long z2hpktburst;
+    long h2fpktburst;
+    long ipackets;
+    long ibytes;
+    long opackets;
+    long obytes;
+    long dropped;
+}
+
+/** Padding after the counters. */
+abstract class LcoreCountersRhsPad extends LcoreCountersFields
+{
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+    long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 }
