@@ -35,7 +35,10 @@ public class SockoptIT
             p.awaitOutput("control socket listening on " + p.socket(), Duration.ofSeconds(60));
             final Cli ranges = dplanectl(p, "ranges");
             assertEquals("dplanectl ranges:\n" + ranges, 0, ranges.exit);
-            assertTrue(ranges.out, ranges.out.contains("GET  9000        0x010000 sockopt          platform.sockopt"));
+            assertTrue(ranges.out, ranges.out.contains("GET  9000-9002   0x010000 sockopt          platform.sockopt"));
+            final Cli lcores = dplanectl(p, "lcores");
+            assertEquals(0, lcores.exit);
+            assertTrue(lcores.out, lcores.out.matches("(?s)LCORE ROLE .*\n0 +MASTER +0 .*\n1 +FWD_WORKER +1 .*"));
             // an id nobody registered: DPVS would close silently; the platform answers EDPVS_NOTSUPP
             final Cli unknown = dplanectl(p, "get", "32");
             assertEquals("dplanectl get 32:\n" + unknown, 1, unknown.exit);

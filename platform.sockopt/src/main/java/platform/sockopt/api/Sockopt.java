@@ -83,6 +83,73 @@ public final class Sockopt
     public static final int RANGE_CALLS_OFFSET = 112;
     public static final int RANGE_ERRORS_OFFSET = 120;
 
+    /** GET: every lcore with its loop statistics (what {@code lcore:list} shows), see {@link #LCORE_ENTRY_LENGTH}. */
+    public static final int GET_LCORES = 9001;
+    /**
+     * GET: the jobs and their statistics (what {@code lcore:jobs} shows), of every lcore for an empty request, of
+     * one lcore for a u32 lcore id; see {@link #JOB_ENTRY_LENGTH}.
+     */
+    public static final int GET_JOBS = 9002;
+
+    /**
+     * Reply body of {@link #GET_LCORES}: a u32 count, 4 bytes of padding, then {@code count} entries of 128 bytes:
+     *
+     * <pre>
+     *  0      4      8       16        24          32          40            48        56         64         80         96          128
+     *  +------+------+-------+---------+-----------+-----------+-------------+---------+----------+----------+----------+-- ... ----+
+     *  |  id  | cpu  |pinned | loops   |loops/s u64|idle% f64  |longest ns   |big loops|big ns u64| role[16] |state[16] | idle[32]  |
+     *  | u32  | i32  |u8+7pad| u64     |           |           |u64          |u64      |          |          |          |           |
+     *  +------+------+-------+---------+-----------+-----------+-------------+---------+----------+----------+----------+-- ... ----+
+     * </pre>
+     *
+     * cpu is -1 for an lcore configured without a CPU. Strings as in {@link #RANGES_ENTRY_LENGTH}.
+     */
+    public static final int LCORE_ENTRY_LENGTH = 128;
+    public static final int LCORE_ID_OFFSET = 0;
+    public static final int LCORE_CPU_OFFSET = 4;
+    public static final int LCORE_PINNED_OFFSET = 8;
+    public static final int LCORE_LOOPS_OFFSET = 16;
+    public static final int LCORE_LOOPS_PER_SEC_OFFSET = 24;
+    public static final int LCORE_IDLE_PERCENT_OFFSET = 32;
+    public static final int LCORE_LONGEST_NS_OFFSET = 40;
+    public static final int LCORE_BIG_LOOPS_OFFSET = 48;
+    public static final int LCORE_BIG_LOOP_NS_OFFSET = 56;
+    public static final int LCORE_ROLE_OFFSET = 64;
+    public static final int LCORE_ROLE_LENGTH = 16;
+    public static final int LCORE_STATE_OFFSET = 80;
+    public static final int LCORE_STATE_LENGTH = 16;
+    public static final int LCORE_IDLE_OFFSET = 96;
+    public static final int LCORE_IDLE_LENGTH = 32;
+
+    /**
+     * Reply body of {@link #GET_JOBS}: a u32 count, 4 bytes of padding, then {@code count} entries of 176 bytes:
+     *
+     * <pre>
+     *  0      4         8        16        24       32         40         56       64         80            112                176
+     *  +------+---------+--------+---------+--------+----------+----------+--------+----------+-- ... -------+------- ... -------+
+     *  |lcore |skipLoops|calls   |total ns |max ns  |failures  | role[16] |type[8] |state[16] | name[32]     | owner[64]         |
+     *  | i32  | u32     |u64     |u64      |u64     |u64       |          |        |          |              |                   |
+     *  +------+---------+--------+---------+--------+----------+----------+--------+----------+-- ... -------+------- ... -------+
+     * </pre>
+     */
+    public static final int JOB_ENTRY_LENGTH = 176;
+    public static final int JOB_LCORE_OFFSET = 0;
+    public static final int JOB_SKIP_LOOPS_OFFSET = 4;
+    public static final int JOB_CALLS_OFFSET = 8;
+    public static final int JOB_TOTAL_NS_OFFSET = 16;
+    public static final int JOB_MAX_NS_OFFSET = 24;
+    public static final int JOB_FAILURES_OFFSET = 32;
+    public static final int JOB_ROLE_OFFSET = 40;
+    public static final int JOB_ROLE_LENGTH = 16;
+    public static final int JOB_TYPE_OFFSET = 56;
+    public static final int JOB_TYPE_LENGTH = 8;
+    public static final int JOB_STATE_OFFSET = 64;
+    public static final int JOB_STATE_LENGTH = 16;
+    public static final int JOB_NAME_OFFSET = 80;
+    public static final int JOB_NAME_LENGTH = 32;
+    public static final int JOB_OWNER_OFFSET = 112;
+    public static final int JOB_OWNER_LENGTH = 64;
+
     private Sockopt()
     {
     }

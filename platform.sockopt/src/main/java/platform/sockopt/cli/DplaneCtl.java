@@ -49,6 +49,8 @@ public final class DplaneCtl
         "  get ID [HEX]   send a GET sockopt (body as hex digits), print the reply body as hex",
         "  set ID [HEX]   send a SET sockopt (body as hex digits)",
         "  ranges         list the registered sockopt id ranges",
+        "  lcores         the lcores and their loop statistics (as lcore:list)",
+        "  jobs [LCORE]   the jobs and their statistics, of every lcore or of one (as lcore:jobs)",
         "SOCKET defaults to $DPVS_IPC_FILE, else /var/run/dpvs.ipc, else the per-user runtime path.",
         "exit codes: 0 ok, 1 error code from the platform, 2 usage, 3 socket missing, 4 platform not running,",
         "            5 timeout, 6 malformed reply or I/O error");
@@ -149,6 +151,43 @@ public final class DplaneCtl
                     printRanges(out, r.buffer());
                     return EXIT_OK;
                 }
+                case "lcores":
+                {
+                    final SockoptResponse r = client.get(Sockopt.GET_LCORES, new byte[0]);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    printLcores(out, r.buffer());
+                    return EXIT_OK;
+                }
+                case "jobs":
+                {
+                    byte[] body = new byte[0];
+                    if (2 == rest.size())
+                    {
+                        try
+                        {
+                            body = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+                                .putInt(Integer.parseInt(rest.get(1))).array();
+                        }
+                        catch (final NumberFormatException ex)
+                        {
+                            return usage(err, "jobs takes an lcore id: " + rest.get(1));
+                        }
+                    }
+                    else if (rest.size() > 2)
+                    {
+                        return usage(err, "jobs takes at most an lcore id");
+                    }
+                    final SockoptResponse r = client.get(Sockopt.GET_JOBS, body);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    printJobs(out, r.buffer());
+                    return EXIT_OK;
+                }
                 default:
                 {
                     final CtlCommand command = commands().get(rest.get(0));
@@ -238,6 +277,58 @@ public final class DplaneCtl
                 sb.append(' ').append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
             }
             out.println(sb);
+        }
+    }
+
+    /** The columns of {@code lcore:list}, from {@link Sockopt#GET_LCORES}. */
+    static void printLcores(final PrintStream out, final ByteBuffer b)
+    {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        final int n = b.getInt(0);
+        out.println(String.format(Locale.ROOT, "%-5s %-13s %-4s %-6s %-8s %-9s %10s %6s %11s %8s", "LCORE", "ROLE",
+            "CPU", "PINNED", "STATE", "IDLE", "LOOPS/S", "IDLE%", "LONGEST_US", "BIG"));
+        for (int i = 0; i < n; i++)
+        {
+            final int at = Sockopt.RANGES_HEADER_LENGTH + i * Sockopt.LCORE_ENTRY_LENGTH;
+            final int cpu = b.getInt(at + Sockopt.LCORE_CPU_OFFSET);
+            out.println(String.format(Locale.ROOT, "%-5d %-13s %-4s %-6s %-8s %-9s %10d %6.1f %11.1f %8d",
+                b.getInt(at + Sockopt.LCORE_ID_OFFSET),
+                SockoptClient.cString(b, at + Sockopt.LCORE_ROLE_OFFSET, Sockopt.LCORE_ROLE_LENGTH),
+                cpu < 0 ? "-" : Integer.toString(cpu), 0 != b.get(at + Sockopt.LCORE_PINNED_OFFSET) ? "yes" : "no",
+                SockoptClient.cString(b, at + Sockopt.LCORE_STATE_OFFSET, Sockopt.LCORE_STATE_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.LCORE_IDLE_OFFSET, Sockopt.LCORE_IDLE_LENGTH),
+                b.getLong(at + Sockopt.LCORE_LOOPS_PER_SEC_OFFSET), b.getDouble(at + Sockopt.LCORE_IDLE_PERCENT_OFFSET),
+                b.getLong(at + Sockopt.LCORE_LONGEST_NS_OFFSET) / 1000.0, b.getLong(at + Sockopt.LCORE_BIG_LOOPS_OFFSET)));
+        }
+    }
+
+    /** The columns of {@code lcore:jobs}, from {@link Sockopt#GET_JOBS}. */
+    static void printJobs(final PrintStream out, final ByteBuffer b)
+    {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        final int n = b.getInt(0);
+        out.println(String.format(Locale.ROOT, "%-5s %-24s %-13s %-9s %12s %10s %10s %8s %-11s %s", "LCORE", "JOB",
+            "ROLE", "TYPE", "CALLS", "AVG_NS", "MAX_NS", "FAILURES", "STATE", "OWNER"));
+        for (int i = 0; i < n; i++)
+        {
+            final int at = Sockopt.RANGES_HEADER_LENGTH + i * Sockopt.JOB_ENTRY_LENGTH;
+            final int lcore = b.getInt(at + Sockopt.JOB_LCORE_OFFSET);
+            final int skip = b.getInt(at + Sockopt.JOB_SKIP_LOOPS_OFFSET);
+            final String type = SockoptClient.cString(b, at + Sockopt.JOB_TYPE_OFFSET, Sockopt.JOB_TYPE_LENGTH);
+            final long calls = b.getLong(at + Sockopt.JOB_CALLS_OFFSET);
+            out.println(String.format(Locale.ROOT, "%-5s %-24s %-13s %-9s %12d %10d %10d %8d %-11s %s",
+                lcore < 0 ? "-" : Integer.toString(lcore),
+                SockoptClient.cString(b, at + Sockopt.JOB_NAME_OFFSET, Sockopt.JOB_NAME_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.JOB_ROLE_OFFSET, Sockopt.JOB_ROLE_LENGTH),
+                0 == skip ? type : type + "/" + skip, calls,
+                0 == calls ? 0 : b.getLong(at + Sockopt.JOB_TOTAL_NS_OFFSET) / calls,
+                b.getLong(at + Sockopt.JOB_MAX_NS_OFFSET), b.getLong(at + Sockopt.JOB_FAILURES_OFFSET),
+                SockoptClient.cString(b, at + Sockopt.JOB_STATE_OFFSET, Sockopt.JOB_STATE_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.JOB_OWNER_OFFSET, Sockopt.JOB_OWNER_LENGTH)));
+        }
+        if (0 == n)
+        {
+            out.println("(no jobs registered)");
         }
     }
 

@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import platform.lcore.api.JobInfo;
+import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
+import platform.msgmgr.api.Edpvs;
 import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptHandle;
 import platform.sockopt.api.SockoptRange;
@@ -22,18 +25,20 @@ final class SockoptCore
 
     final Registry registry = new Registry();
     final SockoptServer server;
+    private final LcoreScheduler scheduler;
     private SockoptHandle introspection;
 
     SockoptCore(final ServerConfig config, final LcoreScheduler scheduler)
     {
+        this.scheduler = scheduler;
         this.server = new SockoptServer(config, registry, scheduler);
     }
 
     void start() throws IOException
     {
         server.start();
-        introspection = register(SockoptSpec.builder("sockopt").get(Sockopt.GET_RANGES, Sockopt.GET_RANGES,
-            this::getRanges).build(), OWNER);
+        introspection = register(SockoptSpec.builder("sockopt").get(Sockopt.GET_RANGES, Sockopt.GET_JOBS,
+            this::getPlatform).build(), OWNER);
     }
 
     void stop()
@@ -76,6 +81,92 @@ final class SockoptCore
     List<SockoptRange> ranges()
     {
         return registry.ranges();
+    }
+
+    /** The platform's own GETs: ranges, lcores, jobs. */
+    private int getPlatform(final SockoptRequest request, final SockoptReply reply)
+    {
+        switch (request.id())
+        {
+            case Sockopt.GET_LCORES:
+                return getLcores(reply);
+            case Sockopt.GET_JOBS:
+                return getJobs(request, reply);
+            default:
+                return getRanges(request, reply);
+        }
+    }
+
+    /** GET {@link Sockopt#GET_LCORES}: the layout is drawn there. */
+    private int getLcores(final SockoptReply reply)
+    {
+        final List<LcoreInfo> lcores = scheduler.lcores();
+        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + lcores.size() * Sockopt.LCORE_ENTRY_LENGTH);
+        b.putInt(0, lcores.size());
+        int at = Sockopt.RANGES_HEADER_LENGTH;
+        for (final LcoreInfo l : lcores)
+        {
+            b.putInt(at + Sockopt.LCORE_ID_OFFSET, l.id());
+            b.putInt(at + Sockopt.LCORE_CPU_OFFSET, l.cpu());
+            b.put(at + Sockopt.LCORE_PINNED_OFFSET, (byte)(l.pinned() ? 1 : 0));
+            b.putLong(at + Sockopt.LCORE_LOOPS_OFFSET, l.loops());
+            b.putLong(at + Sockopt.LCORE_LOOPS_PER_SEC_OFFSET, l.loopsPerSec());
+            b.putDouble(at + Sockopt.LCORE_IDLE_PERCENT_OFFSET, l.idlePercent());
+            b.putLong(at + Sockopt.LCORE_LONGEST_NS_OFFSET, l.longestLoopNs());
+            b.putLong(at + Sockopt.LCORE_BIG_LOOPS_OFFSET, l.bigLoops());
+            b.putLong(at + Sockopt.LCORE_BIG_LOOP_NS_OFFSET, l.bigLoopNs());
+            putString(b, at + Sockopt.LCORE_ROLE_OFFSET, Sockopt.LCORE_ROLE_LENGTH, l.role().name());
+            putString(b, at + Sockopt.LCORE_STATE_OFFSET, Sockopt.LCORE_STATE_LENGTH, l.state().name());
+            putString(b, at + Sockopt.LCORE_IDLE_OFFSET, Sockopt.LCORE_IDLE_LENGTH, l.idleStrategy());
+            at += Sockopt.LCORE_ENTRY_LENGTH;
+        }
+        return Edpvs.OK;
+    }
+
+    /** GET {@link Sockopt#GET_JOBS}: the layout is drawn there. */
+    private int getJobs(final SockoptRequest request, final SockoptReply reply)
+    {
+        final ByteBuffer in = request.body();
+        int lcore = -1;
+        if (in.remaining() >= 4)
+        {
+            lcore = in.getInt(in.position());
+            boolean configured = false;
+            for (final LcoreInfo l : scheduler.lcores())
+            {
+                configured |= l.id() == lcore;
+            }
+            if (!configured)
+            {
+                reply.message("no lcore " + lcore);
+                return Edpvs.INVAL;
+            }
+        }
+        else if (in.hasRemaining())
+        {
+            reply.message("want nothing (every lcore) or a u32 lcore id");
+            return Edpvs.INVAL;
+        }
+        final List<JobInfo> jobs = scheduler.jobs(lcore);
+        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + jobs.size() * Sockopt.JOB_ENTRY_LENGTH);
+        b.putInt(0, jobs.size());
+        int at = Sockopt.RANGES_HEADER_LENGTH;
+        for (final JobInfo j : jobs)
+        {
+            b.putInt(at + Sockopt.JOB_LCORE_OFFSET, j.lcoreId());
+            b.putInt(at + Sockopt.JOB_SKIP_LOOPS_OFFSET, j.skipLoops());
+            b.putLong(at + Sockopt.JOB_CALLS_OFFSET, j.calls());
+            b.putLong(at + Sockopt.JOB_TOTAL_NS_OFFSET, j.totalNs());
+            b.putLong(at + Sockopt.JOB_MAX_NS_OFFSET, j.maxNs());
+            b.putLong(at + Sockopt.JOB_FAILURES_OFFSET, j.failures());
+            putString(b, at + Sockopt.JOB_ROLE_OFFSET, Sockopt.JOB_ROLE_LENGTH, j.role().name());
+            putString(b, at + Sockopt.JOB_TYPE_OFFSET, Sockopt.JOB_TYPE_LENGTH, j.type().name());
+            putString(b, at + Sockopt.JOB_STATE_OFFSET, Sockopt.JOB_STATE_LENGTH, j.state().name());
+            putString(b, at + Sockopt.JOB_NAME_OFFSET, Sockopt.JOB_NAME_LENGTH, j.name());
+            putString(b, at + Sockopt.JOB_OWNER_OFFSET, Sockopt.JOB_OWNER_LENGTH, j.owner());
+            at += Sockopt.JOB_ENTRY_LENGTH;
+        }
+        return Edpvs.OK;
     }
 
     /** GET {@link Sockopt#GET_RANGES}: the layout is drawn there. */

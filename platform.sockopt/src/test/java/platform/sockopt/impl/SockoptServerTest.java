@@ -647,7 +647,7 @@ public class SockoptServerTest
         final ByteBuffer b = r.buffer();
         assertEquals(3, b.getInt(0));
         assertEquals(8 + 3 * 128, r.body().length);
-        // GETs first, by first id: echo 500..509, then the registry's own 9000
+        // GETs first, by first id: echo 500..509, then the platform's own 9000..9002
         assertEquals(Sockopt.GET, b.getInt(8));
         assertEquals(500, b.getInt(8 + 4));
         assertEquals(509, b.getInt(8 + 8));
@@ -656,13 +656,79 @@ public class SockoptServerTest
         assertEquals("test", cString(b, 8 + 48));
         assertEquals(1L, b.getLong(8 + 112));
         assertEquals(9000, b.getInt(8 + 128 + 4));
+        assertEquals(9002, b.getInt(8 + 128 + 8));
         assertEquals("platform.sockopt", cString(b, 8 + 128 + 48));
         assertEquals(Sockopt.SET, b.getInt(8 + 256));
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         DplaneCtlAccess.printRanges(new PrintStream(out, true, StandardCharsets.UTF_8), r.buffer());
         final String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text, text.contains("GET  500-509     0x010000 echo"));
-        assertTrue(text, text.contains("GET  9000        0x010000 sockopt          platform.sockopt"));
+        assertTrue(text, text.contains("GET  9000-9002   0x010000 sockopt          platform.sockopt"));
+    }
+
+    /** lcore:list and lcore:jobs through the socket: GET 9001 and 9002, and dplanectl's tables of them. */
+    @Test
+    public void shouldServeTheLcoresAndTheirJobsThroughThePlatformsOwnGets() throws Exception
+    {
+        final SockoptResponse l = client.get(Sockopt.GET_LCORES, null);
+        assertEquals(Edpvs.OK, l.errcode());
+        final ByteBuffer b = l.buffer();
+        assertEquals(2, b.getInt(0));
+        assertEquals(8 + 2 * Sockopt.LCORE_ENTRY_LENGTH, l.body().length);
+        final int second = 8 + Sockopt.LCORE_ENTRY_LENGTH;
+        assertEquals(0, b.getInt(8 + Sockopt.LCORE_ID_OFFSET));
+        assertEquals("MASTER", cString(b, 8 + Sockopt.LCORE_ROLE_OFFSET));
+        assertEquals("RUNNING", cString(b, 8 + Sockopt.LCORE_STATE_OFFSET));
+        assertEquals(-1, b.getInt(8 + Sockopt.LCORE_CPU_OFFSET));
+        assertTrue(b.getLong(8 + Sockopt.LCORE_LOOPS_OFFSET) > 0);
+        assertEquals(1, b.getInt(second + Sockopt.LCORE_ID_OFFSET));
+        assertEquals("FWD_WORKER", cString(b, second + Sockopt.LCORE_ROLE_OFFSET));
+        assertEquals(lcores.lcores().get(1).idleStrategy(), cString(b, second + Sockopt.LCORE_IDLE_OFFSET));
+
+        final SockoptResponse all = client.get(Sockopt.GET_JOBS, null);
+        assertEquals(Edpvs.OK, all.errcode());
+        final ByteBuffer j = all.buffer();
+        boolean sockoptJob = false;
+        for (int i = 0; i < j.getInt(0); i++)
+        {
+            final int at = 8 + i * Sockopt.JOB_ENTRY_LENGTH;
+            if ("sockopt_job".equals(cString(j, at + Sockopt.JOB_NAME_OFFSET)))
+            {
+                sockoptJob = true;
+                assertEquals(0, j.getInt(at + Sockopt.JOB_LCORE_OFFSET));
+                assertEquals("MASTER", cString(j, at + Sockopt.JOB_ROLE_OFFSET));
+                assertEquals("LOOP", cString(j, at + Sockopt.JOB_TYPE_OFFSET));
+                assertEquals("ACTIVE", cString(j, at + Sockopt.JOB_STATE_OFFSET));
+                assertTrue(j.getLong(at + Sockopt.JOB_CALLS_OFFSET) > 0);
+            }
+        }
+        assertTrue("sockopt_job listed", sockoptJob);
+        // one lcore's jobs only
+        final SockoptResponse one = client.get(Sockopt.GET_JOBS, new byte[] {1, 0, 0, 0});
+        assertEquals(Edpvs.OK, one.errcode());
+        for (int i = 0; i < one.buffer().getInt(0); i++)
+        {
+            assertEquals(1, one.buffer().getInt(8 + i * Sockopt.JOB_ENTRY_LENGTH + Sockopt.JOB_LCORE_OFFSET));
+        }
+        SockoptResponse bad = client.get(Sockopt.GET_JOBS, new byte[] {7, 0, 0, 0});
+        assertEquals(Edpvs.INVAL, bad.errcode());
+        assertEquals("no lcore 7", bad.errstr());
+        bad = client.get(Sockopt.GET_JOBS, new byte[] {7, 0});
+        assertEquals(Edpvs.INVAL, bad.errcode());
+
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        final PrintStream e = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(0, platform.sockopt.cli.DplaneCtl.run(new String[] {"-s", path.toString(), "lcores"}, o, e));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text, text.matches("(?s)LCORE ROLE +CPU +PINNED STATE +IDLE .*\n0 +MASTER +- +no +RUNNING .*"
+            + "\n1 +FWD_WORKER +- +no +RUNNING .*"));
+        out.reset();
+        assertEquals(0, platform.sockopt.cli.DplaneCtl.run(new String[] {"-s", path.toString(), "jobs", "0"}, o, e));
+        text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text, text.matches("(?s)LCORE JOB .*\n0 +sockopt_job +MASTER +LOOP +\\d+ .* ACTIVE .*"));
+        assertEquals(1, platform.sockopt.cli.DplaneCtl.run(new String[] {"-s", path.toString(), "jobs", "7"}, o, e));
+        assertEquals(2, platform.sockopt.cli.DplaneCtl.run(new String[] {"-s", path.toString(), "jobs", "x"}, o, e));
     }
 
     @Test
