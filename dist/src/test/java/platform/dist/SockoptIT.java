@@ -35,7 +35,11 @@ public class SockoptIT
             p.awaitOutput("control socket listening on " + p.socket(), Duration.ofSeconds(60));
             final Cli ranges = dplanectl(p, "ranges");
             assertEquals("dplanectl ranges:\n" + ranges, 0, ranges.exit);
-            assertTrue(ranges.out, ranges.out.contains("GET  9000-9002   0x010000 sockopt          platform.sockopt"));
+            assertTrue(ranges.out, ranges.out.contains("GET  9000-9003   0x010000 sockopt          platform.sockopt"));
+            // the message manager's types through the socket (the runtime binds the message manager dynamically)
+            final Cli msgs = dplanectl(p, "msgs");
+            assertEquals("dplanectl msgs:\n" + msgs, 0, msgs.exit);
+            assertTrue(msgs.out, msgs.out.contains(" blklst_add ") && msgs.out.contains("modules.blklst/"));
             final Cli lcores = dplanectl(p, "lcores");
             assertEquals(0, lcores.exit);
             assertTrue(lcores.out, lcores.out.matches("(?s)LCORE ROLE .*\n0 +MASTER +0 .*\n1 +FWD_WORKER +1 .*"));
@@ -55,6 +59,7 @@ public class SockoptIT
         try (PlatformProcess p = PlatformProcess.start("sockopt-blklst", List.of()))
         {
             p.awaitOutput("blacklist started for modules.blklst", Duration.ofSeconds(60));
+            p.awaitOutput("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
             final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
             assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
             final Cli show = dplanectl(p, "blklst", "show");

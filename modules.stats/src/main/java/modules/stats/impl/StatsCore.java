@@ -81,6 +81,8 @@ final class StatsCore implements LcoreStats
         handle = sockopts.register(SockoptSpec.builder("netif_lcore")
             .get(NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_MASK, NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_STATS, this::onGet)
             .build());
+        LOG.info("lcore statistics served on GET {}..{} for {} lcores", NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_MASK,
+            NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_STATS, lcores.lcores().size());
     }
 
     void stop()

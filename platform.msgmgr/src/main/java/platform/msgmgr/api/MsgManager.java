@@ -92,4 +92,9 @@ public interface MsgManager
      * @return ids of the forwarding workers, the targets of multicasts.
      */
     int[] workerLcoreIds();
+
+    /**
+     * @return every registered message type on every lcore, with its counters, by lcore then id.
+     */
+    java.util.List<MsgTypeInfo> types();
 }

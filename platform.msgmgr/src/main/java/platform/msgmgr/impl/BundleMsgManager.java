@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgReply;
 import platform.msgmgr.api.MsgTypeHandle;
+import platform.msgmgr.api.MsgTypeInfo;
 import platform.msgmgr.api.MsgTypeSpec;
 import platform.msgmgr.api.MulticastCompletion;
 import platform.msgmgr.api.MulticastResult;
@@ -149,5 +150,11 @@ final class BundleMsgManager implements MsgManager
     public int[] workerLcoreIds()
     {
         return core.workerIds();
+    }
+
+    @Override
+    public java.util.List<MsgTypeInfo> types()
+    {
+        return core.typeInfos();
     }
 }

@@ -1218,6 +1218,19 @@ final class MsgCore
         return workers.clone();
     }
 
+    /** @return {@link #entries()} as the API's snapshots. */
+    List<platform.msgmgr.api.MsgTypeInfo> typeInfos()
+    {
+        final List<platform.msgmgr.api.MsgTypeInfo> out = new ArrayList<>();
+        for (final TypeEntry e : entries())
+        {
+            out.add(new platform.msgmgr.api.MsgTypeInfo(e.id, e.spec.name(), e.lcore, e.mode, e.priority, e.owner,
+                e.sent.get(), e.received, e.finished, e.dropped, e.timedOut.get(), e.callbackFailures,
+                e.ringFull.get(), e.lateReplies));
+        }
+        return out;
+    }
+
     List<TypeEntry> entries()
     {
         final List<TypeEntry> out = new ArrayList<>();

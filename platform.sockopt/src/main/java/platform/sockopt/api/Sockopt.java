@@ -150,6 +150,41 @@ public final class Sockopt
     public static final int JOB_OWNER_OFFSET = 112;
     public static final int JOB_OWNER_LENGTH = 64;
 
+    /** GET: every message type on every lcore with its counters (what {@code msg:stats} shows). */
+    public static final int GET_MSG_TYPES = 9003;
+
+    /**
+     * Reply body of {@link #GET_MSG_TYPES}: a u32 count, 4 bytes of padding, then {@code count} entries of 176
+     * bytes; EDPVS_NOTSUPP while no message manager runs.
+     *
+     * <pre>
+     *  0     4      8     16     24    32     40      48      56       64     72       84     92   96        128        176
+     *  +-----+------+-----+------+-----+------+-------+-------+--------+------+--------+------+----+-- ... ---+-- ... ---+
+     *  | id  |lcore |sent |recvd |fin  |drop  |timeout|cb fail|ringfull|late  |mode[12]|prio[8]|pad |name[32]  |owner[48] |
+     *  | u32 | i32  | u64 | u64  | u64 | u64  | u64   | u64   | u64    | u64  |        |      |    |          |          |
+     *  +-----+------+-----+------+-----+------+-------+-------+--------+------+--------+------+----+-- ... ---+-- ... ---+
+     * </pre>
+     */
+    public static final int MSG_ENTRY_LENGTH = 176;
+    public static final int MSG_ID_OFFSET = 0;
+    public static final int MSG_LCORE_OFFSET = 4;
+    public static final int MSG_SENT_OFFSET = 8;
+    public static final int MSG_RECEIVED_OFFSET = 16;
+    public static final int MSG_FINISHED_OFFSET = 24;
+    public static final int MSG_DROPPED_OFFSET = 32;
+    public static final int MSG_TIMED_OUT_OFFSET = 40;
+    public static final int MSG_CALLBACK_FAILURES_OFFSET = 48;
+    public static final int MSG_RING_FULL_OFFSET = 56;
+    public static final int MSG_LATE_REPLIES_OFFSET = 64;
+    public static final int MSG_MODE_OFFSET = 72;
+    public static final int MSG_MODE_LENGTH = 12;
+    public static final int MSG_PRIORITY_OFFSET = 84;
+    public static final int MSG_PRIORITY_LENGTH = 8;
+    public static final int MSG_NAME_OFFSET = 96;
+    public static final int MSG_NAME_LENGTH = 32;
+    public static final int MSG_OWNER_OFFSET = 128;
+    public static final int MSG_OWNER_LENGTH = 48;
+
     private Sockopt()
     {
     }

@@ -51,6 +51,7 @@ public final class DplaneCtl
         "  ranges         list the registered sockopt id ranges",
         "  lcores         the lcores and their loop statistics (as lcore:list)",
         "  jobs [LCORE]   the jobs and their statistics, of every lcore or of one (as lcore:jobs)",
+        "  msgs           the message types and their counters per lcore (as msg:stats)",
         "SOCKET defaults to $DPVS_IPC_FILE, else /var/run/dpvs.ipc, else the per-user runtime path.",
         "exit codes: 0 ok, 1 error code from the platform, 2 usage, 3 socket missing, 4 platform not running,",
         "            5 timeout, 6 malformed reply or I/O error");
@@ -186,6 +187,16 @@ public final class DplaneCtl
                         return platformError(err, r);
                     }
                     printJobs(out, r.buffer());
+                    return EXIT_OK;
+                }
+                case "msgs":
+                {
+                    final SockoptResponse r = client.get(Sockopt.GET_MSG_TYPES, new byte[0]);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    printMsgTypes(out, r.buffer());
                     return EXIT_OK;
                 }
                 default:
@@ -329,6 +340,31 @@ public final class DplaneCtl
         if (0 == n)
         {
             out.println("(no jobs registered)");
+        }
+    }
+
+    /** The columns of {@code msg:stats} plus mode, priority and owner, from {@link Sockopt#GET_MSG_TYPES}. */
+    static void printMsgTypes(final PrintStream out, final ByteBuffer b)
+    {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        final int n = b.getInt(0);
+        out.println(String.format(Locale.ROOT, "%-5s %-20s %-5s %-9s %-4s %10s %10s %10s %8s %8s %8s %8s %8s %s",
+            "ID", "NAME", "LCORE", "MODE", "PRIO", "SENT", "RECV", "FIN", "DROP", "TIMEOUT", "CB_FAIL", "RINGFULL",
+            "LATE", "OWNER"));
+        for (int i = 0; i < n; i++)
+        {
+            final int at = Sockopt.RANGES_HEADER_LENGTH + i * Sockopt.MSG_ENTRY_LENGTH;
+            out.println(String.format(Locale.ROOT, "%-5d %-20s %-5d %-9s %-4s %10d %10d %10d %8d %8d %8d %8d %8d %s",
+                b.getInt(at + Sockopt.MSG_ID_OFFSET),
+                SockoptClient.cString(b, at + Sockopt.MSG_NAME_OFFSET, Sockopt.MSG_NAME_LENGTH),
+                b.getInt(at + Sockopt.MSG_LCORE_OFFSET),
+                SockoptClient.cString(b, at + Sockopt.MSG_MODE_OFFSET, Sockopt.MSG_MODE_LENGTH),
+                SockoptClient.cString(b, at + Sockopt.MSG_PRIORITY_OFFSET, Sockopt.MSG_PRIORITY_LENGTH),
+                b.getLong(at + Sockopt.MSG_SENT_OFFSET), b.getLong(at + Sockopt.MSG_RECEIVED_OFFSET),
+                b.getLong(at + Sockopt.MSG_FINISHED_OFFSET), b.getLong(at + Sockopt.MSG_DROPPED_OFFSET),
+                b.getLong(at + Sockopt.MSG_TIMED_OUT_OFFSET), b.getLong(at + Sockopt.MSG_CALLBACK_FAILURES_OFFSET),
+                b.getLong(at + Sockopt.MSG_RING_FULL_OFFSET), b.getLong(at + Sockopt.MSG_LATE_REPLIES_OFFSET),
+                SockoptClient.cString(b, at + Sockopt.MSG_OWNER_OFFSET, Sockopt.MSG_OWNER_LENGTH)));
         }
     }
 

@@ -9,6 +9,8 @@ import platform.lcore.api.JobInfo;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.Edpvs;
+import platform.msgmgr.api.MsgManager;
+import platform.msgmgr.api.MsgTypeInfo;
 import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptHandle;
 import platform.sockopt.api.SockoptRange;
@@ -26,6 +28,8 @@ final class SockoptCore
     final Registry registry = new Registry();
     final SockoptServer server;
     private final LcoreScheduler scheduler;
+    /** Set while a message manager runs (an optional, dynamic reference of the runtime component). */
+    volatile MsgManager msg;
     private SockoptHandle introspection;
 
     SockoptCore(final ServerConfig config, final LcoreScheduler scheduler)
@@ -37,7 +41,7 @@ final class SockoptCore
     void start() throws IOException
     {
         server.start();
-        introspection = register(SockoptSpec.builder("sockopt").get(Sockopt.GET_RANGES, Sockopt.GET_JOBS,
+        introspection = register(SockoptSpec.builder("sockopt").get(Sockopt.GET_RANGES, Sockopt.GET_MSG_TYPES,
             this::getPlatform).build(), OWNER);
     }
 
@@ -92,6 +96,8 @@ final class SockoptCore
                 return getLcores(reply);
             case Sockopt.GET_JOBS:
                 return getJobs(request, reply);
+            case Sockopt.GET_MSG_TYPES:
+                return getMsgTypes(reply);
             default:
                 return getRanges(request, reply);
         }
@@ -165,6 +171,40 @@ final class SockoptCore
             putString(b, at + Sockopt.JOB_NAME_OFFSET, Sockopt.JOB_NAME_LENGTH, j.name());
             putString(b, at + Sockopt.JOB_OWNER_OFFSET, Sockopt.JOB_OWNER_LENGTH, j.owner());
             at += Sockopt.JOB_ENTRY_LENGTH;
+        }
+        return Edpvs.OK;
+    }
+
+    /** GET {@link Sockopt#GET_MSG_TYPES}: the layout is drawn there. */
+    private int getMsgTypes(final SockoptReply reply)
+    {
+        final MsgManager m = msg;
+        if (null == m)
+        {
+            reply.message("no message manager running");
+            return Edpvs.NOTSUPP;
+        }
+        final List<MsgTypeInfo> types = m.types();
+        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + types.size() * Sockopt.MSG_ENTRY_LENGTH);
+        b.putInt(0, types.size());
+        int at = Sockopt.RANGES_HEADER_LENGTH;
+        for (final MsgTypeInfo t : types)
+        {
+            b.putInt(at + Sockopt.MSG_ID_OFFSET, t.id());
+            b.putInt(at + Sockopt.MSG_LCORE_OFFSET, t.lcore());
+            b.putLong(at + Sockopt.MSG_SENT_OFFSET, t.sent());
+            b.putLong(at + Sockopt.MSG_RECEIVED_OFFSET, t.received());
+            b.putLong(at + Sockopt.MSG_FINISHED_OFFSET, t.finished());
+            b.putLong(at + Sockopt.MSG_DROPPED_OFFSET, t.dropped());
+            b.putLong(at + Sockopt.MSG_TIMED_OUT_OFFSET, t.timedOut());
+            b.putLong(at + Sockopt.MSG_CALLBACK_FAILURES_OFFSET, t.callbackFailures());
+            b.putLong(at + Sockopt.MSG_RING_FULL_OFFSET, t.ringFull());
+            b.putLong(at + Sockopt.MSG_LATE_REPLIES_OFFSET, t.lateReplies());
+            putString(b, at + Sockopt.MSG_MODE_OFFSET, Sockopt.MSG_MODE_LENGTH, t.mode().name());
+            putString(b, at + Sockopt.MSG_PRIORITY_OFFSET, Sockopt.MSG_PRIORITY_LENGTH, t.priority().name());
+            putString(b, at + Sockopt.MSG_NAME_OFFSET, Sockopt.MSG_NAME_LENGTH, t.name());
+            putString(b, at + Sockopt.MSG_OWNER_OFFSET, Sockopt.MSG_OWNER_LENGTH, t.owner());
+            at += Sockopt.MSG_ENTRY_LENGTH;
         }
         return Edpvs.OK;
     }

@@ -12,6 +12,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -19,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import platform.lcore.api.LcoreScheduler;
+import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
 /**
@@ -90,6 +94,22 @@ public final class SockoptRuntime
         props.put("osgi.command.scope", "sockopt");
         props.put("osgi.command.function", SockoptCommands.FUNCTIONS);
         this.commands = context.registerService(SockoptCommands.class, new SockoptCommands(core), props);
+    }
+
+    /** The message manager, optional: GET 9003 lists its types while it runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindMsgManager(final MsgManager msg)
+    {
+        core.msg = msg;
+    }
+
+    void unbindMsgManager(final MsgManager msg)
+    {
+        if (core.msg == msg)
+        {
+            core.msg = null;
+        }
     }
 
     @Deactivate

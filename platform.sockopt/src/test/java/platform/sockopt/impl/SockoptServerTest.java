@@ -647,7 +647,7 @@ public class SockoptServerTest
         final ByteBuffer b = r.buffer();
         assertEquals(3, b.getInt(0));
         assertEquals(8 + 3 * 128, r.body().length);
-        // GETs first, by first id: echo 500..509, then the platform's own 9000..9002
+        // GETs first, by first id: echo 500..509, then the platform's own 9000..9003
         assertEquals(Sockopt.GET, b.getInt(8));
         assertEquals(500, b.getInt(8 + 4));
         assertEquals(509, b.getInt(8 + 8));
@@ -656,14 +656,62 @@ public class SockoptServerTest
         assertEquals("test", cString(b, 8 + 48));
         assertEquals(1L, b.getLong(8 + 112));
         assertEquals(9000, b.getInt(8 + 128 + 4));
-        assertEquals(9002, b.getInt(8 + 128 + 8));
+        assertEquals(9003, b.getInt(8 + 128 + 8));
         assertEquals("platform.sockopt", cString(b, 8 + 128 + 48));
         assertEquals(Sockopt.SET, b.getInt(8 + 256));
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         DplaneCtlAccess.printRanges(new PrintStream(out, true, StandardCharsets.UTF_8), r.buffer());
         final String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text, text.contains("GET  500-509     0x010000 echo"));
-        assertTrue(text, text.contains("GET  9000-9002   0x010000 sockopt          platform.sockopt"));
+        assertTrue(text, text.contains("GET  9000-9003   0x010000 sockopt          platform.sockopt"));
+    }
+
+    /** msg:stats through the socket: GET 9003 while a message manager runs, a clear refusal while none does. */
+    @Test
+    public void shouldServeTheMessageTypesAndTheirCountersWhileAMessageManagerRuns() throws Exception
+    {
+        final SockoptResponse none = client.get(Sockopt.GET_MSG_TYPES, null);
+        assertEquals(Edpvs.NOTSUPP, none.errcode());
+        assertEquals("no message manager running", none.errstr());
+        try (TestMsgManagers.Running msg = TestMsgManagers.start(lcores, "test.owner"))
+        {
+            core.msg = msg.manager();
+            msg.manager().register(MsgTypeSpec.unicast(310, "route_get", MsgPriority.LOW, m -> Edpvs.OK), 1);
+            final MsgReply r = new MsgReply();
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals(Edpvs.OK, msg.manager().sendSync(310, 1, null, 1_000_000, r));
+            }
+            final SockoptResponse types = client.get(Sockopt.GET_MSG_TYPES, null);
+            assertEquals(Edpvs.OK, types.errcode());
+            final ByteBuffer b = types.buffer();
+            boolean found = false;
+            for (int i = 0; i < b.getInt(0); i++)
+            {
+                final int at = 8 + i * Sockopt.MSG_ENTRY_LENGTH;
+                if (310 == b.getInt(at + Sockopt.MSG_ID_OFFSET))
+                {
+                    found = true;
+                    assertEquals(1, b.getInt(at + Sockopt.MSG_LCORE_OFFSET));
+                    assertEquals("route_get", cString(b, at + Sockopt.MSG_NAME_OFFSET));
+                    assertEquals("UNICAST", cString(b, at + Sockopt.MSG_MODE_OFFSET));
+                    assertEquals("LOW", cString(b, at + Sockopt.MSG_PRIORITY_OFFSET));
+                    assertEquals("test.owner", cString(b, at + Sockopt.MSG_OWNER_OFFSET));
+                    assertEquals(3, b.getLong(at + Sockopt.MSG_SENT_OFFSET));
+                    assertEquals(3, b.getLong(at + Sockopt.MSG_FINISHED_OFFSET));
+                }
+            }
+            assertTrue("type 310 listed", found);
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, platform.sockopt.cli.DplaneCtl.run(new String[] {"-s", path.toString(), "msgs"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+            final String text = out.toString(StandardCharsets.UTF_8);
+            assertTrue(text, text.matches("(?s)ID +NAME .*\n310 +route_get +1 +UNICAST +LOW +3 +3 +3 +0 .* test\\.owner\n.*"));
+        }
+        finally
+        {
+            core.msg = null;
+        }
     }
 
     /** lcore:list and lcore:jobs through the socket: GET 9001 and 9002, and dplanectl's tables of them. */
