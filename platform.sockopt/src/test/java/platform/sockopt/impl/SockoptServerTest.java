@@ -682,6 +682,8 @@ public class SockoptServerTest
             {
                 assertEquals(Edpvs.OK, msg.manager().sendSync(310, 1, null, 1_000_000, r));
             }
+            // the receiving lcore counts a message as finished after it released the sender: wait for the count
+            await("three messages finished on lcore 1", () -> 3 == finishedOf310());
             final SockoptResponse types = client.get(Sockopt.GET_MSG_TYPES, null);
             assertEquals(Edpvs.OK, types.errcode());
             final ByteBuffer b = types.buffer();
@@ -714,6 +716,27 @@ public class SockoptServerTest
         }
     }
 
+    private long finishedOf310()
+    {
+        try
+        {
+            final ByteBuffer b = client.get(Sockopt.GET_MSG_TYPES, null).buffer();
+            for (int i = 0; i < b.getInt(0); i++)
+            {
+                final int at = 8 + i * Sockopt.MSG_ENTRY_LENGTH;
+                if (310 == b.getInt(at + Sockopt.MSG_ID_OFFSET))
+                {
+                    return b.getLong(at + Sockopt.MSG_FINISHED_OFFSET);
+                }
+            }
+            return -1;
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
     /** lcore:list and lcore:jobs through the socket: GET 9001 and 9002, and dplanectl's tables of them. */
     @Test
     public void shouldServeTheLcoresAndTheirJobsThroughThePlatformsOwnGets() throws Exception
@@ -728,29 +751,47 @@ public class SockoptServerTest
         assertEquals("MASTER", cString(b, 8 + Sockopt.LCORE_ROLE_OFFSET));
         assertEquals("RUNNING", cString(b, 8 + Sockopt.LCORE_STATE_OFFSET));
         assertEquals(-1, b.getInt(8 + Sockopt.LCORE_CPU_OFFSET));
-        assertTrue(b.getLong(8 + Sockopt.LCORE_LOOPS_OFFSET) > 0);
+        await("lcore 0's loops counted", () ->
+        {
+            try
+            {
+                return client.get(Sockopt.GET_LCORES, null).buffer().getLong(8 + Sockopt.LCORE_LOOPS_OFFSET) > 0;
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
         assertEquals(1, b.getInt(second + Sockopt.LCORE_ID_OFFSET));
         assertEquals("FWD_WORKER", cString(b, second + Sockopt.LCORE_ROLE_OFFSET));
         assertEquals(lcores.lcores().get(1).idleStrategy(), cString(b, second + Sockopt.LCORE_IDLE_OFFSET));
 
-        final SockoptResponse all = client.get(Sockopt.GET_JOBS, null);
-        assertEquals(Edpvs.OK, all.errcode());
-        final ByteBuffer j = all.buffer();
-        boolean sockoptJob = false;
-        for (int i = 0; i < j.getInt(0); i++)
+        // the job statistics are published by the lcore as it goes: wait until the server's own job shows calls
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long calls = 0;
+        while (0 == calls)
         {
-            final int at = 8 + i * Sockopt.JOB_ENTRY_LENGTH;
-            if ("sockopt_job".equals(cString(j, at + Sockopt.JOB_NAME_OFFSET)))
+            assertTrue("sockopt_job never counted a call", System.nanoTime() < deadline);
+            final SockoptResponse all = client.get(Sockopt.GET_JOBS, null);
+            assertEquals(Edpvs.OK, all.errcode());
+            final ByteBuffer j = all.buffer();
+            boolean sockoptJob = false;
+            for (int i = 0; i < j.getInt(0); i++)
             {
-                sockoptJob = true;
-                assertEquals(0, j.getInt(at + Sockopt.JOB_LCORE_OFFSET));
-                assertEquals("MASTER", cString(j, at + Sockopt.JOB_ROLE_OFFSET));
-                assertEquals("LOOP", cString(j, at + Sockopt.JOB_TYPE_OFFSET));
-                assertEquals("ACTIVE", cString(j, at + Sockopt.JOB_STATE_OFFSET));
-                assertTrue(j.getLong(at + Sockopt.JOB_CALLS_OFFSET) > 0);
+                final int at = 8 + i * Sockopt.JOB_ENTRY_LENGTH;
+                if ("sockopt_job".equals(cString(j, at + Sockopt.JOB_NAME_OFFSET)))
+                {
+                    sockoptJob = true;
+                    assertEquals(0, j.getInt(at + Sockopt.JOB_LCORE_OFFSET));
+                    assertEquals("MASTER", cString(j, at + Sockopt.JOB_ROLE_OFFSET));
+                    assertEquals("LOOP", cString(j, at + Sockopt.JOB_TYPE_OFFSET));
+                    assertEquals("ACTIVE", cString(j, at + Sockopt.JOB_STATE_OFFSET));
+                    calls = j.getLong(at + Sockopt.JOB_CALLS_OFFSET);
+                }
             }
+            assertTrue("sockopt_job listed", sockoptJob);
+            Thread.sleep(0 == calls ? 10 : 0);
         }
-        assertTrue("sockopt_job listed", sockoptJob);
         // one lcore's jobs only
         final SockoptResponse one = client.get(Sockopt.GET_JOBS, new byte[] {1, 0, 0, 0});
         assertEquals(Edpvs.OK, one.errcode());
