@@ -60,23 +60,7 @@ final class BlklstTable
     {
         if ((meta >>> 32) == 2)
         {
-            final long key = v4key(vaddrHi, saddrHi);
-            final long[] k = v4.keys;
-            final int mask = v4.mask;
-            int i = hashV4(key, meta) & mask;
-            while (true)
-            {
-                final long m = k[2 * i + 1];
-                if (0 == m)
-                {
-                    return false;
-                }
-                if (m == meta && k[2 * i] == key)
-                {
-                    return true;
-                }
-                i = (i + 1) & mask;
-            }
+            return findV4(v4key(vaddrHi, saddrHi), meta) >= 0;
         }
         return findV6(vaddrHi, vaddrLo, saddrHi, saddrLo, meta) >= 0;
     }
@@ -144,7 +128,7 @@ final class BlklstTable
     boolean add(final BlklstEntry e)
     {
         final long meta = meta(e.af(), e.proto(), e.vport());
-        if (BlklstEntryFamily.isV4(e))
+        if (2 == e.af())
         {
             final long key = v4key(e.vaddrHi(), e.saddrHi());
             if (findV4(key, meta) >= 0)
@@ -225,7 +209,7 @@ final class BlklstTable
         final long meta = meta(e.af(), e.proto(), e.vport());
         final Slots s;
         int hole;
-        if (BlklstEntryFamily.isV4(e))
+        if (2 == e.af())
         {
             s = v4;
             hole = findV4(v4key(e.vaddrHi(), e.saddrHi()), meta);
@@ -301,15 +285,6 @@ final class BlklstTable
             keys = new long[slots * stride];
             mask = slots - 1;
             size = 0;
-        }
-    }
-
-    /** Which of the two tables an entry lives in. */
-    private static final class BlklstEntryFamily
-    {
-        static boolean isV4(final BlklstEntry e)
-        {
-            return 2 == e.af();
         }
     }
 }

@@ -107,8 +107,7 @@ final class SockoptCore
     private int getLcores(final SockoptReply reply)
     {
         final List<LcoreInfo> lcores = scheduler.lcores();
-        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + lcores.size() * Sockopt.LCORE_ENTRY_LENGTH);
-        b.putInt(0, lcores.size());
+        final ByteBuffer b = tableBody(reply, lcores.size(), Sockopt.LCORE_ENTRY_LENGTH);
         int at = Sockopt.RANGES_HEADER_LENGTH;
         for (final LcoreInfo l : lcores)
         {
@@ -154,8 +153,7 @@ final class SockoptCore
             return Edpvs.INVAL;
         }
         final List<JobInfo> jobs = scheduler.jobs(lcore);
-        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + jobs.size() * Sockopt.JOB_ENTRY_LENGTH);
-        b.putInt(0, jobs.size());
+        final ByteBuffer b = tableBody(reply, jobs.size(), Sockopt.JOB_ENTRY_LENGTH);
         int at = Sockopt.RANGES_HEADER_LENGTH;
         for (final JobInfo j : jobs)
         {
@@ -185,8 +183,7 @@ final class SockoptCore
             return Edpvs.NOTSUPP;
         }
         final List<MsgTypeInfo> types = m.types();
-        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + types.size() * Sockopt.MSG_ENTRY_LENGTH);
-        b.putInt(0, types.size());
+        final ByteBuffer b = tableBody(reply, types.size(), Sockopt.MSG_ENTRY_LENGTH);
         int at = Sockopt.RANGES_HEADER_LENGTH;
         for (final MsgTypeInfo t : types)
         {
@@ -213,8 +210,7 @@ final class SockoptCore
     private int getRanges(final SockoptRequest request, final SockoptReply reply)
     {
         final List<SockoptRange> ranges = registry.ranges();
-        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + ranges.size() * Sockopt.RANGES_ENTRY_LENGTH);
-        b.putInt(0, ranges.size());
+        final ByteBuffer b = tableBody(reply, ranges.size(), Sockopt.RANGES_ENTRY_LENGTH);
         int at = Sockopt.RANGES_HEADER_LENGTH;
         for (final SockoptRange r : ranges)
         {
@@ -229,6 +225,18 @@ final class SockoptCore
             at += Sockopt.RANGES_ENTRY_LENGTH;
         }
         return 0;
+    }
+
+    /**
+     * The body every platform GET answers with: a u32 count, 4 bytes of padding, then {@code count} entries.
+     *
+     * @return the zeroed body with the count written; entries start at {@link Sockopt#RANGES_HEADER_LENGTH}.
+     */
+    private static ByteBuffer tableBody(final SockoptReply reply, final int count, final int entryLength)
+    {
+        final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + count * entryLength);
+        b.putInt(0, count);
+        return b;
     }
 
     private static void putString(final ByteBuffer b, final int at, final int field, final String s)
