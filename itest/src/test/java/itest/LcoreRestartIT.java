@@ -21,7 +21,7 @@ import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgReply;

@@ -41,7 +41,7 @@ import itest.bundles.ClosingMsgActivator;
 import itest.bundles.CountingMsgType;
 import itest.bundles.LeakingMsgActivator;
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgPriority;

@@ -27,7 +27,7 @@ import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.impl.BenchLcores;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgTypeSpec;

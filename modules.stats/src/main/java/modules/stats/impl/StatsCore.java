@@ -19,7 +19,7 @@ import modules.stats.api.NetifLcoreConf;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.sockopt.api.SockoptHandle;
 import platform.sockopt.api.SockoptRegistry;
 import platform.sockopt.api.SockoptReply;

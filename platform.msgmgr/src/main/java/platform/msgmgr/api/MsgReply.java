@@ -1,5 +1,7 @@
 package platform.msgmgr.api;
 
+import platform.lcore.api.Edpvs;
+
 /**
  * Result of a synchronous unicast, filled by {@link MsgManager#sendSync}. Reusable, so a caller that sends in a
  * loop allocates nothing for results.

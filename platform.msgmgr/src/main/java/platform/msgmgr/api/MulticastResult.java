@@ -1,5 +1,7 @@
 package platform.msgmgr.api;
 
+import platform.lcore.api.Edpvs;
+
 /**
  * Result of a synchronous multicast, filled by {@link MsgManager#multicastSync}: the code and every reply received.
  * Reusable: its arrays hold up to 64 replies.

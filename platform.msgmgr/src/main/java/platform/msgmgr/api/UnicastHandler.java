@@ -1,5 +1,6 @@
 package platform.msgmgr.api;
 
+import platform.lcore.api.Edpvs;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

@@ -3,5 +3,5 @@
  * lcore, unicast and multicast messages over per-lcore rings, synchronous and asynchronous sends.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package platform.msgmgr.api;

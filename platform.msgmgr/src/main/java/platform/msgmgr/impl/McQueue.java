@@ -52,8 +52,8 @@ final class McQueue implements MulticastReplies
      */
     int outcome()
     {
-        return 0 != unsentMask ? platform.msgmgr.api.Edpvs.NOROOM
-            : 0 != absentMask ? platform.msgmgr.api.Edpvs.MSG_DROP : platform.msgmgr.api.Edpvs.OK;
+        return 0 != unsentMask ? platform.lcore.api.Edpvs.NOROOM
+            : 0 != absentMask ? platform.lcore.api.Edpvs.MSG_DROP : platform.lcore.api.Edpvs.OK;
     }
 
     static long key(final int type, final int seq)

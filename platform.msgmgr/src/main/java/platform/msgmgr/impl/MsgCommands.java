@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
 
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgReply;
 

@@ -27,7 +27,7 @@ import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.Msg;
 import platform.msgmgr.api.MsgFlags;
 import platform.msgmgr.api.MsgIds;

@@ -6,7 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
 
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgFlags;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgMode;

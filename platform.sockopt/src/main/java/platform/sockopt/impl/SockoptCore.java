@@ -8,7 +8,7 @@ import java.util.List;
 import platform.lcore.api.JobInfo;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgTypeInfo;
 import platform.sockopt.api.Sockopt;

@@ -30,7 +30,7 @@ import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreJob;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.sockopt.api.Sockopt;
 
 /**

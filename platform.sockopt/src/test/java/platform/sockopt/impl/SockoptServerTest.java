@@ -41,7 +41,7 @@ import org.junit.rules.TemporaryFolder;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
-import platform.msgmgr.api.Edpvs;
+import platform.lcore.api.Edpvs;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgReply;

@@ -1,4 +1,4 @@
-package platform.msgmgr.api;
+package platform.lcore.api;
 
 /**
  * DPVS's error codes ({@code EDPVS_*} in {@code include/conf/common.h}), returned by sends and callbacks.
