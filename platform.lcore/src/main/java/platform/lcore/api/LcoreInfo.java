@@ -13,10 +13,24 @@ package platform.lcore.api;
  * @param loopsPerSec   iterations per second over the last sampling window (about one second).
  * @param idlePercent   share of the last window spent idle (in iterations where no job did work, or backing off).
  * @param longestLoopNs the longest iteration since start or the last reset, in nanoseconds.
- * @param bigLoops      iterations that exceeded the role's big-loop threshold.
+ * @param bigLoops      iterations whose time on the CPU exceeded the role's big-loop threshold (the jobs' doing).
  * @param bigLoopNs     the role's big-loop threshold in nanoseconds.
+ * @param offCpuLoops   iterations over the threshold only because the thread was off the CPU meanwhile: preempted
+ *                      by the host or the kernel, paused at a safepoint, or blocked.
  */
+@org.osgi.annotation.versioning.ProviderType
 public record LcoreInfo(int id, LcoreRole role, int cpu, boolean pinned, LcoreState state, String idleStrategy,
-    long loops, long loopsPerSec, double idlePercent, long longestLoopNs, long bigLoops, long bigLoopNs)
+    long loops, long loopsPerSec, double idlePercent, long longestLoopNs, long bigLoops, long bigLoopNs,
+    long offCpuLoops)
 {
+    /**
+     * The 1.0 form, without the off-CPU count.
+     */
+    public LcoreInfo(final int id, final LcoreRole role, final int cpu, final boolean pinned, final LcoreState state,
+        final String idleStrategy, final long loops, final long loopsPerSec, final double idlePercent,
+        final long longestLoopNs, final long bigLoops, final long bigLoopNs)
+    {
+        this(id, role, cpu, pinned, state, idleStrategy, loops, loopsPerSec, idlePercent, longestLoopNs, bigLoops,
+            bigLoopNs, 0);
+    }
 }

@@ -15,6 +15,7 @@ final class JobCounters extends JobCountersFields
     void reset()
     {
         calls = 0;
+        timedCalls = 0;
         totalNs = 0;
         maxNs = 0;
         failures = 0;
@@ -30,6 +31,8 @@ abstract class JobCountersPad
 abstract class JobCountersFields extends JobCountersPad
 {
     long calls;
+    /** Calls in sampled iterations, the ones {@link #totalNs} and {@link #maxNs} cover. */
+    long timedCalls;
     long totalNs;
     long maxNs;
     long lastNs;

@@ -1,6 +1,8 @@
 package platform.lcore.impl;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.invoke.VarHandle;
 
 import org.slf4j.Logger;
@@ -23,21 +25,27 @@ import platform.lcore.api.LcoreState;
  * odd store comes later, so its loads of the job state see CLOSED, or the closer sees an odd value and waits until
  * it changes, i.e. until the iteration that may still call the job has ended.
  */
-final class Lcore implements Runnable
+final class Lcore extends LcoreHotFields implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Lcore.class);
 
     /** Loops per second and idle share are sampled over windows of this length. */
     static final long WINDOW_NS = 1_000_000_000L;
-    private static final long BIG_LOOP_LOG_INTERVAL_NS = 1_000_000_000L;
+    /** Big loops are logged at most this often per lcore; the others are counted. */
+    static final long BIG_LOOP_LOG_INTERVAL_NS = 60_000_000_000L;
+    /** After a big loop whose jobs were not timed, every iteration is timed this long, so a repeat names its job. */
+    private static final long TIME_ALL_AFTER_BIG_LOOP_NS = 1_000_000_000L;
+    /** The thread's CPU clock is read at most this often (a system call: about 0.2 us here). */
+    private static final long MAX_CPU_SAMPLE_INTERVAL_NS = 1_000_000L;
 
     private static final VarHandle ITERATION;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static
     {
         try
         {
-            ITERATION = MethodHandles.lookup().findVarHandle(Lcore.class, "iteration", long.class);
+            ITERATION = MethodHandles.lookup().findVarHandle(LcoreIterationField.class, "iteration", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -53,42 +61,18 @@ final class Lcore implements Runnable
     private final IdleStrategy idle;
     private final long bigLoopNs;
     private final int quarantineFailures;
+    /** Jobs are timed in iterations whose loop count has these bits clear; -1 when they are never sampled. */
+    private final long timingMask;
+    private final long cpuSampleIntervalNs;
+    private final boolean cpuClock;
 
     volatile LcoreState state = LcoreState.NEW;
     volatile boolean running;
     volatile boolean pinned;
     volatile Thread thread;
 
-    @SuppressWarnings("unused")
-    private volatile long iteration;
-
-    /** The job being called; published to closers by the volatile store of {@link #inGraceWait}. */
-    JobEntry currentEntry;
-    /** True while a job on this lcore waits in {@code close()} for other lcores. */
-    volatile boolean inGraceWait;
-
-    /** Observers bump this to ask the lcore to zero its statistics at its next iteration boundary. */
-    volatile int resetRequests;
-    private int resetsSeen;
-
-    // statistics, written by this lcore only
-    long loops;
-    long longestLoopNs;
-    long bigLoops;
-    volatile long loopsPerSec;
-    volatile double idlePercent;
-    private long lastBigLoopLogNs = Long.MIN_VALUE / 2;
-
-    // loop state, kept in fields so that one iteration is a method of its own
-    private long iter;
-    private JobSet seen;
-    private long windowStartNs;
-    private long windowLoops;
-    private long idleNs;
-    private long prevEndNs;
-
     Lcore(final Scheduler scheduler, final LcoreConfig config, final RoleJobs roleJobs, final long bigLoopNs,
-        final int quarantineFailures)
+        final int quarantineFailures, final int jobTimingSample)
     {
         this.scheduler = scheduler;
         this.config = config;
@@ -98,6 +82,11 @@ final class Lcore implements Runnable
         this.idle = IdleStrategy.parse(config.idle());
         this.bigLoopNs = bigLoopNs;
         this.quarantineFailures = quarantineFailures;
+        this.timingMask = 0 == jobTimingSample ? -1 : jobTimingSample - 1L;
+        // often enough that an iteration over the threshold has a CPU sample from less than half the threshold
+        // before it started (see onBigLoop)
+        this.cpuSampleIntervalNs = Math.min(MAX_CPU_SAMPLE_INTERVAL_NS, bigLoopNs / 2);
+        this.cpuClock = THREADS.isCurrentThreadCpuTimeSupported();
     }
 
     long lvIteration()
@@ -172,12 +161,14 @@ final class Lcore implements Runnable
     /**
      * One loop iteration: pending INIT jobs if the job set changed, then every due LOOP and SLOW job, then the
      * statistics. Called by the lcore's own thread (benchmarks call it directly on theirs).
+     * <p>
+     * The clock is read twice per iteration; jobs are timed one by one only in sampled iterations (every
+     * {@code job_timing_sample}-th), because a clock read costs more than a typical job call.
      *
      * @return the sum of the jobs' work counts, 0 when none did anything.
      */
     int iterate()
     {
-        final int id = this.id;
         long iter = this.iter + 1;
         ITERATION.setVolatile(this, iter);
         final JobSet set = roleJobs.set;
@@ -191,10 +182,82 @@ final class Lcore implements Runnable
             seen = set;
         }
         final long startNs = System.nanoTime();
-        long t = startNs;
-        int work = 0;
+        if (startNs - cpuSampleWallNs >= cpuSampleIntervalNs)
+        {
+            sampleCpu(startNs);
+        }
         final long loop = loops;
         final JobEntry[] jobs = set.loopJobs;
+        final boolean timed = (0 == (loop & timingMask)) || startNs - timeAllUntilNs < 0;
+        final int work = timed ? runTimed(jobs, loop, startNs) : runUntimed(jobs, loop);
+        currentEntry = null;
+        final long endNs = System.nanoTime();
+        final long iterNs = endNs - startNs;
+        loops = loop + 1;
+        if (iterNs > longestLoopNs)
+        {
+            longestLoopNs = iterNs;
+        }
+        if (iterNs > bigLoopNs)
+        {
+            onBigLoop(jobs, loop, startNs, endNs, timed);
+        }
+        ITERATION.setRelease(this, ++iter);
+        this.iter = iter;
+
+        idleNs += startNs - prevEndNs;
+        if (0 == work)
+        {
+            idleNs += iterNs;
+        }
+        prevEndNs = endNs;
+        if (resetRequests != resetsSeen)
+        {
+            resetsSeen = resetRequests;
+            resetStats(set);
+        }
+        if (endNs - windowStartNs >= WINDOW_NS)
+        {
+            sampleWindow(endNs);
+        }
+        return work;
+    }
+
+    private int runUntimed(final JobEntry[] jobs, final long loop)
+    {
+        final int id = this.id;
+        int work = 0;
+        for (int i = 0; i < jobs.length; i++)
+        {
+            final JobEntry e = jobs[i];
+            if (JobEntry.ACTIVE != e.lvState() || (0 != e.skipLoops && 0 != loop % e.skipLoops))
+            {
+                continue;
+            }
+            final JobCounters c = e.counters[id];
+            currentEntry = e;
+            try
+            {
+                work += e.job.doWork(id);
+                if (0 != c.consecutiveFailures)
+                {
+                    c.consecutiveFailures = 0;
+                }
+            }
+            catch (final Throwable th)
+            {
+                onJobFailure(e, c, th);
+            }
+            c.calls++;
+        }
+        return work;
+    }
+
+    private int runTimed(final JobEntry[] jobs, final long loop, final long startNs)
+    {
+        final int id = this.id;
+        long t = startNs;
+        int work = 0;
         for (int i = 0; i < jobs.length; i++)
         {
             final JobEntry e = jobs[i];
@@ -220,6 +283,7 @@ final class Lcore implements Runnable
             final long d = now - t;
             t = now;
             c.calls++;
+            c.timedCalls++;
             c.totalNs += d;
             c.lastNs = d;
             c.lastLoop = loop;
@@ -228,36 +292,17 @@ final class Lcore implements Runnable
                 c.maxNs = d;
             }
         }
-        currentEntry = null;
-        final long iterNs = t - startNs;
-        loops = loop + 1;
-        if (iterNs > longestLoopNs)
-        {
-            longestLoopNs = iterNs;
-        }
-        if (iterNs > bigLoopNs)
-        {
-            onBigLoop(jobs, loop, iterNs, t);
-        }
-        ITERATION.setRelease(this, ++iter);
-        this.iter = iter;
-
-        idleNs += startNs - prevEndNs;
-        if (0 == work)
-        {
-            idleNs += iterNs;
-        }
-        prevEndNs = t;
-        if (resetRequests != resetsSeen)
-        {
-            resetsSeen = resetRequests;
-            resetStats(set);
-        }
-        if (t - windowStartNs >= WINDOW_NS)
-        {
-            sampleWindow(t);
-        }
         return work;
+    }
+
+    /** Remembers the thread's CPU time at a wall time, so that a big loop can tell how long it was off the CPU. */
+    private void sampleCpu(final long wallNs)
+    {
+        if (cpuClock)
+        {
+            cpuSampleCpuNs = THREADS.getCurrentThreadCpuTime();
+        }
+        cpuSampleWallNs = wallNs;
     }
 
     private void sampleWindow(final long nowNs)
@@ -294,6 +339,7 @@ final class Lcore implements Runnable
             }
             final long d = System.nanoTime() - start;
             c.calls++;
+            c.timedCalls++;
             c.totalNs += d;
             c.lastNs = d;
             if (d > c.maxNs)
@@ -322,25 +368,67 @@ final class Lcore implements Runnable
         scheduler.logJobFailure(this, e, th);
     }
 
-    private void onBigLoop(final JobEntry[] jobs, final long loop, final long iterNs, final long nowNs)
+    /**
+     * An iteration over the role's threshold. It counts against the jobs only if its time on the CPU was over the
+     * threshold too: between the last CPU sample (at most half the threshold before the iteration started) and now,
+     * wall time minus CPU time is the time the thread was off the CPU (preempted by the host or the kernel, stopped
+     * at a safepoint, or blocked); the part of it that can fall inside the iteration is at least that minus the
+     * time from the sample to the iteration's start.
+     */
+    private void onBigLoop(final JobEntry[] jobs, final long loop, final long startNs, final long endNs,
+        final boolean timed)
     {
+        long offCpuNs = 0;
+        if (cpuClock)
+        {
+            final long cpuNs = THREADS.getCurrentThreadCpuTime();
+            offCpuNs = Math.max(0, (endNs - cpuSampleWallNs) - (cpuNs - cpuSampleCpuNs) - (startNs - cpuSampleWallNs));
+            cpuSampleCpuNs = cpuNs;
+            cpuSampleWallNs = endNs;
+        }
+        final long iterNs = endNs - startNs;
+        if (iterNs - offCpuNs <= bigLoopNs)
+        {
+            offCpuLoops++;
+            if (endNs - lastOffCpuLogNs >= BIG_LOOP_LOG_INTERVAL_NS)
+            {
+                LOG.info("lcore {} ({}): iteration of {} us, at least {} us of it off the CPU (preempted, paused at a"
+                    + " safepoint or blocked), not counted as a big loop ({} such iterations; logged at most once a"
+                    + " minute)", id, role, iterNs / 1000, offCpuNs / 1000, offCpuLoops);
+                lastOffCpuLogNs = endNs;
+            }
+            return;
+        }
         bigLoops++;
-        if (nowNs - lastBigLoopLogNs < BIG_LOOP_LOG_INTERVAL_NS)
+        if (!timed)
+        {
+            timeAllUntilNs = endNs + TIME_ALL_AFTER_BIG_LOOP_NS;
+        }
+        if (endNs - lastBigLoopLogNs < BIG_LOOP_LOG_INTERVAL_NS)
         {
             return;
         }
-        lastBigLoopLogNs = nowNs;
+        lastBigLoopLogNs = endNs;
         final StringBuilder sb = new StringBuilder();
-        for (final JobEntry e : jobs)
+        if (timed)
         {
-            final JobCounters c = e.counters[id];
-            if (c.lastLoop == loop)
+            sb.append(" job times:");
+            for (final JobEntry e : jobs)
             {
-                sb.append(' ').append(e.spec.name()).append('=').append(c.lastNs / 1000).append("us");
+                final JobCounters c = e.counters[id];
+                if (c.lastLoop == loop)
+                {
+                    sb.append(' ').append(e.spec.name()).append('=').append(c.lastNs / 1000).append("us");
+                }
             }
         }
-        LOG.warn("lcore {} ({}): big loop of {} us > {} us (count {}); job times:{}", id, role, iterNs / 1000,
-            bigLoopNs / 1000, bigLoops, sb);
+        else
+        {
+            sb.append(" its jobs were not timed (sampled iterations only); every iteration is timed for the next"
+                + " second, so lcore:jobs shows a slow job's max");
+        }
+        LOG.warn("lcore {} ({}): big loop of {} us on the CPU > {} us (count {}; logged at most once a minute);{}", id,
+            role, (iterNs - offCpuNs) / 1000, bigLoopNs / 1000, bigLoops, sb);
     }
 
     private void resetStats(final JobSet set)
@@ -348,6 +436,7 @@ final class Lcore implements Runnable
         loops = 0;
         longestLoopNs = 0;
         bigLoops = 0;
+        offCpuLoops = 0;
         windowLoops = 0;
         resetJobCounters(set);
     }
@@ -377,4 +466,95 @@ final class Lcore implements Runnable
             this.lcore = lcore;
         }
     }
+}
+
+/**
+ * 128 bytes that nothing writes: keeps the field groups around it on cache lines (and adjacent-line prefetch pairs)
+ * of their own. Byte fields, as JCTools pads, so that no field of a subclass can be placed in a gap among them.
+ */
+abstract class LcorePad0
+{
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
+
+/** The grace-period counter, polled by closers: alone on its line, so their reads do not bounce the lcore's writes. */
+abstract class LcoreIterationField extends LcorePad0
+{
+    /** Odd while the lcore is inside an iteration, even between them (see {@link Lcore}). */
+    volatile long iteration;
+}
+
+abstract class LcorePad1 extends LcoreIterationField
+{
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
+
+/** Flags other threads read or write and the lcore only reads per iteration: a line the lcore never dirties. */
+abstract class LcoreColdFlags extends LcorePad1
+{
+    /** True while a job on this lcore waits in {@code close()} for other lcores. */
+    volatile boolean inGraceWait;
+    /** Observers bump this to ask the lcore to zero its statistics at its next iteration boundary. */
+    volatile int resetRequests;
+}
+
+abstract class LcorePad2 extends LcoreColdFlags
+{
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
+
+/** What the lcore writes every iteration, written by it alone (plain stores), read racily by observers. */
+abstract class LcoreHotFields extends LcorePad2
+{
+    /** The job being called; published to closers by the volatile store of {@link #inGraceWait}. */
+    JobEntry currentEntry;
+    long loops;
+    long longestLoopNs;
+    /** Iterations over the threshold on the CPU: the jobs' doing. */
+    long bigLoops;
+    /** Iterations over the threshold that were not on the CPU that long: preemption, safepoint, blocking. */
+    long offCpuLoops;
+    volatile long loopsPerSec;
+    volatile double idlePercent;
+    long lastBigLoopLogNs = Long.MIN_VALUE / 2;
+    long lastOffCpuLogNs = Long.MIN_VALUE / 2;
+    int resetsSeen;
+    /** Until this time every iteration times its jobs (set by a big loop whose jobs were not timed). */
+    long timeAllUntilNs = Long.MIN_VALUE / 2;
+    long cpuSampleWallNs = Long.MIN_VALUE / 2;
+    long cpuSampleCpuNs;
+
+    // loop state, kept in fields so that one iteration is a method of its own
+    long iter;
+    JobSet seen;
+    long windowStartNs;
+    long windowLoops;
+    long idleNs;
+    long prevEndNs;
+    // the idle strategy allocated next to this object would otherwise share the line with these
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
 }

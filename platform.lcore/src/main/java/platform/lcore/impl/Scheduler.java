@@ -57,7 +57,7 @@ final class Scheduler
         for (final LcoreConfig lc : config.lcores)
         {
             final Lcore l = new Lcore(this, lc, roleJobs[lc.role().ordinal()], config.bigLoopNs(lc.role()),
-                config.quarantineFailures);
+                config.quarantineFailures, config.jobTimingSample);
             byId[lc.id()] = l;
             all.add(l);
             if (LcoreRole.MASTER == lc.role())
@@ -357,7 +357,7 @@ final class Scheduler
             final boolean live = LcoreState.RUNNING == state || LcoreState.INIT == state;
             out.add(new LcoreInfo(l.id, l.role, l.config.cpu(), l.pinned, state, l.idleDescription(), l.loops,
                 live ? l.loopsPerSec : 0, live ? l.idlePercent : 100.0, l.longestLoopNs, l.bigLoops,
-                config.bigLoopNs(l.role)));
+                config.bigLoopNs(l.role), l.offCpuLoops));
         }
         return Collections.unmodifiableList(out);
     }
@@ -412,7 +412,7 @@ final class Scheduler
         {
             final JobCounters c = e.counters[lcoreId];
             out.add(new JobInfo(e.spec.name(), e.spec.role(), e.spec.type(), e.spec.skipLoops(), lcoreId, e.owner,
-                c.calls, c.totalNs, c.maxNs, c.failures, e.publicState()));
+                c.calls, c.timedCalls, c.totalNs, c.maxNs, c.failures, e.publicState()));
         }
     }
 
@@ -420,7 +420,7 @@ final class Scheduler
     {
         for (final JobEntry e : entries)
         {
-            out.add(new JobInfo(e.spec.name(), e.spec.role(), e.spec.type(), e.spec.skipLoops(), -1, e.owner, 0, 0, 0,
+            out.add(new JobInfo(e.spec.name(), e.spec.role(), e.spec.type(), e.spec.skipLoops(), -1, e.owner, 0, 0, 0, 0,
                 0, e.publicState()));
         }
     }
@@ -436,6 +436,7 @@ final class Scheduler
                 l.loops = 0;
                 l.longestLoopNs = 0;
                 l.bigLoops = 0;
+                l.offCpuLoops = 0;
                 l.resetJobCounters(roleJobs[l.role.ordinal()].set);
             }
             else

@@ -23,6 +23,7 @@ import platform.lcore.api.LcoreScheduler;
  * lcore 1 role FWD_WORKER cpu 1 idle backoff
  * big_loop_us FWD_WORKER 100          # "big loop" warning threshold per role (DPVS: 100 workers, 2000 master)
  * job_quarantine_failures 100         # consecutive failures after which a job is quarantined
+ * job_timing_sample 64                # time the jobs every 64th iteration; 1 = every iteration, 0 = never
  * </pre>
  * <p>
  * {@code cpu} defaults to the lcore id (DPVS's lcore = CPU), {@code idle} to {@code backoff}. Every error names
@@ -33,14 +34,22 @@ final class SchedulerConfig
     static final long DEFAULT_BIG_LOOP_US_WORKER = 100;
     static final long DEFAULT_BIG_LOOP_US_MASTER = 2000;
     static final int DEFAULT_QUARANTINE_FAILURES = 100;
+    /**
+     * Jobs are timed every this many iterations: a clock read costs about 25 ns here, more than a no-op job, so
+     * timing every call would make the statistics the loop's main cost (DPDK's services time only while
+     * {@code rte_service_set_stats_enable} is on).
+     */
+    static final int DEFAULT_JOB_TIMING_SAMPLE = 64;
 
     final String source;
     final List<LcoreConfig> lcores;
     private final Map<LcoreRole, Long> bigLoopNs;
     final int quarantineFailures;
+    /** 0: jobs are never timed; else a power of two: jobs are timed every that many iterations. */
+    final int jobTimingSample;
 
     SchedulerConfig(final String source, final List<LcoreConfig> lcores, final Map<LcoreRole, Long> bigLoopUs,
-        final int quarantineFailures)
+        final int quarantineFailures, final int jobTimingSample)
     {
         this.source = source;
         this.lcores = Collections.unmodifiableList(new ArrayList<>(lcores));
@@ -52,6 +61,7 @@ final class SchedulerConfig
                 : LcoreRole.MASTER == role ? DEFAULT_BIG_LOOP_US_MASTER : DEFAULT_BIG_LOOP_US_WORKER));
         }
         this.quarantineFailures = quarantineFailures;
+        this.jobTimingSample = jobTimingSample;
     }
 
     long bigLoopNs(final LcoreRole role)
@@ -104,6 +114,7 @@ final class SchedulerConfig
         final Map<Integer, LcoreConfig> cpuOwners = new java.util.HashMap<>();
         LcoreConfig master = null;
         int quarantine = DEFAULT_QUARANTINE_FAILURES;
+        int timingSample = DEFAULT_JOB_TIMING_SAMPLE;
         final BufferedReader reader = new BufferedReader(in);
         int lineNo = 0;
         String line;
@@ -170,9 +181,23 @@ final class SchedulerConfig
                     quarantine = (int)number(words[1], where, "job_quarantine_failures", 1, 1_000_000_000);
                     break;
                 }
+                case "job_timing_sample":
+                {
+                    if (2 != words.length)
+                    {
+                        throw new ConfigException(where + "expected 'job_timing_sample <iterations>'");
+                    }
+                    timingSample = (int)number(words[1], where, "job_timing_sample", 0, 1 << 20);
+                    if (0 != (timingSample & (timingSample - 1)))
+                    {
+                        throw new ConfigException(where + "job_timing_sample " + timingSample
+                            + " is not a power of two (1 times every iteration, 0 never)");
+                    }
+                    break;
+                }
                 default:
                     throw new ConfigException(where + "unknown keyword '" + words[0]
-                        + "'; expected lcore, big_loop_us or job_quarantine_failures");
+                        + "'; expected lcore, big_loop_us, job_quarantine_failures or job_timing_sample");
             }
         }
         if (null == master)
@@ -180,7 +205,7 @@ final class SchedulerConfig
             throw new ConfigException(source + ": no MASTER lcore; exactly one lcore must have role MASTER");
         }
         lcores.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        return new SchedulerConfig(source, lcores, bigLoopUs, quarantine);
+        return new SchedulerConfig(source, lcores, bigLoopUs, quarantine, timingSample);
     }
 
     private static LcoreConfig parseLcore(final String[] words, final String where, final int lineNo, final int cpus)

@@ -58,7 +58,7 @@ public class BundleLcoreSchedulerTest
             service.release();
             assertFalse(left.isRegistered());
             final long at = kept.get();
-            Thread.sleep(20);
+            Layouts.awaitIterations(runtime.scheduler(), 2, runtime.scheduler().lcoreIds(LcoreRole.FWD_WORKER));
             assertEquals(at, kept.get());
             assertTrue(runtime.scheduler().entries().isEmpty());
             try

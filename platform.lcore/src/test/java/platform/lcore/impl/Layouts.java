@@ -43,6 +43,30 @@ final class Layouts
         return s;
     }
 
+    /**
+     * Waits until each lcore has finished {@code n} more iterations than when called: with n = 2, any iteration
+     * that was under way has ended and a whole one has run since, so what it does not show by then it never will.
+     */
+    static void awaitIterations(final Scheduler s, final int n, final int... lcoreIds)
+    {
+        final long[] at = new long[lcoreIds.length];
+        for (int i = 0; i < lcoreIds.length; i++)
+        {
+            at[i] = s.lcore(lcoreIds[i]).loops;
+        }
+        await(n + " more iterations of lcores " + java.util.Arrays.toString(lcoreIds), () ->
+        {
+            for (int i = 0; i < lcoreIds.length; i++)
+            {
+                if (s.lcore(lcoreIds[i]).loops < at[i] + n)
+                {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     static void await(final String what, final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + 10_000_000_000L;

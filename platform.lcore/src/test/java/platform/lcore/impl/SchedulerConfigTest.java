@@ -68,6 +68,17 @@ public class SchedulerConfigTest
     }
 
     @Test
+    public void shouldParseJobTimingSampleAndRefuseOneThatIsNotAPowerOfTwo() throws IOException
+    {
+        assertEquals(SchedulerConfig.DEFAULT_JOB_TIMING_SAMPLE, Layouts.layout("lcore 0 role MASTER cpu 0\n").jobTimingSample);
+        assertEquals(0, Layouts.layout("lcore 0 role MASTER cpu 0\njob_timing_sample 0\n").jobTimingSample);
+        assertEquals(1, Layouts.layout("lcore 0 role MASTER cpu 0\njob_timing_sample 1\n").jobTimingSample);
+        assertEquals(1024, Layouts.layout("lcore 0 role MASTER cpu 0\njob_timing_sample 1024\n").jobTimingSample);
+        final String msg = refused("lcore 0 role MASTER cpu 0\njob_timing_sample 48\n");
+        assertTrue(msg, msg.startsWith("lcores.conf:2: job_timing_sample 48 is not a power of two"));
+    }
+
+    @Test
     public void shouldRefuseUnknownRole() throws IOException
     {
         final String msg = refused("lcore 0 role MASTER\nlcore 1 role WORKER\n");

@@ -136,10 +136,13 @@ public class SchedulerTest
             runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet()), "test");
         await("init on lcores 1 and 2", () -> runs.size() == 2);
         // more registrations republish the role's job set; the INIT job must not run again
-        final JobHandle h = s.register(JobSpec.loop("churn", LcoreRole.FWD_WORKER, id -> 1), "test");
-        Thread.sleep(50);
+        final AtomicInteger churned = new AtomicInteger();
+        final JobHandle h = s.register(JobSpec.loop("churn", LcoreRole.FWD_WORKER, id -> churned.incrementAndGet()),
+            "test");
+        await("the new job set on both workers", () -> find(s.jobs(1), "churn").calls() > 0
+            && find(s.jobs(2), "churn").calls() > 0);
         h.close();
-        Thread.sleep(50);
+        Layouts.awaitIterations(s, 2, 1, 2);
         assertEquals(Set.of(1, 2), runs.keySet());
         assertEquals(1, runs.get(1).get());
         assertEquals(1, runs.get(2).get());
@@ -210,7 +213,7 @@ public class SchedulerTest
             h.close();
             assertFalse(h.isRegistered());
             final long atClose = calls.get();
-            Thread.sleep(round % 20 == 0 ? 20 : 1);
+            Layouts.awaitIterations(s, round % 20 == 0 ? 20 : 2, 1, 2);
             assertEquals("job ran after close() returned (round " + round + ")", atClose, calls.get());
         }
         assertTrue(s.entries().isEmpty());
@@ -271,7 +274,7 @@ public class SchedulerTest
             return 0;
         }), "test");
         await("closed from the master", () -> afterClose.get() >= 0);
-        Thread.sleep(20);
+        Layouts.awaitIterations(s, 2, 1, 2);
         assertEquals(afterClose.get(), victimCalls.get());
     }
 
@@ -447,6 +450,74 @@ public class SchedulerTest
         // every call counted in the statistics after the reset is one made after the reset was asked for
         await("statistics reset on both workers", () ->
             find(s.jobs(1), "sleepy").calls() + find(s.jobs(2), "sleepy").calls() <= calls.get() - callsAtReset);
+    }
+
+    @Test(timeout = 30_000)
+    public void shouldCountAnIterationOnTheCpuAsABigLoopAndOneOffTheCpuAsSuch()
+    {
+        final Scheduler s = started(Layouts.masterAndTwoWorkers("big_loop_us FWD_WORKER 1000\n"));
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final AtomicInteger hogs = new AtomicInteger();
+        final AtomicInteger sleeps = new AtomicInteger();
+        s.register(JobSpec.loop("stall", LcoreRole.FWD_WORKER, id ->
+        {
+            if (1 == id && hogs.get() < 5)
+            {
+                // 5 ms of this thread's CPU time, however long the machine makes it wait meanwhile
+                final long until = threads.getCurrentThreadCpuTime() + 5_000_000;
+                while (threads.getCurrentThreadCpuTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+                hogs.incrementAndGet();
+            }
+            else if (2 == id && sleeps.get() < 5)
+            {
+                // 5 ms off the CPU (parkNanos alone may return at once for a pending unpark)
+                final long until = System.nanoTime() + 5_000_000;
+                for (long now = System.nanoTime(); now < until; now = System.nanoTime())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(until - now);
+                }
+                sleeps.incrementAndGet();
+            }
+            return 0;
+        }), "test");
+        try
+        {
+            await("five stalls on each worker", () -> 5 == hogs.get() && 5 == sleeps.get()
+                && s.lcores().get(1).bigLoops() >= 5 && s.lcores().get(2).offCpuLoops() >= 5);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + ": " + hogs + " " + sleeps + " " + s.lcores(), ex);
+        }
+        // lcore 1 was on the CPU: its job's doing; lcore 2 was off it: not counted against its jobs
+        assertEquals(s.lcores().toString(), 5, s.lcores().get(1).bigLoops());
+        assertEquals(s.lcores().toString(), 0, s.lcores().get(2).bigLoops());
+        assertTrue(s.lcores().get(2).longestLoopNs() >= 5_000_000);
+    }
+
+    @Test(timeout = 30_000)
+    public void shouldTimeJobsInSampledIterationsOnly()
+    {
+        // no big loops: one would time every iteration for a second
+        final Scheduler s = started(Layouts.masterAndTwoWorkers("job_timing_sample 8\nbig_loop_us FWD_WORKER 10000000\n"
+            + "big_loop_us MASTER 10000000\n"));
+        s.register(JobSpec.loop("sampled", LcoreRole.FWD_WORKER, id -> 0), "test");
+        s.register(JobSpec.loop("never", LcoreRole.MASTER, id -> 0), "test");
+        await("calls", () -> find(s.jobs(1), "sampled").calls() > 2_000);
+        final JobInfo j = find(s.jobs(1), "sampled");
+        // the lcore goes on meanwhile: the two counters are read a few iterations apart
+        assertTrue(j.calls() + " calls, " + j.timedCalls() + " timed", Math.abs(j.calls() - 8 * j.timedCalls()) <= 40);
+        assertTrue(j.totalNs() > 0);
+
+        final Scheduler never = started(Layouts.masterAndTwoWorkers("job_timing_sample 0\n"
+            + "big_loop_us FWD_WORKER 10000000\n"));
+        never.register(JobSpec.loop("untimed", LcoreRole.FWD_WORKER, id -> 0), "test");
+        await("calls", () -> find(never.jobs(1), "untimed").calls() > 2_000);
+        // the first iteration of an lcore is timed whatever the setting; a job registered later never is
+        assertTrue(find(never.jobs(1), "untimed").toString(), find(never.jobs(1), "untimed").timedCalls() <= 1);
     }
 
     @Test(timeout = 30_000)

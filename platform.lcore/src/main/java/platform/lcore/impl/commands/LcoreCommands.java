@@ -32,7 +32,8 @@ public final class LcoreCommands
         this.scheduler = scheduler;
     }
 
-    @Descriptor("lists the lcores: id, role, cpu, pinned, state, idle strategy, loops/s, idle %, longest loop")
+    @Descriptor("lists the lcores: id, role, cpu, pinned, state, idle strategy, loops/s, idle %, longest loop, big loops"
+        + " (on the CPU over the role's threshold), off-CPU loops (over it only through preemption or a pause)")
     public String list()
     {
         return formatLcores(scheduler.lcores());
@@ -92,13 +93,14 @@ public final class LcoreCommands
     static String formatLcores(final List<LcoreInfo> lcores)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-5s %-13s %-4s %-6s %-8s %-9s %10s %6s %11s %8s%n", "LCORE", "ROLE",
-            "CPU", "PINNED", "STATE", "IDLE", "LOOPS/S", "IDLE%", "LONGEST_US", "BIG"));
+        sb.append(String.format(Locale.ROOT, "%-5s %-13s %-4s %-6s %-8s %-9s %10s %6s %11s %8s %8s%n", "LCORE",
+            "ROLE", "CPU", "PINNED", "STATE", "IDLE", "LOOPS/S", "IDLE%", "LONGEST_US", "BIG", "OFF_CPU"));
         for (final LcoreInfo l : lcores)
         {
-            sb.append(String.format(Locale.ROOT, "%-5d %-13s %-4s %-6s %-8s %-9s %10d %6.1f %11.1f %8d%n", l.id(),
-                l.role(), l.cpu() < 0 ? "-" : Integer.toString(l.cpu()), l.pinned() ? "yes" : "no", l.state(),
-                l.idleStrategy(), l.loopsPerSec(), l.idlePercent(), l.longestLoopNs() / 1000.0, l.bigLoops()));
+            sb.append(String.format(Locale.ROOT, "%-5d %-13s %-4s %-6s %-8s %-9s %10d %6.1f %11.1f %8d %8d%n",
+                l.id(), l.role(), l.cpu() < 0 ? "-" : Integer.toString(l.cpu()), l.pinned() ? "yes" : "no", l.state(),
+                l.idleStrategy(), l.loopsPerSec(), l.idlePercent(), l.longestLoopNs() / 1000.0, l.bigLoops(),
+                l.offCpuLoops()));
         }
         return sb.toString();
     }
