@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
+import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.SpscArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,6 +54,14 @@ import platform.msgmgr.impl.BenchMsg;
  *     collection: the worker's callback, its reply back to the master's multicast queue, the multicast callback.</li>
  * <li>{@code jctools-pingpong} (the floor): the same object to a job on the worker over a raw
  *     {@code SpscArrayQueue} and back over another.</li>
+ * <li>{@code lean-sync} (the baseline for {@code msgmgr-sync}): the same shape with nothing else, the least a
+ *     message manager does: a message from a preallocated stack, a JCTools MPSC ring to the worker, whose job
+ *     polls it, calls a handler through an interface, sets the reply and a volatile done flag; the master spins on
+ *     the flag while it polls its own MPSC ring, then puts the message back. No type table, flags, sequence
+ *     numbers, timeouts, statistics or wake-ups.</li>
+ * <li>{@code lean-multicast} (the baseline for {@code msgmgr-multicast}): a copy from the stack to each worker's
+ *     MPSC ring; the worker calls the handler and sends the same object back as its reply on the master's MPSC
+ *     ring; the master collects replies by clearing bits of a mask, then calls a multicast handler.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -68,7 +77,7 @@ public class MsgFromMasterBenchmark
     static final int MC_TYPE = 221;
     static final long TIMEOUT_US = 1_000_000;
 
-    @Param({"msgmgr-sync", "msgmgr-multicast", "jctools-pingpong"})
+    @Param({"msgmgr-sync", "lean-sync", "msgmgr-multicast", "lean-multicast", "jctools-pingpong"})
     public String path;
 
     private BenchLcores lcores;
@@ -77,6 +86,111 @@ public class MsgFromMasterBenchmark
     private JobHandle driverJob;
     private int warmups;
     private final List<Histogram> iterations = new ArrayList<>();
+
+    /** A lean message: what any message manager carries. */
+    static final class LeanMsg
+    {
+        static final int SYNC = 0;
+        static final int MULTICAST = 1;
+        int kind;
+        int cid;
+        Object payload;
+        Object reply;
+        volatile boolean done;
+    }
+
+    /** A handler, called through an interface as a message manager calls its types' callbacks. */
+    interface LeanHandler
+    {
+        void onMsg(LeanMsg m);
+    }
+
+    /** The lean path's rings, stack and worker side. */
+    static final class Lean implements LcoreJob
+    {
+        final MpscArrayQueue<LeanMsg> toWorker = new MpscArrayQueue<>(4096);
+        final MpscArrayQueue<LeanMsg> toMaster = new MpscArrayQueue<>(4096);
+        final LeanMsg[] stack = new LeanMsg[64];
+        final Object[] replies = new Object[64];
+        final LeanHandler handler = m -> m.reply = m.payload;
+        int top;
+        int replyCount;
+
+        Lean()
+        {
+            for (int i = 0; i < stack.length; i++)
+            {
+                stack[i] = new LeanMsg();
+            }
+            top = stack.length;
+        }
+
+        /** On the worker lcore. */
+        @Override
+        public int doWork(final int lcoreId)
+        {
+            final LeanMsg m = toWorker.relaxedPoll();
+            if (null == m)
+            {
+                return 0;
+            }
+            handler.onMsg(m);
+            if (LeanMsg.SYNC == m.kind)
+            {
+                m.done = true;
+            }
+            else
+            {
+                m.cid = lcoreId;
+                toMaster.offer(m);
+            }
+            return 1;
+        }
+
+        /** On the master lcore. */
+        void sync(final Object payload)
+        {
+            final LeanMsg m = stack[--top];
+            m.kind = LeanMsg.SYNC;
+            m.payload = payload;
+            m.reply = null;
+            m.done = false;
+            toWorker.offer(m);
+            while (!m.done)
+            {
+                if (null == toMaster.relaxedPoll())
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            stack[top++] = m;
+        }
+
+        /** On the master lcore: one worker here, lcore 1. */
+        void multicast(final Object payload)
+        {
+            long mask = 1L << 1;
+            final LeanMsg copy = stack[--top];
+            copy.kind = LeanMsg.MULTICAST;
+            copy.payload = payload;
+            copy.reply = null;
+            toWorker.offer(copy);
+            replyCount = 0;
+            while (0 != mask)
+            {
+                final LeanMsg r = toMaster.relaxedPoll();
+                if (null == r)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                replies[replyCount++] = r.reply;
+                mask &= ~(1L << r.cid);
+                stack[top++] = r;
+            }
+            handler.onMsg(copy); // the multicast callback, over the collected replies
+        }
+    }
 
     /** Runs the batches on the master lcore. */
     static final class Driver implements LcoreJob
@@ -89,6 +203,7 @@ public class MsgFromMasterBenchmark
         final MulticastResult mcResult = new MulticastResult();
         final Object payload = new Object();
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final Lean lean = new Lean();
         volatile long requested;
         volatile long done;
         volatile Thread waiter;
@@ -134,6 +249,12 @@ public class MsgFromMasterBenchmark
                         failure = "multicast failed: " + mcResult;
                     }
                     return;
+                case "lean-sync":
+                    lean.sync(payload);
+                    return;
+                case "lean-multicast":
+                    lean.multicast(payload);
+                    return;
                 default:
                     request.offer(payload);
                     while (null == response.relaxedPoll())
@@ -154,7 +275,12 @@ public class MsgFromMasterBenchmark
         lcores = BenchLcores.start("backoff", true, "busy-spin", true);
         System.out.println(lcores.describe());
         MsgManager mm = null;
-        if ("jctools-pingpong".equals(path))
+        if (path.startsWith("lean-"))
+        {
+            driver = new Driver(path, null);
+            echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));
+        }
+        else if ("jctools-pingpong".equals(path))
         {
             driver = new Driver(path, null);
             final Driver d = driver;

@@ -49,7 +49,6 @@ final class BlklstCore implements Blacklist
     static final int MSG_BLKLST_COUNT = 257;
     static final String JOB_NAME = "blklst_init";
     private static final Logger LOG = LoggerFactory.getLogger(BlklstCore.class);
-    private static final int MAX_LCORES = 64;
 
     private final LcoreScheduler lcores;
     private final MsgManager msg;
@@ -58,7 +57,7 @@ final class BlklstCore implements Blacklist
     private final String owner;
 
     /** Each slot is created, read and changed by its own lcore only. */
-    private final BlklstTable[] tables = new BlklstTable[MAX_LCORES];
+    private final BlklstTable[] tables = new BlklstTable[LcoreScheduler.MAX_LCORES];
     /** The master lcore's list: written on the master lcore only; GET 76 reads it there. */
     private final LinkedHashSet<BlklstEntry> master = new LinkedHashSet<>();
     /** What a late-starting lcore fills its table from; republished by the master lcore after every change. */

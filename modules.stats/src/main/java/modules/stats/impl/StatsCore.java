@@ -35,11 +35,10 @@ import platform.sockopt.api.SockoptSpec;
 final class StatsCore implements LcoreStats
 {
     private static final Logger LOG = LoggerFactory.getLogger(StatsCore.class);
-    private static final int MAX_LCORES = 64;
 
     private final LcoreScheduler lcores;
-    private final LcoreCounters[] counters = new LcoreCounters[MAX_LCORES];
-    private final int[] socketIds = new int[MAX_LCORES];
+    private final LcoreCounters[] counters = new LcoreCounters[LcoreScheduler.MAX_LCORES];
+    private final int[] socketIds = new int[LcoreScheduler.MAX_LCORES];
     private SockoptHandle handle;
 
     final AtomicLong refused = new AtomicLong();
@@ -97,7 +96,7 @@ final class StatsCore implements LcoreStats
     @Override
     public LcoreCounters counters(final int lcoreId)
     {
-        final LcoreCounters c = lcoreId >= 0 && lcoreId < MAX_LCORES ? counters[lcoreId] : null;
+        final LcoreCounters c = lcoreId >= 0 && lcoreId < LcoreScheduler.MAX_LCORES ? counters[lcoreId] : null;
         if (null == c)
         {
             throw new IllegalArgumentException("no lcore " + lcoreId);
