@@ -2,8 +2,8 @@ package platform.lcore.impl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
 
+import platform.common.LogLimiter;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.JobState;
 import platform.lcore.api.JobType;
@@ -44,9 +44,8 @@ final class JobEntry
     /** Indexed by lcore id; null for lcores of other roles. */
     final JobCounters[] counters = new JobCounters[LcoreScheduler.MAX_LCORES];
 
-    /** Failures not logged since the last failure log line (rate limiting across lcores). */
-    final AtomicLong unloggedFailures = new AtomicLong();
-    final AtomicLong lastFailureLogNs = new AtomicLong(Long.MIN_VALUE / 2);
+    /** One failure log line a second per job, across its lcores. */
+    final LogLimiter failureLog = new LogLimiter(1_000_000_000L);
 
     @SuppressWarnings("unused")
     private volatile int state = ACTIVE;

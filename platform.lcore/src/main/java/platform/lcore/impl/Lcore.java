@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.LogLimiter;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreState;
 
@@ -65,6 +66,8 @@ final class Lcore extends LcoreHotFields implements Runnable
     private final long timingMask;
     private final long cpuSampleIntervalNs;
     private final boolean cpuClock;
+    private final LogLimiter bigLoopLog = new LogLimiter(BIG_LOOP_LOG_INTERVAL_NS);
+    private final LogLimiter offCpuLog = new LogLimiter(BIG_LOOP_LOG_INTERVAL_NS);
 
     volatile LcoreState state = LcoreState.NEW;
     volatile boolean running;
@@ -390,12 +393,11 @@ final class Lcore extends LcoreHotFields implements Runnable
         if (iterNs - offCpuNs <= bigLoopNs)
         {
             offCpuLoops++;
-            if (endNs - lastOffCpuLogNs >= BIG_LOOP_LOG_INTERVAL_NS)
+            if (offCpuLog.admit(endNs) >= 0)
             {
                 LOG.info("lcore {} ({}): iteration of {} us, at least {} us of it off the CPU (preempted, paused at a"
                     + " safepoint or blocked), not counted as a big loop ({} such iterations; logged at most once a"
                     + " minute)", id, role, iterNs / 1000, offCpuNs / 1000, offCpuLoops);
-                lastOffCpuLogNs = endNs;
             }
             return;
         }
@@ -404,11 +406,10 @@ final class Lcore extends LcoreHotFields implements Runnable
         {
             timeAllUntilNs = endNs + TIME_ALL_AFTER_BIG_LOOP_NS;
         }
-        if (endNs - lastBigLoopLogNs < BIG_LOOP_LOG_INTERVAL_NS)
+        if (bigLoopLog.admit(endNs) < 0)
         {
             return;
         }
-        lastBigLoopLogNs = endNs;
         final StringBuilder sb = new StringBuilder();
         if (timed)
         {
@@ -537,8 +538,6 @@ abstract class LcoreHotFields extends LcorePad2
     long offCpuLoops;
     volatile long loopsPerSec;
     volatile double idlePercent;
-    long lastBigLoopLogNs = Long.MIN_VALUE / 2;
-    long lastOffCpuLogNs = Long.MIN_VALUE / 2;
     int resetsSeen;
     /** Until this time every iteration times its jobs (set by a big loop whose jobs were not timed). */
     long timeAllUntilNs = Long.MIN_VALUE / 2;

@@ -27,7 +27,6 @@ import platform.lcore.api.LcoreState;
 final class Scheduler
 {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-    private static final long FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long SLOW_GRACE_WARN_NS = TimeUnit.SECONDS.toNanos(1);
 
     final SchedulerConfig config;
@@ -280,17 +279,11 @@ final class Scheduler
 
     void logJobFailure(final Lcore lcore, final JobEntry e, final Throwable th)
     {
-        final long now = System.nanoTime();
-        final long last = e.lastFailureLogNs.get();
-        if (now - last >= FAILURE_LOG_INTERVAL_NS && e.lastFailureLogNs.compareAndSet(last, now))
+        final long left = e.failureLog.admit(System.nanoTime());
+        if (left >= 0)
         {
-            final long suppressed = e.unloggedFailures.getAndSet(0);
             LOG.warn("lcore {}: {} threw{}", lcore.id, e,
-                0 == suppressed ? "" : " (" + suppressed + " more failures not logged in the last second)", th);
-        }
-        else
-        {
-            e.unloggedFailures.incrementAndGet();
+                0 == left ? "" : " (" + left + " more failures not logged in the last second)", th);
         }
     }
 
