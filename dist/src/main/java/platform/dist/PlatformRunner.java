@@ -63,9 +63,13 @@ final class PlatformRunner
      * @param exec the {@code --exec} command line, or null to run until the framework stops.
      * @param execTimeoutMs how long to wait for the command to be registered.
      * @param execDelayMs how long to wait after that before running it.
+     * @param startTimeoutMs how long the core services may take to be registered.
+     * @param interactive whether a person is at the Gogo shell: a platform that is not running then keeps the
+     *        shell (and says so) instead of exiting.
      * @return the process exit code.
      */
-    int run(final String exec, final long execTimeoutMs, final long execDelayMs)
+    int run(final String exec, final long execTimeoutMs, final long execDelayMs, final long startTimeoutMs,
+        final boolean interactive)
     {
         final Iterator<FrameworkFactory> factories = ServiceLoader.load(FrameworkFactory.class,
             PlatformRunner.class.getClassLoader()).iterator();
@@ -81,6 +85,7 @@ final class PlatformRunner
         try
         {
             fw.init();
+            registerLogCommands(fw.getBundleContext());
             install(fw.getBundleContext());
             fw.start();
         }
@@ -90,6 +95,19 @@ final class PlatformRunner
             ex.printStackTrace(err);
             stop(fw);
             return Launcher.EXIT_FAILED;
+        }
+
+        final CoreCheck.Failure failure = awaitCore(fw, startTimeoutMs);
+        if (null != failure)
+        {
+            log(fw.getBundleContext(), "ERROR", "platform not running: " + failure.details());
+            err.println("platform: not running: " + failure.line());
+            if (!interactive)
+            {
+                stop(fw);
+                return Launcher.EXIT_FAILED;
+            }
+            err.println("platform: the Gogo shell stays up; 'exit 1' or Ctrl-D stops the process");
         }
 
         if (null != exec)
@@ -107,6 +125,94 @@ final class PlatformRunner
         {
             Thread.currentThread().interrupt();
             return Launcher.EXIT_FAILED;
+        }
+    }
+
+    /**
+     * Waits until the core services are registered, a core bundle or component has failed, or the time is up.
+     *
+     * @return null when the platform runs (or the framework stopped meanwhile), else what went wrong.
+     */
+    private static CoreCheck.Failure awaitCore(final Framework fw, final long timeoutMs)
+    {
+        final CoreCheck check = new CoreCheck(fw.getBundleContext());
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        try
+        {
+            while (Bundle.ACTIVE == fw.getState())
+            {
+                final List<String> missing = check.missingServices();
+                if (missing.isEmpty())
+                {
+                    return null;
+                }
+                final CoreCheck.Failure f = check.failure();
+                if (null != f)
+                {
+                    return f;
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    final String what = "core services not registered after " + timeoutMs + " ms: "
+                        + String.join(", ", missing);
+                    return new CoreCheck.Failure(what + " (see the log file; -D" + Launcher.START_TIMEOUT_PROPERTY
+                        + " sets the wait)", what);
+                }
+                Thread.sleep(50);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the framework stopped under the check (its context is no longer valid)
+        }
+        return null;
+    }
+
+    /** Registers {@code log:tail} on the current log file. */
+    private static void registerLogCommands(final BundleContext context)
+    {
+        final String file = System.getProperty(Launcher.LOG_FILE_PROPERTY);
+        if (null == file)
+        {
+            return;
+        }
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.command.scope", LogCommands.SCOPE);
+        props.put("osgi.command.function", LogCommands.FUNCTIONS);
+        context.registerService(LogCommands.class, new LogCommands(java.nio.file.Paths.get(file)), props);
+    }
+
+    /**
+     * Writes one event to the platform's log through SLF4J in the framework (the launcher's class loader does not
+     * see it), logger {@code platform.dist.Launcher}, which etc/logback.xml sends to the file only: the launcher
+     * says what the console needs to know itself. Nothing happens if SLF4J is not there.
+     */
+    private static void log(final BundleContext context, final String level, final String message)
+    {
+        for (final Bundle b : context.getBundles())
+        {
+            if ("slf4j.api".equals(b.getSymbolicName()) && 0 != (b.getState() & (Bundle.ACTIVE | Bundle.RESOLVED
+                | Bundle.STARTING)))
+            {
+                try
+                {
+                    final Class<?> factory = b.loadClass("org.slf4j.LoggerFactory");
+                    final Class<?> loggerType = b.loadClass("org.slf4j.Logger");
+                    final Object logger = factory.getMethod("getLogger", String.class).invoke(null,
+                        "platform.dist.Launcher");
+                    loggerType.getMethod(level.toLowerCase(java.util.Locale.ROOT), String.class).invoke(logger,
+                        message);
+                }
+                catch (final ReflectiveOperationException | RuntimeException ex)
+                {
+                    // no log: the console line is all there is
+                }
+                return;
+            }
         }
     }
 
