@@ -197,8 +197,10 @@ public final class Launcher
         final Map<String, String> config = frameworkProperties(home, bundles.lastKey(), interactive, null != exec);
         final PlatformRunner runner = new PlatformRunner(config, bundles, out, err,
             Long.getLong(STOP_TIMEOUT_PROPERTY, 15_000L));
+        // a shell session reads stdin (a terminal, or -Dgosh.args without --nointeractive): a person may be there
+        final boolean shell = null == exec && !config.getOrDefault(GOSH_ARGS, "").contains("--nointeractive");
         return runner.run(exec, Long.getLong(EXEC_TIMEOUT_PROPERTY, 30_000L),
-            Long.getLong(EXEC_DELAY_PROPERTY, 0L), Long.getLong(START_TIMEOUT_PROPERTY, 30_000L), interactive);
+            Long.getLong(EXEC_DELAY_PROPERTY, 0L), Long.getLong(START_TIMEOUT_PROPERTY, 30_000L), shell);
     }
 
     /**

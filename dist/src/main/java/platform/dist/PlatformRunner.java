@@ -48,6 +48,8 @@ final class PlatformRunner
     private final PrintStream err;
     private final long stopTimeoutMs;
     private volatile Framework framework;
+    /** The code given to the shell's {@code exit}, or -1. */
+    private volatile int exitCode = -1;
 
     PlatformRunner(final Map<String, String> config, final SortedMap<Integer, List<Path>> bundles,
         final PrintStream out, final PrintStream err, final long stopTimeoutMs)
@@ -86,6 +88,7 @@ final class PlatformRunner
         {
             fw.init();
             registerLogCommands(fw.getBundleContext());
+            registerShellCommands(fw);
             install(fw.getBundleContext());
             fw.start();
         }
@@ -119,6 +122,11 @@ final class PlatformRunner
         try
         {
             final FrameworkEvent event = fw.waitForStop(0);
+            final int code = exitCode;
+            if (code >= 0)
+            {
+                return code;
+            }
             return FrameworkEvent.ERROR == event.getType() ? Launcher.EXIT_FAILED : Launcher.EXIT_OK;
         }
         catch (final InterruptedException ex)
@@ -170,6 +178,26 @@ final class PlatformRunner
             // the framework stopped under the check (its context is no longer valid)
         }
         return null;
+    }
+
+    /** Registers the shell's {@code exit [code]}: records the code and stops the framework (asynchronously). */
+    private void registerShellCommands(final Framework fw)
+    {
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.command.scope", ShellCommands.SCOPE);
+        props.put("osgi.command.function", ShellCommands.FUNCTIONS);
+        fw.getBundleContext().registerService(ShellCommands.class, new ShellCommands(code -> {
+            exitCode = code;
+            try
+            {
+                // Felix stops the bundles on a thread of its own; this returns at once
+                fw.stop();
+            }
+            catch (final BundleException ex)
+            {
+                err.println("platform: stopping the framework failed: " + ex);
+            }
+        }), props);
     }
 
     /** Registers {@code log:tail} on the current log file. */
