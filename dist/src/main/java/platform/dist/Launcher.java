@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -57,6 +58,10 @@ public final class Launcher
     static final String CONSOLE_LEVEL_PROPERTY = "platform.log.console.level";
     /** System property: how long the launcher waits for the platform's core services, in milliseconds. */
     static final String START_TIMEOUT_PROPERTY = "platform.start.timeout.ms";
+    /** System property set by the launcher: the console level of etc/logback.xml's chatty loggers. */
+    static final String CONSOLE_DETAIL_LEVEL_PROPERTY = "platform.log.console.detail.level";
+    /** System property set by the launcher: the console level of what the launcher reports itself (INFO or OFF). */
+    static final String CONSOLE_VERBOSE_LEVEL_PROPERTY = "platform.log.console.verbose.level";
     private static final String LOGBACK_CONFIG = "logback.configurationFile";
     private static final String JUL_CONFIG = "java.util.logging.config.file";
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -143,13 +148,13 @@ public final class Launcher
             {
                 final String v = a.startsWith("--console-level=") ? a.substring("--console-level=".length())
                     : i + 1 < args.length ? args[++i] : "";
-                if (!LEVELS.contains(v.toUpperCase(java.util.Locale.ROOT)))
+                if (!LEVELS.contains(v.toUpperCase(Locale.ROOT)))
                 {
                     err.println("platform: --console-level needs one of " + String.join(", ", LEVELS) + ", got '"
                         + v + "'");
                     return EXIT_USAGE;
                 }
-                consoleLevel = v.toUpperCase(java.util.Locale.ROOT);
+                consoleLevel = v.toUpperCase(Locale.ROOT);
             }
             else if (a.startsWith("--exec="))
             {
@@ -324,6 +329,13 @@ public final class Launcher
         {
             Files.createDirectories(logFile.getParent());
         }
+        // the chatty loggers of etc/logback.xml: errors only on the console, unless the console shows INFO or more
+        final String level = System.getProperty(CONSOLE_LEVEL_PROPERTY, "WARN").trim().toUpperCase(Locale.ROOT);
+        final int index = LEVELS.indexOf(level);
+        System.setProperty(CONSOLE_DETAIL_LEVEL_PROPERTY, index < 0 ? "ERROR"
+            : index <= LEVELS.indexOf("INFO") || index > LEVELS.indexOf("ERROR") ? level : "ERROR");
+        System.setProperty(CONSOLE_VERBOSE_LEVEL_PROPERTY,
+            index >= 0 && index <= LEVELS.indexOf("INFO") ? level : "OFF");
         if (null == System.getProperty(LOGBACK_CONFIG) && Files.isRegularFile(etc.resolve("logback.xml")))
         {
             System.setProperty(LOGBACK_CONFIG, etc.resolve("logback.xml").toString());

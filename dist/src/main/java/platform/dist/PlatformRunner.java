@@ -48,6 +48,8 @@ final class PlatformRunner
     private final PrintStream err;
     private final long stopTimeoutMs;
     private volatile Framework framework;
+    /** The framework's logger, and the launcher's way into the platform's log. */
+    private final Slf4jLog felixLog;
     /** The code given to the shell's {@code exit}, or -1. */
     private volatile int exitCode = -1;
 
@@ -59,6 +61,7 @@ final class PlatformRunner
         this.out = out;
         this.err = err;
         this.stopTimeoutMs = stopTimeoutMs;
+        this.felixLog = new Slf4jLog(err);
     }
 
     /**
@@ -80,13 +83,19 @@ final class PlatformRunner
             err.println("platform: no OSGi FrameworkFactory on the class path (lib/ is incomplete)");
             return Launcher.EXIT_USAGE;
         }
-        final Framework fw = factories.next().newFramework(config);
+        // Felix takes its logger object from the configuration map (felix.log.logger)
+        final Map<String, Object> withLogger = new java.util.HashMap<>(config);
+        withLogger.put("felix.log.logger", felixLog);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Map<String, String> cfg = (Map) withLogger;
+        final Framework fw = factories.next().newFramework(cfg);
         framework = fw;
         final Thread hook = new Thread(this::stopOnShutdown, "platform-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {
             fw.init();
+            felixLog.context(fw.getBundleContext());
             registerLogCommands(fw.getBundleContext());
             registerShellCommands(fw);
             install(fw.getBundleContext());
@@ -103,7 +112,7 @@ final class PlatformRunner
         final CoreCheck.Failure failure = awaitCore(fw, startTimeoutMs);
         if (null != failure)
         {
-            log(fw.getBundleContext(), "ERROR", "platform not running: " + failure.details());
+            felixLog.log("platform.dist.Launcher", "error", "platform not running: " + failure.details(), null);
             err.println("platform: not running: " + failure.line());
             if (!interactive)
             {
@@ -212,36 +221,6 @@ final class PlatformRunner
         props.put("osgi.command.scope", LogCommands.SCOPE);
         props.put("osgi.command.function", LogCommands.FUNCTIONS);
         context.registerService(LogCommands.class, new LogCommands(java.nio.file.Paths.get(file)), props);
-    }
-
-    /**
-     * Writes one event to the platform's log through SLF4J in the framework (the launcher's class loader does not
-     * see it), logger {@code platform.dist.Launcher}, which etc/logback.xml sends to the file only: the launcher
-     * says what the console needs to know itself. Nothing happens if SLF4J is not there.
-     */
-    private static void log(final BundleContext context, final String level, final String message)
-    {
-        for (final Bundle b : context.getBundles())
-        {
-            if ("slf4j.api".equals(b.getSymbolicName()) && 0 != (b.getState() & (Bundle.ACTIVE | Bundle.RESOLVED
-                | Bundle.STARTING)))
-            {
-                try
-                {
-                    final Class<?> factory = b.loadClass("org.slf4j.LoggerFactory");
-                    final Class<?> loggerType = b.loadClass("org.slf4j.Logger");
-                    final Object logger = factory.getMethod("getLogger", String.class).invoke(null,
-                        "platform.dist.Launcher");
-                    loggerType.getMethod(level.toLowerCase(java.util.Locale.ROOT), String.class).invoke(logger,
-                        message);
-                }
-                catch (final ReflectiveOperationException | RuntimeException ex)
-                {
-                    // no log: the console line is all there is
-                }
-                return;
-            }
-        }
     }
 
     /**

@@ -77,7 +77,8 @@ public class LoggingIT
                     || p.log().indexOf(tail.get(4)) > p.log().indexOf("lcore statistics served on GET 57..59"));
             // --console-level info: the INFO lines are on the console too
             assertTrue("--console-level info shows no INFO line:\n" + p.stderr(),
-                p.stderr().contains("INFO  Scheduler - started 2 lcores from"));
+                p.stderr().contains("INFO  Scheduler - started 2 lcores from")
+                    && p.stderr().contains("INFO  Lcore - lcore 0 (MASTER) started"));
         }
     }
 
