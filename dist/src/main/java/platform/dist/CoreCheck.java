@@ -39,8 +39,11 @@ final class CoreCheck
         this.context = context;
     }
 
-    /** What went wrong: one line for the console, and the details (a stack trace) for the log file. */
-    record Failure(String line, String details)
+    /**
+     * What went wrong: an identity (to report each failure once), one line for the console, and the details (a
+     * stack trace) for the log file.
+     */
+    record Failure(String key, String line, String details)
     {
     }
 
@@ -73,23 +76,30 @@ final class CoreCheck
             {
                 final String why = Bundle.INSTALLED == b.getState() ? "cannot be resolved (a missing package or "
                     + "capability)" : "did not start";
-                return new Failure("bundle " + bsn + " " + why + " (see the log file)", "bundle " + bsn + " " + why);
+                return new Failure("bundle:" + b.getBundleId(), "bundle " + bsn + " " + why + " (see the log file)",
+                    "bundle " + bsn + " " + why);
             }
         }
-        return componentFailure();
+        final List<Failure> failed = componentFailures(true);
+        return failed.isEmpty() ? null : failed.get(0);
     }
 
-    private Failure componentFailure()
+    /**
+     * @param coreOnly only the components of the core bundles.
+     * @return the component configurations that failed to activate (empty when SCR cannot tell).
+     */
+    List<Failure> componentFailures(final boolean coreOnly)
     {
+        final List<Failure> failed = new ArrayList<>();
         final ServiceReference<?> ref = context.getServiceReference(SCR);
         if (null == ref)
         {
-            return null;
+            return failed;
         }
         final Object scr = context.getService(ref);
         if (null == scr)
         {
-            return null;
+            return failed;
         }
         try
         {
@@ -100,7 +110,7 @@ final class CoreCheck
             {
                 final Object bundleDto = field(desc, "bundle");
                 final String bsn = null == bundleDto ? null : (String) field(bundleDto, "symbolicName");
-                if (null == bsn || !bsn.startsWith(CORE_BUNDLE_PREFIX))
+                if (null == bsn || coreOnly && !bsn.startsWith(CORE_BUNDLE_PREFIX))
                 {
                     continue;
                 }
@@ -110,17 +120,18 @@ final class CoreCheck
                     if (FAILED_ACTIVATION == (Integer) field(cfg, "state"))
                     {
                         final String failure = String.valueOf(field(cfg, "failure"));
-                        return new Failure(cause(failure), "component " + field(desc, "name") + " of bundle " + bsn
-                            + " failed to activate: " + failure);
+                        final String what = "component " + field(desc, "name") + " of bundle " + bsn;
+                        failed.add(new Failure(what + " #" + field(cfg, "id"), cause(failure),
+                            what + " failed to activate: " + failure));
                     }
                 }
             }
-            return null;
+            return failed;
         }
         catch (final ReflectiveOperationException | RuntimeException ex)
         {
             // SCR's API not as expected, or the framework stopping: no verdict, the bounded wait decides
-            return null;
+            return failed;
         }
         finally
         {

@@ -110,6 +110,10 @@ final class PlatformRunner
         }
 
         final CoreCheck.Failure failure = awaitCore(fw, startTimeoutMs);
+        if (null == failure || interactive)
+        {
+            watchComponents(fw, null == failure ? null : failure.key());
+        }
         if (null != failure)
         {
             felixLog.log("platform.dist.Launcher", "error", "platform not running: " + failure.details(), null);
@@ -172,8 +176,8 @@ final class PlatformRunner
                 {
                     final String what = "core services not registered after " + timeoutMs + " ms: "
                         + String.join(", ", missing);
-                    return new CoreCheck.Failure(what + " (see the log file; -D" + Launcher.START_TIMEOUT_PROPERTY
-                        + " sets the wait)", what);
+                    return new CoreCheck.Failure("timeout", what + " (see the log file; -D"
+                        + Launcher.START_TIMEOUT_PROPERTY + " sets the wait)", what);
                 }
                 Thread.sleep(50);
             }
@@ -187,6 +191,60 @@ final class PlatformRunner
             // the framework stopped under the check (its context is no longer valid)
         }
         return null;
+    }
+
+    /**
+     * Reports DS components that fail to activate while the platform runs (a hot-deployed feature bundle, a
+     * ConfigAdmin change), as SCR would if its own log were on: one line on the console through the log (logger
+     * {@code platform.dist.Components}), the stack trace in the file. SCR has no event for it, so its state is read
+     * once a second by a daemon thread, for as long as the framework runs.
+     *
+     * @param reported the failure the launcher has already reported, or null.
+     */
+    private void watchComponents(final Framework fw, final String reported)
+    {
+        final CoreCheck check = new CoreCheck(fw.getBundleContext());
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        if (null != reported)
+        {
+            seen.add(reported);
+        }
+        final Thread t = new Thread(() -> {
+            try
+            {
+                while (Bundle.ACTIVE == fw.getState())
+                {
+                    final java.util.Set<String> now = new java.util.HashSet<>();
+                    for (final CoreCheck.Failure f : check.componentFailures(false))
+                    {
+                        now.add(f.key());
+                        if (seen.add(f.key()))
+                        {
+                            felixLog.log("platform.dist.Components", "error", f.key().replaceFirst(" #\\d+$", "")
+                                + " failed to activate: " + f.line() + " (stack trace in the log file)", null);
+                            felixLog.log("platform.dist.Launcher", "error", f.details(), null);
+                        }
+                    }
+                    // a component that recovers and fails again is reported again
+                    seen.retainAll(now);
+                    if (null != reported)
+                    {
+                        seen.add(reported);
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the framework stopped under the watch
+            }
+        }, "platform-component-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Registers the shell's {@code exit [code]}: records the code and stops the framework (asynchronously). */
