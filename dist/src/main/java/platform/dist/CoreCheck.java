@@ -154,32 +154,37 @@ final class CoreCheck
 
     /**
      * The messages of a stack trace's causes (what the component's code threw, below SCR's reflection wrapper),
-     * joined with ": " and without repeats: {@code "cannot serve the control socket on X: Permission denied"}.
+     * joined with ": " and without repeats; a cause whose message adds nothing (none, or one already said) is named
+     * by its type: {@code "cannot serve the control socket on /x.ipc: AccessDeniedException"}.
      *
      * @param trace a stack trace as text.
      * @return one line.
      */
     static String cause(final String trace)
     {
-        final List<String> messages = new ArrayList<>();
+        final List<String> causes = new ArrayList<>();
         for (final String line : trace.split("\\R"))
         {
             if (line.startsWith(CAUSED_BY))
             {
-                messages.add(message(line.substring(CAUSED_BY.length())));
+                causes.add(line.substring(CAUSED_BY.length()).trim());
             }
         }
-        if (messages.isEmpty())
+        if (causes.isEmpty())
         {
-            final String first = trace.split("\\R", 2)[0];
-            return message(first);
+            return message(trace.split("\\R", 2)[0]);
         }
         final StringBuilder sb = new StringBuilder();
-        for (final String m : messages)
+        for (final String c : causes)
         {
-            if (m.isEmpty() || sb.indexOf(m) >= 0)
+            String m = message(c);
+            if (sb.indexOf(m) >= 0)
             {
-                continue;
+                m = simpleType(c);
+                if (sb.indexOf(m) >= 0)
+                {
+                    continue;
+                }
             }
             if (sb.length() > 0)
             {
@@ -187,7 +192,14 @@ final class CoreCheck
             }
             sb.append(m);
         }
-        return sb.length() > 0 ? sb.toString() : messages.get(messages.size() - 1);
+        return sb.toString();
+    }
+
+    private static String simpleType(final String throwableLine)
+    {
+        final int colon = throwableLine.indexOf(": ");
+        final String type = colon < 0 ? throwableLine : throwableLine.substring(0, colon);
+        return type.substring(type.lastIndexOf('.') + 1);
     }
 
     /** "com.x.FooException: text" gives "text"; an exception without a message gives its simple class name. */
