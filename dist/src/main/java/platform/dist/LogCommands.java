@@ -41,7 +41,7 @@ public final class LogCommands
 
     /**
      * @param lines how many lines, from the end of the current log file (rotated files are not read).
-     * @return those lines, each ending with a line feed; empty when the file is empty or missing.
+     * @return those lines, separated by line feeds (none after the last); empty when the file is empty or missing.
      * @throws IOException when the file cannot be read.
      */
     public String tail(final int lines) throws IOException
@@ -102,8 +102,9 @@ public final class LogCommands
             {
                 out.write(buf, 0, r);
             }
+            // no final line feed: the shell adds its own after a result
             final String text = out.toString(StandardCharsets.UTF_8);
-            return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+            return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         }
     }
 }
