@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -51,12 +52,26 @@ public final class Launcher
     static final String LCORE_CONF_PROPERTY = "platform.lcore.conf";
     /** Gogo shell arguments. */
     static final String GOSH_ARGS = "gosh.args";
+    /** System property: the log file (default {@code <home>/log/platform.log}); read by etc/logback.xml. */
+    static final String LOG_FILE_PROPERTY = "platform.log.file";
+    /** System property: the lowest level shown on the console (default WARN); read by etc/logback.xml. */
+    static final String CONSOLE_LEVEL_PROPERTY = "platform.log.console.level";
+    /** System property: how long the launcher waits for the platform's core services, in milliseconds. */
+    static final String START_TIMEOUT_PROPERTY = "platform.start.timeout.ms";
+    /** System property set by the launcher: the console level of etc/logback.xml's chatty loggers. */
+    static final String CONSOLE_DETAIL_LEVEL_PROPERTY = "platform.log.console.detail.level";
+    /** System property set by the launcher: the console level of what the launcher reports itself (INFO or OFF). */
+    static final String CONSOLE_VERBOSE_LEVEL_PROPERTY = "platform.log.console.verbose.level";
+    private static final String LOGBACK_CONFIG = "logback.configurationFile";
+    private static final String JUL_CONFIG = "java.util.logging.config.file";
+    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     /** System properties with these prefixes are passed through as framework properties. */
     private static final String[] PASS_THROUGH_PREFIXES = {"platform.", "felix.", "gosh.", "org.osgi."};
 
     private static final String USAGE = String.join(System.lineSeparator(),
-        "Usage: java [-D<name>=<value>...] -jar platform.jar [--exec '<gogo command line>'] [--help]",
+        "Usage: java [-D<name>=<value>...] -jar platform.jar [--exec '<gogo command line>'] [--console-level LEVEL]",
+        "            [--help]",
         "",
         "Starts the platform: Apache Felix with every jar of bundle/<n>/ installed and started at start level n",
         "(ascending n), then hot deployment of deploy/.",
@@ -67,7 +82,12 @@ public final class Launcher
         "  --exec CMD      Start headless, wait until CMD's command is registered, run CMD through Gogo, print its",
         "                  result, stop. Exit code 0 on success, 1 if CMD failed, 2 if it was not available in time",
         "                  (or its service failed to activate).",
+        "  --console-level LEVEL  Lowest level of the log events also shown on the console: TRACE, DEBUG, INFO,",
+        "                  WARN (default), ERROR or OFF. Everything at INFO and above goes to the log file.",
         "  --help          This text.",
+        "",
+        "If the platform's core (lcores, message manager, control socket) does not come up, the launcher prints one",
+        "line 'platform: not running: <cause>' (details in the log file) and, unless on a terminal, exits with 1.",
         "",
         "System properties (-D before -jar):",
         "  platform.home=DIR               home folder (default: the folder of platform.jar)",
@@ -76,7 +96,11 @@ public final class Launcher
         "  platform.exec.delay.ms=MS       then how long it lets the platform settle before running it (default 0:",
         "                                  the lcore scheduler service appears only once its lcores run)",
         "  platform.stop.timeout.ms=MS     how long a stop waits for the bundles (default 15000)",
-        "  org.slf4j.simpleLogger.*        logging (defaults in <home>/etc/system.properties)",
+        "  platform.start.timeout.ms=MS    how long the core services may take to come up (default 30000)",
+        "  platform.log.file=FILE          log file (default <home>/log/platform.log), rotated as FILE.1 .. FILE.N",
+        "  platform.log.console.level=L    as --console-level (default WARN)",
+        "  platform.log.max.size=SIZE      rotate the log file at this size (default 10MB); platform.log.max.files=N",
+        "                                  rotated files kept (default 5); more in <home>/etc/logback.xml",
         "  Any -D name starting with platform., felix., gosh. or org.osgi. is also a framework property",
         "  (for example -Dfelix.fileinstall.poll=500 or -Dgosh.args=--nointeractive).",
         "",
@@ -102,6 +126,7 @@ public final class Launcher
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         String exec = null;
+        String consoleLevel = null;
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -118,6 +143,18 @@ public final class Launcher
                     return EXIT_USAGE;
                 }
                 exec = args[++i];
+            }
+            else if ("--console-level".equals(a) || a.startsWith("--console-level="))
+            {
+                final String v = a.startsWith("--console-level=") ? a.substring("--console-level=".length())
+                    : i + 1 < args.length ? args[++i] : "";
+                if (!LEVELS.contains(v.toUpperCase(Locale.ROOT)))
+                {
+                    err.println("platform: --console-level needs one of " + String.join(", ", LEVELS) + ", got '"
+                        + v + "'");
+                    return EXIT_USAGE;
+                }
+                consoleLevel = v.toUpperCase(Locale.ROOT);
             }
             else if (a.startsWith("--exec="))
             {
@@ -142,7 +179,12 @@ public final class Launcher
             home = home();
             bundles = bundleLevels(home);
             frameworkJarPresent();
+            if (null != consoleLevel)
+            {
+                System.setProperty(CONSOLE_LEVEL_PROPERTY, consoleLevel);
+            }
             systemPropertyDefaults(home.resolve("etc").resolve("system.properties"));
+            loggingDefaults(home);
             Files.createDirectories(home.resolve("deploy"));
         }
         catch (final LayoutException ex)
@@ -160,8 +202,10 @@ public final class Launcher
         final Map<String, String> config = frameworkProperties(home, bundles.lastKey(), interactive, null != exec);
         final PlatformRunner runner = new PlatformRunner(config, bundles, out, err,
             Long.getLong(STOP_TIMEOUT_PROPERTY, 15_000L));
+        // a shell session reads stdin (a terminal, or -Dgosh.args without --nointeractive): a person may be there
+        final boolean shell = null == exec && !config.getOrDefault(GOSH_ARGS, "").contains("--nointeractive");
         return runner.run(exec, Long.getLong(EXEC_TIMEOUT_PROPERTY, 30_000L),
-            Long.getLong(EXEC_DELAY_PROPERTY, 0L));
+            Long.getLong(EXEC_DELAY_PROPERTY, 0L), Long.getLong(START_TIMEOUT_PROPERTY, 30_000L), shell);
     }
 
     /**
@@ -269,6 +313,40 @@ public final class Launcher
     }
 
     /**
+     * Points logback at {@code etc/logback.xml} and its log file at {@code <home>/log/platform.log}, and
+     * java.util.logging at {@code etc/logging.properties}, unless given with -D. Creates the log file's folder.
+     */
+    static void loggingDefaults(final Path home) throws IOException
+    {
+        final Path etc = home.resolve("etc");
+        if (null == System.getProperty(LOG_FILE_PROPERTY))
+        {
+            System.setProperty(LOG_FILE_PROPERTY, home.resolve("log").resolve("platform.log").toString());
+        }
+        final Path logFile = Paths.get(System.getProperty(LOG_FILE_PROPERTY)).toAbsolutePath();
+        System.setProperty(LOG_FILE_PROPERTY, logFile.toString());
+        if (null != logFile.getParent())
+        {
+            Files.createDirectories(logFile.getParent());
+        }
+        // the chatty loggers of etc/logback.xml: errors only on the console, unless the console shows INFO or more
+        final String level = System.getProperty(CONSOLE_LEVEL_PROPERTY, "WARN").trim().toUpperCase(Locale.ROOT);
+        final int index = LEVELS.indexOf(level);
+        System.setProperty(CONSOLE_DETAIL_LEVEL_PROPERTY, index < 0 ? "ERROR"
+            : index <= LEVELS.indexOf("INFO") || index > LEVELS.indexOf("ERROR") ? level : "ERROR");
+        System.setProperty(CONSOLE_VERBOSE_LEVEL_PROPERTY,
+            index >= 0 && index <= LEVELS.indexOf("INFO") ? level : "OFF");
+        if (null == System.getProperty(LOGBACK_CONFIG) && Files.isRegularFile(etc.resolve("logback.xml")))
+        {
+            System.setProperty(LOGBACK_CONFIG, etc.resolve("logback.xml").toString());
+        }
+        if (null == System.getProperty(JUL_CONFIG) && Files.isRegularFile(etc.resolve("logging.properties")))
+        {
+            System.setProperty(JUL_CONFIG, etc.resolve("logging.properties").toString());
+        }
+    }
+
+    /**
      * The framework properties: the distribution's defaults, then every system property with a pass-through
      * prefix (so -D overrides a default), then the Gogo mode.
      */
@@ -284,6 +362,9 @@ public final class Launcher
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put(LCORE_CONF_PROPERTY, home.resolve("etc").resolve("lcores.conf").toString());
         cfg.put(HOME_PROPERTY, home.toString());
+        // SCR reports a component that fails to activate with a stack trace on stdout (it has no log service
+        // here); the launcher reads the failure from SCR instead and writes it to the log file
+        cfg.put("ds.log.enabled", "false");
         for (final String name : System.getProperties().stringPropertyNames())
         {
             for (final String prefix : PASS_THROUGH_PREFIXES)

@@ -48,6 +48,10 @@ final class PlatformRunner
     private final PrintStream err;
     private final long stopTimeoutMs;
     private volatile Framework framework;
+    /** The framework's logger, and the launcher's way into the platform's log. */
+    private final Slf4jLog felixLog;
+    /** The code given to the shell's {@code exit}, or -1. */
+    private volatile int exitCode = -1;
 
     PlatformRunner(final Map<String, String> config, final SortedMap<Integer, List<Path>> bundles,
         final PrintStream out, final PrintStream err, final long stopTimeoutMs)
@@ -57,15 +61,20 @@ final class PlatformRunner
         this.out = out;
         this.err = err;
         this.stopTimeoutMs = stopTimeoutMs;
+        this.felixLog = new Slf4jLog(err);
     }
 
     /**
      * @param exec the {@code --exec} command line, or null to run until the framework stops.
      * @param execTimeoutMs how long to wait for the command to be registered.
      * @param execDelayMs how long to wait after that before running it.
+     * @param startTimeoutMs how long the core services may take to be registered.
+     * @param interactive whether a person is at the Gogo shell: a platform that is not running then keeps the
+     *        shell (and says so) instead of exiting.
      * @return the process exit code.
      */
-    int run(final String exec, final long execTimeoutMs, final long execDelayMs)
+    int run(final String exec, final long execTimeoutMs, final long execDelayMs, final long startTimeoutMs,
+        final boolean interactive)
     {
         final Iterator<FrameworkFactory> factories = ServiceLoader.load(FrameworkFactory.class,
             PlatformRunner.class.getClassLoader()).iterator();
@@ -74,13 +83,21 @@ final class PlatformRunner
             err.println("platform: no OSGi FrameworkFactory on the class path (lib/ is incomplete)");
             return Launcher.EXIT_USAGE;
         }
-        final Framework fw = factories.next().newFramework(config);
+        // Felix takes its logger object from the configuration map (felix.log.logger)
+        final Map<String, Object> withLogger = new java.util.HashMap<>(config);
+        withLogger.put("felix.log.logger", felixLog);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Map<String, String> cfg = (Map) withLogger;
+        final Framework fw = factories.next().newFramework(cfg);
         framework = fw;
         final Thread hook = new Thread(this::stopOnShutdown, "platform-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {
             fw.init();
+            felixLog.context(fw.getBundleContext());
+            registerLogCommands(fw.getBundleContext());
+            registerShellCommands(fw);
             install(fw.getBundleContext());
             fw.start();
         }
@@ -92,6 +109,23 @@ final class PlatformRunner
             return Launcher.EXIT_FAILED;
         }
 
+        final CoreCheck.Failure failure = awaitCore(fw, startTimeoutMs);
+        if (null == failure || interactive)
+        {
+            watchComponents(fw, null == failure ? null : failure.key());
+        }
+        if (null != failure)
+        {
+            felixLog.log("platform.dist.Launcher", "error", "platform not running: " + failure.details(), null);
+            err.println("platform: not running: " + failure.line());
+            if (!interactive)
+            {
+                stop(fw);
+                return Launcher.EXIT_FAILED;
+            }
+            err.println("platform: the Gogo shell stays up; 'exit 1' or Ctrl-D stops the process");
+        }
+
         if (null != exec)
         {
             final int code = exec(fw.getBundleContext(), exec, execTimeoutMs, execDelayMs);
@@ -101,6 +135,11 @@ final class PlatformRunner
         try
         {
             final FrameworkEvent event = fw.waitForStop(0);
+            final int code = exitCode;
+            if (code >= 0)
+            {
+                return code;
+            }
             return FrameworkEvent.ERROR == event.getType() ? Launcher.EXIT_FAILED : Launcher.EXIT_OK;
         }
         catch (final InterruptedException ex)
@@ -108,6 +147,138 @@ final class PlatformRunner
             Thread.currentThread().interrupt();
             return Launcher.EXIT_FAILED;
         }
+    }
+
+    /**
+     * Waits until the core services are registered, a core bundle or component has failed, or the time is up.
+     *
+     * @return null when the platform runs (or the framework stopped meanwhile), else what went wrong.
+     */
+    private static CoreCheck.Failure awaitCore(final Framework fw, final long timeoutMs)
+    {
+        final CoreCheck check = new CoreCheck(fw.getBundleContext());
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        try
+        {
+            while (Bundle.ACTIVE == fw.getState())
+            {
+                final List<String> missing = check.missingServices();
+                if (missing.isEmpty())
+                {
+                    return null;
+                }
+                final CoreCheck.Failure f = check.failure();
+                if (null != f)
+                {
+                    return f;
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    final String what = "core services not registered after " + timeoutMs + " ms: "
+                        + String.join(", ", missing);
+                    return new CoreCheck.Failure("timeout", what + " (see the log file; -D"
+                        + Launcher.START_TIMEOUT_PROPERTY + " sets the wait)", what);
+                }
+                Thread.sleep(50);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the framework stopped under the check (its context is no longer valid)
+        }
+        return null;
+    }
+
+    /**
+     * Reports DS components that fail to activate while the platform runs (a hot-deployed feature bundle, a
+     * ConfigAdmin change), as SCR would if its own log were on: one line on the console through the log (logger
+     * {@code platform.dist.Components}), the stack trace in the file. SCR has no event for it, so its state is read
+     * once a second by a daemon thread, for as long as the framework runs.
+     *
+     * @param reported the failure the launcher has already reported, or null.
+     */
+    private void watchComponents(final Framework fw, final String reported)
+    {
+        final CoreCheck check = new CoreCheck(fw.getBundleContext());
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        if (null != reported)
+        {
+            seen.add(reported);
+        }
+        final Thread t = new Thread(() -> {
+            try
+            {
+                while (Bundle.ACTIVE == fw.getState())
+                {
+                    final java.util.Set<String> now = new java.util.HashSet<>();
+                    for (final CoreCheck.Failure f : check.componentFailures(false))
+                    {
+                        now.add(f.key());
+                        if (seen.add(f.key()))
+                        {
+                            felixLog.log("platform.dist.Components", "error", f.key().replaceFirst(" #\\d+$", "")
+                                + " failed to activate: " + f.line() + " (stack trace in the log file)", null);
+                            felixLog.log("platform.dist.Launcher", "error", f.details(), null);
+                        }
+                    }
+                    // a component that recovers and fails again is reported again
+                    seen.retainAll(now);
+                    if (null != reported)
+                    {
+                        seen.add(reported);
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the framework stopped under the watch
+            }
+        }, "platform-component-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Registers the shell's {@code exit [code]}: records the code and stops the framework (asynchronously). */
+    private void registerShellCommands(final Framework fw)
+    {
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.command.scope", ShellCommands.SCOPE);
+        props.put("osgi.command.function", ShellCommands.FUNCTIONS);
+        fw.getBundleContext().registerService(ShellCommands.class, new ShellCommands(code -> {
+            exitCode = code;
+            try
+            {
+                // Felix stops the bundles on a thread of its own; this returns at once
+                fw.stop();
+            }
+            catch (final BundleException ex)
+            {
+                err.println("platform: stopping the framework failed: " + ex);
+            }
+        }), props);
+    }
+
+    /** Registers {@code log:tail} on the current log file. */
+    private static void registerLogCommands(final BundleContext context)
+    {
+        final String file = System.getProperty(Launcher.LOG_FILE_PROPERTY);
+        if (null == file)
+        {
+            return;
+        }
+        final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.command.scope", LogCommands.SCOPE);
+        props.put("osgi.command.function", LogCommands.FUNCTIONS);
+        context.registerService(LogCommands.class, new LogCommands(java.nio.file.Paths.get(file)), props);
     }
 
     /**

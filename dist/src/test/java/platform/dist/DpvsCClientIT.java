@@ -58,8 +58,8 @@ public class DpvsCClientIT
     {
         try (PlatformProcess p = PlatformProcess.start("dpvs-c-client", List.of()))
         {
-            p.awaitOutput("blacklist started for modules.blklst", Duration.ofSeconds(60));
-            p.awaitOutput("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
+            p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
+            p.awaitLog("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
 
             final Run cpus = run(p, "link-show-cpu", "-s");
             assertEquals(cpus.toString(), 0, cpus.exit);

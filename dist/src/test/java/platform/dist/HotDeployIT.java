@@ -32,7 +32,7 @@ public class HotDeployIT
     {
         try (PlatformProcess p = PlatformProcess.start("hot-deploy", List.of("-Dfelix.fileinstall.poll=300")))
         {
-            p.awaitOutput("started 2 lcores from", Duration.ofSeconds(20));
+            p.awaitLog("started 2 lcores from", Duration.ofSeconds(20));
 
             // written next to deploy/ and moved in, so fileinstall never sees a half-written jar
             final Path staged = p.home().resolve("hot-deploy-probe.jar");

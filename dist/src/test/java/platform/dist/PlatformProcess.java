@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -45,7 +46,7 @@ final class PlatformProcess implements AutoCloseable
     private final List<Thread> pumps = new ArrayList<>();
 
     private PlatformProcess(final String name, final Path copyRoot, final Path home, final List<String> jvmArgs,
-        final List<String> args) throws IOException
+        final List<String> args, final boolean stdinPipe, final Map<String, String> env) throws IOException
     {
         this.copyRoot = copyRoot;
         this.home = home;
@@ -63,9 +64,11 @@ final class PlatformProcess implements AutoCloseable
         final ProcessBuilder pb = new ProcessBuilder(cmd).directory(copyRoot.toFile());
         // each platform its own control socket: never /var/run/dpvs.ipc, never another test's
         pb.environment().put("DPVS_IPC_FILE", socket(copyRoot).toString());
-        pb.redirectInput(devNull.exists() ? ProcessBuilder.Redirect.from(devNull) : ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        pb.redirectInput(devNull.exists() && !stdinPipe ? ProcessBuilder.Redirect.from(devNull)
+            : ProcessBuilder.Redirect.PIPE);
         process = pb.start();
-        if (!devNull.exists())
+        if (!devNull.exists() && !stdinPipe)
         {
             process.getOutputStream().close();
         }
@@ -103,7 +106,82 @@ final class PlatformProcess implements AutoCloseable
         final Path copyRoot = Files.createTempDirectory("platform-it-");
         final Path home = copyRoot.resolve("platform");
         copyTree(distribution(), home);
-        return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args));
+        return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args), false, Map.of());
+    }
+
+    /** As {@link #start}, with environment variables set (for example another DPVS_IPC_FILE). */
+    static PlatformProcess start(final String name, final Map<String, String> env, final List<String> jvmArgs,
+        final String... args) throws IOException
+    {
+        final Path copyRoot = Files.createTempDirectory("platform-it-");
+        final Path home = copyRoot.resolve("platform");
+        copyTree(distribution(), home);
+        return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args), false, env);
+    }
+
+    /**
+     * As {@link #start}, with stdin a pipe the test writes to with {@link #send} (the Gogo shell reads it when
+     * {@code -Dgosh.args=} is given: no terminal, but an interactive session).
+     */
+    static PlatformProcess startWithInput(final String name, final List<String> jvmArgs, final String... args)
+        throws IOException
+    {
+        final Path copyRoot = Files.createTempDirectory("platform-it-");
+        final Path home = copyRoot.resolve("platform");
+        copyTree(distribution(), home);
+        return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args), true, Map.of());
+    }
+
+    /** Writes one line to the process's stdin (see {@link #startWithInput}). */
+    void send(final String line) throws IOException
+    {
+        log.println("in | " + line);
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** The platform's log file (etc/logback.xml; default platform.log.file). */
+    Path logFile()
+    {
+        return home.resolve("log").resolve("platform.log");
+    }
+
+    /** The current log file's content; empty if there is none yet. */
+    String log()
+    {
+        try
+        {
+            return Files.isRegularFile(logFile()) ? Files.readString(logFile(), StandardCharsets.UTF_8) : "";
+        }
+        catch (final IOException ex)
+        {
+            return "<cannot read " + logFile() + ": " + ex + ">";
+        }
+    }
+
+    /** The console output and the log file, for assertion messages. */
+    String describe()
+    {
+        return "console:\n" + output() + "\nlog/platform.log:\n" + log();
+    }
+
+    /** Waits until the log file contains {@code text}; fails after {@code timeout} or when the process is gone. */
+    void awaitLog(final String text, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("no '" + text + "' in the log within " + timeout.toSeconds() + " s (process "
+                    + (process.isAlive() ? "alive" : "exited " + process.exitValue()) + "); " + describe());
+            }
+            if (!process.isAlive() && !log().contains(text))
+            {
+                fail("process exited " + process.exitValue() + " without '" + text + "' in the log; " + describe());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The assembled distribution, set by failsafe; target/platform when run from the module folder. */
@@ -203,6 +281,15 @@ final class PlatformProcess implements AutoCloseable
         }
         finally
         {
+            // the platform's own log, next to the console's, for a failed test
+            if (Files.isRegularFile(logFile()))
+            {
+                log.println("# " + logFile());
+                for (final String line : log().split("\n"))
+                {
+                    log.println("log| " + line);
+                }
+            }
             log.close();
             deleteTree(copyRoot);
         }
