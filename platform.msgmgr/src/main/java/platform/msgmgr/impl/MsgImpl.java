@@ -166,9 +166,14 @@ final class MsgImpl
         }
     }
 
-    /** Clears every field before reuse (called by the pool only). */
+    /** Clears every field before reuse (called by the pool only, at the last release). */
     void clear()
     {
+        final McQueue q = mcq;
+        if (null != q)
+        {
+            q.recycle(); // the last holder is gone: nobody reads the multicast's replies any more
+        }
         kind = KIND_USER;
         type = 0;
         seq = 0;

@@ -1,11 +1,10 @@
 package platform.msgmgr.impl;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jctools.queues.MpmcArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +26,8 @@ import platform.msgmgr.api.MulticastReplies;
 final class MulticastCoordinator
 {
     private static final Logger LOG = LoggerFactory.getLogger(MulticastCoordinator.class);
+    /** Pending-multicast slots to start with (a power of two), and queues kept pooled. */
+    private static final int INITIAL_SLOTS = 1024;
 
     /** The replies of a multicast that never started. */
     static final MulticastReplies EMPTY_REPLIES = new EmptyReplies();
@@ -40,8 +41,17 @@ final class MulticastCoordinator
     private final AtomicLong lateReplies;
     private final AtomicLong duplicateReplies;
 
-    /** Multicasts in progress by (type, seq); master only. */
-    private final Map<Long, McQueue> pending = new HashMap<>();
+    /**
+     * Multicasts in progress, at {@code seq & (length - 1)}: the master numbers multicasts itself and skips a
+     * number whose slot is still taken, so a slot holds at most one and a lookup is an index plus a (type, seq)
+     * check; no boxed key, no map node. Grows (doubling, rare) only when every slot is taken. Master only.
+     */
+    private McQueue[] pending = new McQueue[INITIAL_SLOTS];
+    private int pendingCount;
+    /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last releases. */
+    private final MpmcArrayQueue<McQueue> freeQueues = new MpmcArrayQueue<>(INITIAL_SLOTS);
+    /** Multicast queues the pool had to create (the steady state creates none). */
+    final AtomicLong queuesAllocated = new AtomicLong();
     /** The earliest deadline of a pending multicast (or one that completed since): master only. */
     private long nextDeadlineNs = Long.MAX_VALUE;
 
@@ -73,10 +83,10 @@ final class MulticastCoordinator
             orig.release();
             return;
         }
-        orig.seq = ++master.seq & 0x7fffffff;
+        orig.seq = nextFreeSeq();
         orig.orFlags(MsgFlags.STATE_RECV);
-        final McQueue q = new McQueue(orig, e, workerMask, orig.deadlineNs);
-        orig.mcq = q;
+        final McQueue q = takeQueue().reset(orig, e, workerMask, orig.deadlineNs);
+        orig.mcq = q; // from here the queue goes back to its pool with the original's last release
         e.received++;
         for (final LcoreMsg wl : workers)
         {
@@ -108,7 +118,8 @@ final class MulticastCoordinator
             complete(q, q.outcome(), false);
             return;
         }
-        pending.put(McQueue.key(orig.type, orig.seq), q);
+        pending[q.seq & (pending.length - 1)] = q;
+        pendingCount++;
         if (q.deadlineNs < nextDeadlineNs)
         {
             nextDeadlineNs = q.deadlineNs;
@@ -118,7 +129,7 @@ final class MulticastCoordinator
     /** A worker's reply: recorded in its multicast, or counted as late (that multicast ended) or duplicate. */
     void onReply(final MsgImpl r)
     {
-        final McQueue q = pending.get(McQueue.key(r.type, r.seq));
+        final McQueue q = lookup(r.type, r.seq);
         final long bit = 1L << r.cid;
         if (null == q)
         {
@@ -154,7 +165,7 @@ final class MulticastCoordinator
     private void complete(final McQueue q, final int outcome, final boolean timedOut)
     {
         final MsgImpl orig = q.original;
-        pending.remove(McQueue.key(orig.type, orig.seq));
+        remove(q);
         int rc = outcome;
         final int bits;
         if (Edpvs.OK == outcome)
@@ -257,30 +268,48 @@ final class MulticastCoordinator
             return;
         }
         long next = Long.MAX_VALUE;
-        List<McQueue> expired = null;
-        for (final McQueue q : pending.values())
+        List<McQueue> expired = null; // allocated only when something timed out, never in the steady state
+        if (pendingCount > 0)
         {
-            if (q.deadlineNs - now <= 0)
+            final McQueue[] slots = pending;
+            for (int i = 0; i < slots.length; i++)
             {
-                if (null == expired)
+                final McQueue q = slots[i];
+                if (null == q)
                 {
-                    expired = new ArrayList<>();
+                    continue;
                 }
-                expired.add(q);
-            }
-            else if (q.deadlineNs < next)
-            {
-                next = q.deadlineNs;
+                if (q.deadlineNs - now <= 0)
+                {
+                    if (null == expired)
+                    {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(q);
+                }
+                else if (q.deadlineNs < next)
+                {
+                    next = q.deadlineNs;
+                }
             }
         }
         nextDeadlineNs = next;
         if (null != expired)
         {
-            for (final McQueue q : expired)
+            for (int i = 0; i < expired.size(); i++)
             {
-                LOG.debug("multicast type {} seq {} timed out; missing lcores mask 0x{}", q.type(), q.seq(),
-                    Long.toHexString(q.mask));
-                complete(q, Edpvs.MSG_DROP, true);
+                final McQueue q = expired.get(i);
+                // a callback of an earlier one may have let the master drain (a nested synchronous send): complete
+                // only what is still pending and expired
+                if (lookup(q.type, q.seq) == q && q.deadlineNs - now <= 0)
+                {
+                    if (LOG.isDebugEnabled())
+                    {
+                        LOG.debug("multicast type {} seq {} timed out; missing lcores mask 0x{}", q.type, q.seq,
+                            Long.toHexString(q.mask));
+                    }
+                    complete(q, Edpvs.MSG_DROP, true);
+                }
             }
         }
     }
@@ -288,27 +317,109 @@ final class MulticastCoordinator
     /** The master's entry of a multicast type was removed: its pending multicasts end with MSG_DROP. */
     void dropAllOf(final TypeEntry e)
     {
-        final List<McQueue> doomed = new ArrayList<>();
-        for (final McQueue q : pending.values())
+        for (final McQueue q : pendingOf(e))
         {
-            if (q.entry == e)
+            if (lookup(q.type, q.seq) == q && q.entry == e)
             {
-                doomed.add(q);
+                complete(q, Edpvs.MSG_DROP, false);
             }
-        }
-        for (final McQueue q : doomed)
-        {
-            complete(q, Edpvs.MSG_DROP, false);
         }
     }
 
     /** The manager stopped (the lcores no longer drain): every pending multicast ends with MSG_DROP. */
     void dropAll()
     {
-        for (final McQueue q : new ArrayList<>(pending.values()))
+        for (final McQueue q : pendingOf(null))
         {
-            complete(q, Edpvs.MSG_DROP, false);
+            if (lookup(q.type, q.seq) == q)
+            {
+                complete(q, Edpvs.MSG_DROP, false);
+            }
         }
+    }
+
+    /** @return a copy of the pending multicasts (of one type entry, or all): unregistering and stopping only. */
+    private List<McQueue> pendingOf(final TypeEntry e)
+    {
+        final List<McQueue> out = new ArrayList<>();
+        for (final McQueue q : pending)
+        {
+            if (null != q && (null == e || q.entry == e))
+            {
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    /** @return the pending multicast (type, seq), or null when it ended (or never was). */
+    private McQueue lookup(final int type, final int seq)
+    {
+        final McQueue q = pending[seq & (pending.length - 1)];
+        return null != q && q.seq == seq && q.type == type ? q : null;
+    }
+
+    private void remove(final McQueue q)
+    {
+        final int i = q.seq & (pending.length - 1);
+        if (pending[i] == q)
+        {
+            pending[i] = null;
+            pendingCount--;
+        }
+    }
+
+    /**
+     * @return the master's next multicast number whose slot is free: a number is skipped while an older multicast
+     * (a slow worker, a long timeout) still holds its slot; numbers stay unique and increasing.
+     */
+    private int nextFreeSeq()
+    {
+        int tries = 0;
+        while (true)
+        {
+            final int seq = ++master.seq & 0x7fffffff;
+            if (null == pending[seq & (pending.length - 1)])
+            {
+                return seq;
+            }
+            if (++tries >= pending.length)
+            {
+                grow();
+                tries = 0;
+            }
+        }
+    }
+
+    /**
+     * Every slot is taken: double the table. Two pending seqs that differ modulo n also differ modulo 2n, so
+     * rehashing cannot collide.
+     */
+    private void grow()
+    {
+        final McQueue[] old = pending;
+        final McQueue[] slots = new McQueue[old.length << 1];
+        for (final McQueue q : old)
+        {
+            if (null != q)
+            {
+                slots[q.seq & (slots.length - 1)] = q;
+            }
+        }
+        pending = slots;
+        LOG.info("{} multicasts pending at once: their table grows to {} slots", old.length, slots.length);
+    }
+
+    /** @return a cleared queue from the pool, or a new one (counted) while the pool warms up. */
+    private McQueue takeQueue()
+    {
+        final McQueue q = freeQueues.poll();
+        if (null != q)
+        {
+            return q;
+        }
+        queuesAllocated.incrementAndGet();
+        return new McQueue(freeQueues, workers.length);
     }
 
     /**
