@@ -574,6 +574,55 @@ public class MsgCoreTest
         }
     }
 
+    /**
+     * Pooled multicast queues: a synchronous sender copies its multicast's replies after the master ended it, so
+     * its queue must not be reused by another multicast before the sender released the original. Three senders
+     * multicast at once, each with its own payloads; every result must hold its own payload's replies.
+     */
+    @Test(timeout = 120_000)
+    public void shouldKeepASyncMulticastsRepliesUntilItsSenderReadThemWhileOthersRun() throws Exception
+    {
+        start();
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "echo_mc", MsgPriority.NORM, msg ->
+        {
+            msg.reply(msg.payload());
+            return Edpvs.OK;
+        }, null));
+        final AtomicReference<String> wrong = new AtomicReference<>();
+        final AtomicLong checked = new AtomicLong();
+        final List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 3; t++)
+        {
+            final int sender = t;
+            final Thread th = new Thread(() ->
+            {
+                final MulticastResult r = new MulticastResult();
+                for (int i = 0; i < 1_000 && null == wrong.get(); i++)
+                {
+                    final Integer payload = sender * 1_000_000 + i;
+                    final int rc = mm.multicastSync(T_MC, payload, LONG, r);
+                    if (Edpvs.OK != rc || 2 != r.count() || !payload.equals(r.reply(0))
+                        || !payload.equals(r.reply(1)))
+                    {
+                        wrong.set("sender " + sender + " sent " + payload + ": " + Edpvs.name(rc) + " count "
+                            + r.count() + " replies " + (r.count() > 0 ? r.reply(0) : null) + ", "
+                            + (r.count() > 1 ? r.reply(1) : null));
+                    }
+                    checked.incrementAndGet();
+                }
+            }, "mc-sender-" + t);
+            senders.add(th);
+            th.start();
+        }
+        for (final Thread th : senders)
+        {
+            th.join(100_000);
+            assertFalse("sender stuck", th.isAlive());
+        }
+        assertNull(wrong.get(), wrong.get());
+        assertEquals(3_000, checked.get());
+    }
+
     @Test(timeout = 120_000)
     public void shouldSendToItselfFromAnLcoreWithoutDeadlock() throws Exception
     {
