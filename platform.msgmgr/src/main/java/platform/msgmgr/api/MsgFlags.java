@@ -1,9 +1,12 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Message flags with DPVS's bits ({@code DPVS_MSG_F_*}). A message's flags only ever gain bits; FIN and DROP are
  * terminal and exclusive.
  */
+@ProviderType
 public final class MsgFlags
 {
     /** Sent asynchronously: nobody waits for the result. */

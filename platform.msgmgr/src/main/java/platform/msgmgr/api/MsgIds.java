@@ -1,9 +1,12 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Message type ids, with DPVS's numbers for DPVS's meanings ({@code MSG_TYPE_*} in {@code include/ctrl.h}).
  * Ids run from 1 to {@link #MAX_TYPE_ID}; per lcore, a type is found by indexing an array with its id.
  */
+@ProviderType
 public final class MsgIds
 {
     /** Built in: enter a type in the receiving lcore's table (sent to that lcore). */

@@ -1,8 +1,11 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * How a type is delivered, with DPVS's values.
  */
+@ProviderType
 public enum MsgMode
 {
     /** To one lcore. */

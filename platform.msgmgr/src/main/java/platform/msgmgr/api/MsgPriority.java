@@ -1,10 +1,13 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Message priorities with DPVS's values ({@code msg_priority_t}). Unlike DPVS, they order draining: each lcore
  * drains its HIGH ring before NORM before LOW, with a reserved share of every iteration's budget for the lower
  * rings so they are never starved.
  */
+@ProviderType
 public enum MsgPriority
 {
     /** Internal: multicast replies and the worker side of multicast types; drained with HIGH. */

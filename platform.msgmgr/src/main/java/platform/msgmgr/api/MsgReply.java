@@ -1,11 +1,14 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import platform.lcore.api.Edpvs;
 
 /**
  * Result of a synchronous unicast, filled by {@link MsgManager#sendSync}. Reusable, so a caller that sends in a
  * loop allocates nothing for results.
  */
+@ProviderType
 public final class MsgReply
 {
     int result;

@@ -1,5 +1,7 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A snapshot of one message type on one lcore and its counters (what {@code msg:types} and {@code msg:stats}
  * show). Counters that the lcore keeps itself are read without synchronisation: each is whole, the set is not a
@@ -20,6 +22,7 @@ package platform.msgmgr.api;
  * @param ringFull         sends refused because the ring was full.
  * @param lateReplies      multicast replies after their multicast ended.
  */
+@ProviderType
 public record MsgTypeInfo(int id, String name, int lcore, MsgMode mode, MsgPriority priority, String owner,
     long sent, long received, long finished, long dropped, long timedOut, long callbackFailures, long ringFull,
     long lateReplies)

@@ -1,9 +1,12 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What to register ({@code struct dpvs_msg_type} without the lcore): id, name, mode, priority and callbacks.
  * Validated on construction.
  */
+@ProviderType
 public final class MsgTypeSpec
 {
     private final int id;

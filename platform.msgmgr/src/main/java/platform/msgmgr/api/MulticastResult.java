@@ -1,11 +1,14 @@
 package platform.msgmgr.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import platform.lcore.api.Edpvs;
 
 /**
  * Result of a synchronous multicast, filled by {@link MsgManager#multicastSync}: the code and every reply received.
  * Reusable: its arrays hold up to 64 replies.
  */
+@ProviderType
 public final class MulticastResult
 {
     private int result;

@@ -2,12 +2,11 @@ package platform.msgmgr.impl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
+import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.Msg;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgMode;
@@ -15,7 +14,8 @@ import platform.msgmgr.api.MsgMode;
 /**
  * The message state of one lcore: its rings (one MPSC ring per priority, as DPVS's MP-enqueue/SC-dequeue
  * {@code msg_ring_%d}), its type table (an array indexed by type id, written only by this lcore, read by senders
- * for a fast NOTEXIST), and, on the master, the multicast queues.
+ * for a fast NOTEXIST) and the callbacks' view. The master's multicasts in progress are the
+ * {@link MulticastCoordinator}'s.
  */
 final class LcoreMsg
 {
@@ -35,20 +35,20 @@ final class LcoreMsg
     /** This lcore's own sequence counter (written by this lcore only). */
     int seq;
 
-    /** The master's multicasts in progress by (type, seq); touched by the master lcore only. */
-    final Map<Long, McQueue> multicasts;
-    long nextMcDeadlineNs = Long.MAX_VALUE;
-
     /** The callback's view of the message being handled, cleared after each call (no use after return). */
     final MsgView view = new MsgView();
+
+    /** Woken after an enqueue, when its idle strategy parked it. */
+    private final LcoreScheduler scheduler;
 
     /** The drain callback, a field so that draining allocates nothing. */
     MessagePassingQueue.Consumer<MsgImpl> consumer;
 
     @SuppressWarnings("unchecked")
-    LcoreMsg(final int id, final boolean master, final int ringSize)
+    LcoreMsg(final int id, final boolean master, final int ringSize, final LcoreScheduler scheduler)
     {
         this.id = id;
+        this.scheduler = scheduler;
         this.master = master;
         this.rings = new MpscArrayQueue[RINGS];
         for (int i = 0; i < RINGS; i++)
@@ -57,7 +57,21 @@ final class LcoreMsg
         }
         this.ringCapacity = rings[0].capacity();
         this.warnFill = ringCapacity / 10 * 8;
-        this.multicasts = master ? new HashMap<>() : null;
+    }
+
+    /**
+     * Enqueues on one of this lcore's rings (any thread) and wakes the lcore if its idle strategy parked it.
+     *
+     * @return false when the ring is full.
+     */
+    boolean offer(final int ring, final MsgImpl m)
+    {
+        if (!rings[ring].offer(m))
+        {
+            return false;
+        }
+        scheduler.wake(id);
+        return true;
     }
 
     /**

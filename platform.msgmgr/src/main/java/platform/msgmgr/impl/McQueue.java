@@ -1,40 +1,76 @@
 package platform.msgmgr.impl;
 
+import org.jctools.queues.MpmcArrayQueue;
+
 import platform.msgmgr.api.MulticastReplies;
 
 /**
- * A multicast in progress on the master ({@code struct dpvs_multicast_queue}): keyed by (type, seq), the mask of
- * workers still to answer and the replies so far. Touched only by the master lcore until the original message
- * ends; then read by the synchronous sender, if any.
+ * A multicast in progress on the master ({@code struct dpvs_multicast_queue}): its (type, seq), the mask of
+ * workers still to answer and the replies so far. Pooled: the {@link MulticastCoordinator} takes one per multicast
+ * and it returns to its pool when its original message does (the original's last release), so a synchronous
+ * sender may read it until it releases the original. Touched only by the master lcore until the original ends;
+ * then read by the synchronous sender, if any.
  */
 final class McQueue implements MulticastReplies
 {
-    final MsgImpl original;
-    final TypeEntry entry;
-    final long askedMask;
+    /** Where this queue returns when its original is released for the last time (any thread). */
+    private final MpmcArrayQueue<McQueue> home;
+    MsgImpl original;
+    TypeEntry entry;
+    int type;
+    int seq;
+    long askedMask;
     long mask;
     /** Workers whose ring was full: they never got the message. */
     long unsentMask;
     /** Workers without the type (registration or close in progress): nothing to call there. */
     long absentMask;
-    final long deadlineNs;
+    long deadlineNs;
     int count;
+    /** One slot per worker, allocated once. */
     final int[] lcores;
     final Object[] replies;
     final boolean[] failed;
     boolean anyFailed;
 
-    McQueue(final MsgImpl original, final TypeEntry entry, final long askedMask, final long deadlineNs)
+    McQueue(final MpmcArrayQueue<McQueue> home, final int workers)
+    {
+        this.home = home;
+        this.lcores = new int[workers];
+        this.replies = new Object[workers];
+        this.failed = new boolean[workers];
+    }
+
+    /** Takes this queue for a multicast (on the master). */
+    McQueue reset(final MsgImpl original, final TypeEntry entry, final long askedMask, final long deadlineNs)
     {
         this.original = original;
         this.entry = entry;
+        this.type = original.type;
+        this.seq = original.seq;
         this.askedMask = askedMask;
         this.mask = askedMask;
+        this.unsentMask = 0;
+        this.absentMask = 0;
         this.deadlineNs = deadlineNs;
-        final int n = Long.bitCount(askedMask);
-        this.lcores = new int[n];
-        this.replies = new Object[n];
-        this.failed = new boolean[n];
+        this.count = 0;
+        this.anyFailed = false;
+        return this;
+    }
+
+    /**
+     * Returns this queue to its pool: called when its original is released for the last time (any thread), so no
+     * sender can read it any more. The pool's offer publishes the cleared state to the master's next poll.
+     */
+    void recycle()
+    {
+        for (int i = 0; i < count; i++)
+        {
+            replies[i] = null; // let the replies be collected
+        }
+        original = null;
+        entry = null;
+        home.relaxedOffer(this);
     }
 
     void add(final int lcore, final Object reply, final boolean callbackFailed)
@@ -56,21 +92,16 @@ final class McQueue implements MulticastReplies
             : 0 != absentMask ? platform.lcore.api.Edpvs.MSG_DROP : platform.lcore.api.Edpvs.OK;
     }
 
-    static long key(final int type, final int seq)
-    {
-        return ((long)type << 32) | (seq & 0xffffffffL);
-    }
-
     @Override
     public int type()
     {
-        return original.type;
+        return type;
     }
 
     @Override
     public int seq()
     {
-        return original.seq;
+        return seq;
     }
 
     @Override

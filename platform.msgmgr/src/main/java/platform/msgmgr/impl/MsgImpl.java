@@ -81,6 +81,30 @@ final class MsgImpl
         this.pool = pool;
     }
 
+    /**
+     * The one set-up of a message taken from the pool: every field a sender or the manager fills, then the
+     * reference count, then the flags (a volatile store, last, as before: the ring's offer publishes the rest).
+     *
+     * @param refs  the holders that will each {@link #release()} it: see the table in {@code package-info.java}.
+     * @param flags the initial flags (STATE_SEND, with ASYNC when nobody waits).
+     * @return this.
+     */
+    MsgImpl init(final int kind, final int type, final int seq, final MsgMode mode, final int cid, final int dest,
+        final Object payload, final long sentNs, final int refs, final int flags)
+    {
+        this.kind = kind;
+        this.type = type;
+        this.seq = seq;
+        this.mode = mode;
+        this.cid = cid;
+        this.dest = dest;
+        this.payload = payload;
+        this.sentNs = sentNs;
+        REFS.setRelease(this, refs);
+        FLAGS.setVolatile(this, flags);
+        return this;
+    }
+
     int lvFlags()
     {
         return (int)FLAGS.getVolatile(this);
@@ -142,9 +166,14 @@ final class MsgImpl
         }
     }
 
-    /** Clears every field before reuse (called by the pool only). */
+    /** Clears every field before reuse (called by the pool only, at the last release). */
     void clear()
     {
+        final McQueue q = mcq;
+        if (null != q)
+        {
+            q.recycle(); // the last holder is gone: nobody reads the multicast's replies any more
+        }
         kind = KIND_USER;
         type = 0;
         seq = 0;

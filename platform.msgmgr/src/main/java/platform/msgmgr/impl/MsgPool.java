@@ -5,6 +5,8 @@ import java.util.function.IntSupplier;
 
 import org.jctools.queues.MpmcArrayQueue;
 
+import platform.lcore.api.LcoreScheduler;
+
 /**
  * The message pool: a bounded MPMC queue of cleared messages, fronted by a small stack per lcore. Acquiring from
  * an empty pool allocates (counted), so after warm-up the steady state allocates nothing; returning to a full
@@ -19,7 +21,8 @@ final class MsgPool
 {
     /** Messages one lcore keeps for itself. */
     static final int STASH = 64;
-    private static final int MAX_LCORES = 64;
+    /** Lcore ids index the stacks: the scheduler's bound, so every lcore has one. */
+    private static final int MAX_LCORES = LcoreScheduler.MAX_LCORES;
 
     private final MpmcArrayQueue<MsgImpl> free;
     /** The calling thread's lcore id, -1 for other threads. */

@@ -306,11 +306,12 @@ public class MsgCoreTest
         gate.countDown();
         // the stuck worker's reply arrives late: dropped and counted, the completion is not called again
         await("late reply counted", () -> core.lateReplies.get() == 1);
-        Thread.sleep(20);
-        assertEquals(1, completions.get());
+        // a later multicast goes through the master after the late reply: once it is done, the master has handled
+        // everything the late reply could have caused
         final MulticastResult r = new MulticastResult();
         assertEquals(Edpvs.OK, mm.multicastSync(T_MC, null, LONG, r));
         assertEquals(2, r.count());
+        assertEquals(1, completions.get());
     }
 
     @Test(timeout = 120_000)
@@ -426,6 +427,200 @@ public class MsgCoreTest
         assertTrue(ok.get() > 0);
         assertTrue(notExist.get() > 0);
         assertNull(core.lcore(1).lookup(T_ECHO));
+    }
+
+    /**
+     * Issue 11 §5: a unicast callback (worker 1) and a multicast callback (the master's) are inside their call
+     * while their handles close on other threads. close() must not return before each callback exits (checked at
+     * the callback's exit), and once it returned no callback of either type is entered again, although senders
+     * keep sending.
+     */
+    @Test(timeout = 120_000)
+    public void shouldNotReturnFromCloseBeforeARunningCallbackExitsNorCallBackAfter() throws Exception
+    {
+        start();
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicReference<Boolean> uniClosed = new AtomicReference<>(false);
+        final AtomicReference<Boolean> mcClosed = new AtomicReference<>(false);
+        final AtomicLong uniInside = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean uniHeld = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicLong mcInside = new AtomicLong();
+        final AtomicLong enteredAfterClose = new AtomicLong();
+        final AtomicLong exitedAfterClose = new AtomicLong();
+        final AtomicLong mcWorkerCalls = new AtomicLong();
+        final MsgTypeHandle uni = mm.register(MsgTypeSpec.unicast(T_ECHO, "held_uni", MsgPriority.NORM, msg ->
+        {
+            if (uniClosed.get())
+            {
+                enteredAfterClose.incrementAndGet();
+            }
+            // held once the master is held: worker 1 must answer the multicast that holds the master first
+            if (mcInside.get() >= 1 && uniHeld.compareAndSet(false, true))
+            {
+                uniInside.incrementAndGet();
+                awaitGate(gate);
+            }
+            if (uniClosed.get())
+            {
+                exitedAfterClose.incrementAndGet(); // close() returned while this callback still ran
+            }
+            return Edpvs.OK;
+        }), 1);
+        final MsgTypeHandle mc = mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "held_mc", MsgPriority.NORM, msg ->
+        {
+            if (mcClosed.get())
+            {
+                enteredAfterClose.incrementAndGet();
+            }
+            mcWorkerCalls.incrementAndGet();
+            return Edpvs.OK;
+        }, replies ->
+        {
+            if (mcClosed.get())
+            {
+                enteredAfterClose.incrementAndGet();
+            }
+            if (1 == mcInside.incrementAndGet())
+            {
+                awaitGate(gate);
+            }
+            if (mcClosed.get())
+            {
+                exitedAfterClose.incrementAndGet();
+            }
+            return Edpvs.OK;
+        }));
+        final java.util.concurrent.atomic.AtomicBoolean stopSending = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicLong sendsAfterClose = new AtomicLong();
+        final List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 2; t++)
+        {
+            final boolean unicast = 0 == t;
+            final Thread th = new Thread(() ->
+            {
+                while (!stopSending.get())
+                {
+                    final int rc = unicast ? mm.sendAsync(T_ECHO, 1, null)
+                        : mm.multicastAsync(T_MC, null, LONG, (result, replies) -> { });
+                    if (uniClosed.get() && mcClosed.get())
+                    {
+                        sendsAfterClose.incrementAndGet();
+                    }
+                    if (Edpvs.NOROOM == rc)
+                    {
+                        Thread.yield();
+                    }
+                }
+            }, "sender-" + t);
+            senders.add(th);
+            th.start();
+        }
+        await("both callbacks held", () -> uniInside.get() >= 1 && mcInside.get() >= 1);
+        final Thread uniCloser = new Thread(() ->
+        {
+            uni.close();
+            uniClosed.set(true);
+        }, "close-uni");
+        final Thread mcCloser = new Thread(() ->
+        {
+            mc.close();
+            mcClosed.set(true);
+        }, "close-mc");
+        uniCloser.start();
+        mcCloser.start();
+        // each closer is either waiting for its UNREG (parked) or, if close() did not wait, already returned
+        await("closers waiting or returned", () -> waitingOrDone(uniCloser, uniClosed)
+            && waitingOrDone(mcCloser, mcClosed));
+        gate.countDown();
+        uniCloser.join(20_000);
+        mcCloser.join(20_000);
+        assertFalse("close stuck", uniCloser.isAlive() || mcCloser.isAlive());
+        assertFalse(uni.isRegistered());
+        assertFalse(mc.isRegistered());
+        // senders go on after close returned: their messages must find no callback
+        await("senders sent after close", () -> sendsAfterClose.get() >= 2_000);
+        stopSending.set(true);
+        for (final Thread th : senders)
+        {
+            th.join(20_000);
+            assertFalse("sender stuck", th.isAlive());
+        }
+        // whatever the senders queued has been handled or dropped by the lcores
+        await("rings drained", () -> core.lcores().stream().allMatch(l -> l.fill(0) + l.fill(1) + l.fill(2) == 0));
+        assertEquals("callbacks that exited after close() returned", 0, exitedAfterClose.get());
+        assertEquals("callbacks entered after close() returned", 0, enteredAfterClose.get());
+        assertNull(core.lcore(1).lookup(T_ECHO));
+        for (final LcoreMsg l : core.lcores())
+        {
+            assertNull(l.lookup(T_MC));
+        }
+    }
+
+    private static boolean waitingOrDone(final Thread closer, final AtomicReference<Boolean> closed)
+    {
+        final Thread.State st = closer.getState();
+        return closed.get() || Thread.State.TIMED_WAITING == st || Thread.State.WAITING == st;
+    }
+
+    private static void awaitGate(final CountDownLatch gate)
+    {
+        try
+        {
+            gate.await(60, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Pooled multicast queues: a synchronous sender copies its multicast's replies after the master ended it, so
+     * its queue must not be reused by another multicast before the sender released the original. Three senders
+     * multicast at once, each with its own payloads; every result must hold its own payload's replies.
+     */
+    @Test(timeout = 120_000)
+    public void shouldKeepASyncMulticastsRepliesUntilItsSenderReadThemWhileOthersRun() throws Exception
+    {
+        start();
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "echo_mc", MsgPriority.NORM, msg ->
+        {
+            msg.reply(msg.payload());
+            return Edpvs.OK;
+        }, null));
+        final AtomicReference<String> wrong = new AtomicReference<>();
+        final AtomicLong checked = new AtomicLong();
+        final List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 3; t++)
+        {
+            final int sender = t;
+            final Thread th = new Thread(() ->
+            {
+                final MulticastResult r = new MulticastResult();
+                for (int i = 0; i < 1_000 && null == wrong.get(); i++)
+                {
+                    final Integer payload = sender * 1_000_000 + i;
+                    final int rc = mm.multicastSync(T_MC, payload, LONG, r);
+                    if (Edpvs.OK != rc || 2 != r.count() || !payload.equals(r.reply(0))
+                        || !payload.equals(r.reply(1)))
+                    {
+                        wrong.set("sender " + sender + " sent " + payload + ": " + Edpvs.name(rc) + " count "
+                            + r.count() + " replies " + (r.count() > 0 ? r.reply(0) : null) + ", "
+                            + (r.count() > 1 ? r.reply(1) : null));
+                    }
+                    checked.incrementAndGet();
+                }
+            }, "mc-sender-" + t);
+            senders.add(th);
+            th.start();
+        }
+        for (final Thread th : senders)
+        {
+            th.join(100_000);
+            assertFalse("sender stuck", th.isAlive());
+        }
+        assertNull(wrong.get(), wrong.get());
+        assertEquals(3_000, checked.get());
     }
 
     @Test(timeout = 120_000)
@@ -730,7 +925,9 @@ public class MsgCoreTest
         // the bundle stops while its LOW message waits behind the held HIGH one
         final Thread stopper = new Thread(feature::release);
         stopper.start();
-        Thread.sleep(20);
+        // the worker is held in the HIGH callback, so the UNREGs wait on its HIGH ring: once they are there, the
+        // queued LOW message can only be dropped
+        await("UNREG queued behind the held callback", () -> core.lcore(1).fill(0) >= 1);
         gate.countDown();
         stopper.join(10_000);
         waiter.join(10_000);

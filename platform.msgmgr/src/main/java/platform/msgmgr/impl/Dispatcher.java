@@ -1,0 +1,209 @@
+package platform.msgmgr.impl;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jctools.queues.MessagePassingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.lcore.api.Edpvs;
+import platform.msgmgr.api.MsgFlags;
+import platform.msgmgr.api.MsgMode;
+
+/**
+ * The receiving side ({@code msg_master_process}/{@code msg_slave_process}): drains an lcore's rings by priority,
+ * handles each message by its kind, invokes the type's callback through the lcore's view, finishes the message
+ * (or replies to the master for a multicast copy) and drops what can no longer be handled.
+ * <p>
+ * Threads: {@link #drain} on the lcore that owns the rings (from its LOOP job, or from a synchronous wait on that
+ * lcore); {@link #dropQueued} also on the stopping thread once the lcores stopped draining.
+ */
+final class Dispatcher
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final MsgConfig config;
+    private final MsgPool pool;
+    private final LcoreMsg master;
+    private final MsgCore core;
+    private final Registrar registrar;
+    private final MulticastCoordinator multicasts;
+    private final AtomicLong replyLost;
+
+    Dispatcher(final MsgCore core, final Registrar registrar, final MulticastCoordinator multicasts)
+    {
+        this.core = core;
+        this.config = core.config;
+        this.pool = core.pool;
+        this.master = core.master;
+        this.registrar = registrar;
+        this.multicasts = multicasts;
+        this.replyLost = core.replyLost;
+    }
+
+    /** @return the drain callback of one lcore, to keep in that lcore's state (draining allocates nothing). */
+    MessagePassingQueue.Consumer<MsgImpl> consumerFor(final LcoreMsg l)
+    {
+        return new Drainer(this, l);
+    }
+
+    /**
+     * Drains an lcore's rings: HIGH, then NORM, then LOW, within the per-iteration budget; each lower ring keeps a
+     * reserved share, so a flood of HIGH messages cannot starve LOW ones. On the master, expires multicasts.
+     *
+     * @return messages handled.
+     */
+    int drain(final LcoreMsg l)
+    {
+        final int budget = config.drainBudget();
+        final int reserve = config.lowReserve();
+        final MessagePassingQueue.Consumer<MsgImpl> c = l.consumer;
+        int done = l.rings[0].drain(c, budget - 2 * reserve);
+        done += l.rings[1].drain(c, budget - reserve - done);
+        done += l.rings[2].drain(c, budget - done);
+        if (l.master)
+        {
+            multicasts.expire(System.nanoTime());
+        }
+        return done;
+    }
+
+    /** Handles one message on its lcore. */
+    private void handle(final LcoreMsg l, final MsgImpl m)
+    {
+        switch (m.kind)
+        {
+            case MsgImpl.KIND_USER:
+                handleUser(l, m);
+                break;
+            case MsgImpl.KIND_MC_REPLY:
+                multicasts.onReply(m);
+                break;
+            case MsgImpl.KIND_MC_START:
+                multicasts.start(m);
+                break;
+            case MsgImpl.KIND_REG:
+                registrar.onReg(l, m);
+                break;
+            case MsgImpl.KIND_UNREG:
+                registrar.onUnreg(l, (TypeEntry)m.payload);
+                SyncWaiter.finish(m, MsgFlags.STATE_FIN);
+                m.release();
+                break;
+            default:
+                LOG.error("unknown message kind on lcore {}: {}", l.id, m);
+                m.release();
+        }
+    }
+
+    private void handleUser(final LcoreMsg l, final MsgImpl m)
+    {
+        final TypeEntry e = l.lookup(m.type);
+        if (null == e || e.closed)
+        {
+            dropQueued(m);
+            return;
+        }
+        e.received++;
+        m.orFlags(MsgFlags.STATE_RECV);
+        if (0 != (m.lvFlags() & MsgImpl.TERMINAL))
+        {
+            // its synchronous sender timed out before we got to it: nobody will see the result, so do not apply
+            e.lateReplies++;
+            m.release();
+            return;
+        }
+        final int rc = invoke(l, e, m);
+        if (Edpvs.OK != rc)
+        {
+            e.callbackFailures++;
+        }
+        if (MsgMode.MULTICAST == m.mode)
+        {
+            replyToMaster(l, m, Edpvs.OK != rc);
+            e.finished++;
+        }
+        else if (SyncWaiter.finish(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN
+            : MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL))
+        {
+            e.finished++;
+        }
+        else
+        {
+            e.lateReplies++;
+        }
+        m.release();
+    }
+
+    /** Calls the type's callback through the lcore's view, which refuses use once the call returned. */
+    private int invoke(final LcoreMsg l, final TypeEntry e, final MsgImpl m)
+    {
+        final LcoreMsg.MsgView view = l.view;
+        final MsgImpl outer = view.msg;
+        view.msg = m;
+        try
+        {
+            return e.unicast.onMsg(view);
+        }
+        catch (final Throwable th)
+        {
+            core.logCallbackFailure(e, th);
+            return Edpvs.CALLBACKFAIL;
+        }
+        finally
+        {
+            view.msg = outer;
+        }
+    }
+
+    /** A worker's answer to a multicast copy: its reply object and whether its callback failed. */
+    private void replyToMaster(final LcoreMsg l, final MsgImpl m, final boolean failed)
+    {
+        final MsgImpl r = pool.acquire().init(MsgImpl.KIND_MC_REPLY, m.type, m.seq, MsgMode.MULTICAST, l.id,
+            master.id, null, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND | (failed ? MsgFlags.CALLBACK_FAIL : 0));
+        r.reply = m.reply;
+        if (!master.offer(0, r))
+        {
+            replyLost.incrementAndGet();
+            LOG.warn("lcore {}: master's ring full, multicast reply lost (the multicast will time out): {}", l.id, m);
+            r.release();
+        }
+    }
+
+    /** A queued message that will not be handled: type gone, or the manager stopping. */
+    void dropQueued(final MsgImpl m)
+    {
+        if (MsgImpl.KIND_MC_START == m.kind)
+        {
+            MulticastCoordinator.dropUnstarted(m);
+            return;
+        }
+        final LcoreMsg l = core.lcore(m.dest);
+        final TypeEntry e = null == l ? null : l.lookup(m.type);
+        if (null != e)
+        {
+            e.dropped++;
+        }
+        SyncWaiter.finish(m, MsgFlags.STATE_DROP);
+        m.release();
+    }
+
+    /** The per-lcore drain callback. */
+    private static final class Drainer implements MessagePassingQueue.Consumer<MsgImpl>
+    {
+        private final Dispatcher dispatcher;
+        private final LcoreMsg l;
+
+        Drainer(final Dispatcher dispatcher, final LcoreMsg l)
+        {
+            this.dispatcher = dispatcher;
+            this.l = l;
+        }
+
+        @Override
+        public void accept(final MsgImpl m)
+        {
+            dispatcher.handle(l, m);
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package platform.msgmgr.impl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jctools.queues.MpmcArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.lcore.api.Edpvs;
+import platform.msgmgr.api.MsgFlags;
+import platform.msgmgr.api.MsgMode;
+import platform.msgmgr.api.MulticastCompletion;
+import platform.msgmgr.api.MulticastReplies;
+
+/**
+ * The master's side of multicast ({@code msg_master_process} and the multicast queue of DPVS): starts a multicast
+ * by cloning it to every worker, collects the replies by (type, seq), completes it when the last reply arrives,
+ * expires it at its deadline and drops it when its type goes away or the manager stops.
+ * <p>
+ * Threads: the master lcore only (and the stopping thread once the lcores stopped draining). The original message
+ * ends exactly once, by the terminal CAS in {@link #terminate}, so a completion runs exactly once and a
+ * synchronous sender is released exactly once.
+ */
+final class MulticastCoordinator
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MulticastCoordinator.class);
+    /** Pending-multicast slots to start with (a power of two), and queues kept pooled. */
+    private static final int INITIAL_SLOTS = 1024;
+
+    /** The replies of a multicast that never started. */
+    static final MulticastReplies EMPTY_REPLIES = new EmptyReplies();
+
+    private final MsgCore core;
+    private final MsgPool pool;
+    private final LcoreMsg master;
+    /** The worker lcores, in id order, and their mask. */
+    private final LcoreMsg[] workers;
+    private final long workerMask;
+    private final AtomicLong lateReplies;
+    private final AtomicLong duplicateReplies;
+
+    /**
+     * Multicasts in progress, at {@code seq & (length - 1)}: the master numbers multicasts itself and skips a
+     * number whose slot is still taken, so a slot holds at most one and a lookup is an index plus a (type, seq)
+     * check; no boxed key, no map node. Grows (doubling, rare) only when every slot is taken. Master only.
+     */
+    private McQueue[] pending = new McQueue[INITIAL_SLOTS];
+    private int pendingCount;
+    /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last releases. */
+    private final MpmcArrayQueue<McQueue> freeQueues = new MpmcArrayQueue<>(INITIAL_SLOTS);
+    /** Multicast queues the pool had to create (the steady state creates none). */
+    final AtomicLong queuesAllocated = new AtomicLong();
+    /** The earliest deadline of a pending multicast (or one that completed since): master only. */
+    private long nextDeadlineNs = Long.MAX_VALUE;
+
+    MulticastCoordinator(final MsgCore core, final LcoreMsg master, final LcoreMsg[] workers, final long workerMask)
+    {
+        this.core = core;
+        this.pool = core.pool;
+        this.master = master;
+        this.workers = workers;
+        this.workerMask = workerMask;
+        this.lateReplies = core.lateReplies;
+        this.duplicateReplies = core.duplicateReplies;
+    }
+
+    /** Fans a multicast out to every worker; the original's holders are in the table in package-info. */
+    void start(final MsgImpl orig)
+    {
+        final TypeEntry e = master.lookup(orig.type);
+        if (null == e || e.closed || MsgMode.MULTICAST != e.mode)
+        {
+            orig.result = Edpvs.MSG_DROP;
+            terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES);
+            orig.release();
+            return;
+        }
+        if (0 != (orig.lvFlags() & MsgImpl.TERMINAL))
+        {
+            lateReplies.incrementAndGet(); // its synchronous sender gave up before the master got to it
+            orig.release();
+            return;
+        }
+        orig.seq = nextFreeSeq();
+        orig.orFlags(MsgFlags.STATE_RECV);
+        final McQueue q = takeQueue().reset(orig, e, workerMask, orig.deadlineNs);
+        orig.mcq = q; // from here the queue goes back to its pool with the original's last release
+        e.received++;
+        for (final LcoreMsg wl : workers)
+        {
+            final int w = wl.id;
+            final TypeEntry we = wl.lookup(orig.type);
+            if (null == we)
+            {
+                // the type is being registered or closed: that worker has no callback for it
+                q.absentMask |= 1L << w;
+                q.mask &= ~(1L << w);
+                continue;
+            }
+            final MsgImpl copy = pool.acquire().init(MsgImpl.KIND_USER, orig.type, orig.seq, MsgMode.MULTICAST,
+                master.id, w, orig.payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
+            if (!wl.offer(e.ring, copy))
+            {
+                copy.release();
+                q.unsentMask |= 1L << w;
+                q.mask &= ~(1L << w);
+                we.ringFull.incrementAndGet();
+            }
+            else
+            {
+                we.sent.incrementAndGet();
+            }
+        }
+        if (0 == q.mask)
+        {
+            complete(q, q.outcome(), false);
+            return;
+        }
+        pending[q.seq & (pending.length - 1)] = q;
+        pendingCount++;
+        if (q.deadlineNs < nextDeadlineNs)
+        {
+            nextDeadlineNs = q.deadlineNs;
+        }
+    }
+
+    /** A worker's reply: recorded in its multicast, or counted as late (that multicast ended) or duplicate. */
+    void onReply(final MsgImpl r)
+    {
+        final McQueue q = lookup(r.type, r.seq);
+        final long bit = 1L << r.cid;
+        if (null == q)
+        {
+            lateReplies.incrementAndGet();
+            final TypeEntry e = master.lookup(r.type);
+            if (null != e)
+            {
+                e.lateReplies++;
+            }
+            LOG.debug("late multicast reply (timed out or dropped before): {}", r);
+        }
+        else if (0 == (q.mask & bit))
+        {
+            duplicateReplies.incrementAndGet();
+            LOG.debug("duplicate multicast reply: {}", r);
+        }
+        else
+        {
+            q.mask &= ~bit;
+            q.add(r.cid, r.reply, 0 != (r.lvFlags() & MsgFlags.CALLBACK_FAIL));
+            if (0 == q.mask)
+            {
+                complete(q, q.outcome(), false);
+            }
+        }
+        r.release();
+    }
+
+    /**
+     * Ends a multicast. With all replies in, runs the multicast callback; the original ends once, by CAS, so its
+     * completion runs exactly once.
+     */
+    private void complete(final McQueue q, final int outcome, final boolean timedOut)
+    {
+        final MsgImpl orig = q.original;
+        remove(q);
+        int rc = outcome;
+        final int bits;
+        if (Edpvs.OK == outcome)
+        {
+            int cb = Edpvs.OK;
+            if (!q.entry.closed)
+            {
+                try
+                {
+                    cb = q.entry.multicast.onReplies(q);
+                }
+                catch (final Throwable th)
+                {
+                    cb = Edpvs.CALLBACKFAIL;
+                    core.logCallbackFailure(q.entry, th);
+                }
+            }
+            if (Edpvs.OK != cb || q.anyFailed)
+            {
+                rc = Edpvs.MSG_FAIL;
+                q.entry.callbackFailures++;
+                bits = MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL;
+            }
+            else
+            {
+                bits = MsgFlags.STATE_FIN;
+            }
+        }
+        else
+        {
+            bits = MsgFlags.STATE_DROP | (timedOut ? MsgFlags.TIMEOUT : 0);
+            if (timedOut)
+            {
+                q.entry.timedOut.incrementAndGet();
+            }
+            else
+            {
+                q.entry.dropped++;
+            }
+        }
+        orig.result = rc;
+        if (null != orig.completion)
+        {
+            q.entry.latency.recordValue(Math.max(0, System.nanoTime() - orig.sentNs));
+        }
+        if (terminate(orig, bits, rc, q))
+        {
+            if (0 != (bits & MsgFlags.STATE_FIN))
+            {
+                q.entry.finished++;
+            }
+        }
+        else
+        {
+            lateReplies.incrementAndGet();
+        }
+        orig.release();
+    }
+
+    /**
+     * Ends the original with {@code bits} unless it already ended; then wakes its synchronous sender or calls its
+     * completion.
+     *
+     * @return true when this call ended it.
+     */
+    static boolean terminate(final MsgImpl orig, final int bits, final int rc, final MulticastReplies replies)
+    {
+        if (!SyncWaiter.finish(orig, bits))
+        {
+            return false;
+        }
+        final MulticastCompletion c = orig.completion;
+        if (null != c)
+        {
+            try
+            {
+                c.onComplete(rc, replies);
+            }
+            catch (final Throwable th)
+            {
+                LOG.warn("multicast completion of msg type {} threw", orig.type, th);
+            }
+        }
+        return true;
+    }
+
+    /** A multicast original that will not start: its type is gone or the manager is stopping. */
+    static void dropUnstarted(final MsgImpl orig)
+    {
+        orig.result = Edpvs.MSG_DROP;
+        terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES);
+        orig.release();
+    }
+
+    /** Expires the multicasts whose deadline passed, when the earliest one did. */
+    void expire(final long now)
+    {
+        if (now - nextDeadlineNs < 0)
+        {
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        List<McQueue> expired = null; // allocated only when something timed out, never in the steady state
+        if (pendingCount > 0)
+        {
+            final McQueue[] slots = pending;
+            for (int i = 0; i < slots.length; i++)
+            {
+                final McQueue q = slots[i];
+                if (null == q)
+                {
+                    continue;
+                }
+                if (q.deadlineNs - now <= 0)
+                {
+                    if (null == expired)
+                    {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(q);
+                }
+                else if (q.deadlineNs < next)
+                {
+                    next = q.deadlineNs;
+                }
+            }
+        }
+        nextDeadlineNs = next;
+        if (null != expired)
+        {
+            for (int i = 0; i < expired.size(); i++)
+            {
+                final McQueue q = expired.get(i);
+                // a callback of an earlier one may have let the master drain (a nested synchronous send): complete
+                // only what is still pending and expired
+                if (lookup(q.type, q.seq) == q && q.deadlineNs - now <= 0)
+                {
+                    if (LOG.isDebugEnabled())
+                    {
+                        LOG.debug("multicast type {} seq {} timed out; missing lcores mask 0x{}", q.type, q.seq,
+                            Long.toHexString(q.mask));
+                    }
+                    complete(q, Edpvs.MSG_DROP, true);
+                }
+            }
+        }
+    }
+
+    /** The master's entry of a multicast type was removed: its pending multicasts end with MSG_DROP. */
+    void dropAllOf(final TypeEntry e)
+    {
+        for (final McQueue q : pendingOf(e))
+        {
+            if (lookup(q.type, q.seq) == q && q.entry == e)
+            {
+                complete(q, Edpvs.MSG_DROP, false);
+            }
+        }
+    }
+
+    /** The manager stopped (the lcores no longer drain): every pending multicast ends with MSG_DROP. */
+    void dropAll()
+    {
+        for (final McQueue q : pendingOf(null))
+        {
+            if (lookup(q.type, q.seq) == q)
+            {
+                complete(q, Edpvs.MSG_DROP, false);
+            }
+        }
+    }
+
+    /** @return a copy of the pending multicasts (of one type entry, or all): unregistering and stopping only. */
+    private List<McQueue> pendingOf(final TypeEntry e)
+    {
+        final List<McQueue> out = new ArrayList<>();
+        for (final McQueue q : pending)
+        {
+            if (null != q && (null == e || q.entry == e))
+            {
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    /** @return the pending multicast (type, seq), or null when it ended (or never was). */
+    private McQueue lookup(final int type, final int seq)
+    {
+        final McQueue q = pending[seq & (pending.length - 1)];
+        return null != q && q.seq == seq && q.type == type ? q : null;
+    }
+
+    private void remove(final McQueue q)
+    {
+        final int i = q.seq & (pending.length - 1);
+        if (pending[i] == q)
+        {
+            pending[i] = null;
+            pendingCount--;
+        }
+    }
+
+    /**
+     * @return the master's next multicast number whose slot is free: a number is skipped while an older multicast
+     * (a slow worker, a long timeout) still holds its slot; numbers stay unique and increasing.
+     */
+    private int nextFreeSeq()
+    {
+        int tries = 0;
+        while (true)
+        {
+            final int seq = ++master.seq & 0x7fffffff;
+            if (null == pending[seq & (pending.length - 1)])
+            {
+                return seq;
+            }
+            if (++tries >= pending.length)
+            {
+                grow();
+                tries = 0;
+            }
+        }
+    }
+
+    /**
+     * Every slot is taken: double the table. Two pending seqs that differ modulo n also differ modulo 2n, so
+     * rehashing cannot collide.
+     */
+    private void grow()
+    {
+        final McQueue[] old = pending;
+        final McQueue[] slots = new McQueue[old.length << 1];
+        for (final McQueue q : old)
+        {
+            if (null != q)
+            {
+                slots[q.seq & (slots.length - 1)] = q;
+            }
+        }
+        pending = slots;
+        LOG.info("{} multicasts pending at once: their table grows to {} slots", old.length, slots.length);
+    }
+
+    /** @return a cleared queue from the pool, or a new one (counted) while the pool warms up. */
+    private McQueue takeQueue()
+    {
+        final McQueue q = freeQueues.poll();
+        if (null != q)
+        {
+            return q;
+        }
+        queuesAllocated.incrementAndGet();
+        return new McQueue(freeQueues, workers.length);
+    }
+
+    /**
+     * The replies of a multicast that never started.
+     */
+    private static final class EmptyReplies implements MulticastReplies
+    {
+        @Override
+        public int type()
+        {
+            return 0;
+        }
+
+        @Override
+        public int seq()
+        {
+            return 0;
+        }
+
+        @Override
+        public Object payload()
+        {
+            return null;
+        }
+
+        @Override
+        public int count()
+        {
+            return 0;
+        }
+
+        @Override
+        public int lcore(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public Object reply(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public boolean failed(final int i)
+        {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        public long askedMask()
+        {
+            return 0;
+        }
+
+        @Override
+        public long missingMask()
+        {
+            return 0;
+        }
+    }
+}
