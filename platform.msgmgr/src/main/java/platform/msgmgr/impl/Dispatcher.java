@@ -55,16 +55,36 @@ final class Dispatcher
      */
     int drain(final LcoreMsg l)
     {
+        final int done = drainRings(l);
+        // the clock only while multicasts are pending: an idle master's drain reads no clock
+        if (l.master && multicasts.hasPending())
+        {
+            multicasts.expire(System.nanoTime());
+        }
+        return done;
+    }
+
+    /**
+     * {@link #drain} for a sender waiting on its own lcore, which has just read the clock for its own deadline.
+     */
+    int drain(final LcoreMsg l, final long nowNs)
+    {
+        final int done = drainRings(l);
+        if (l.master && multicasts.hasPending())
+        {
+            multicasts.expire(nowNs);
+        }
+        return done;
+    }
+
+    private int drainRings(final LcoreMsg l)
+    {
         final int budget = config.drainBudget();
         final int reserve = config.lowReserve();
         final MessagePassingQueue.Consumer<MsgImpl> c = l.consumer;
         int done = l.rings[0].drain(c, budget - 2 * reserve);
         done += l.rings[1].drain(c, budget - reserve - done);
         done += l.rings[2].drain(c, budget - done);
-        if (l.master)
-        {
-            multicasts.expire(System.nanoTime());
-        }
         return done;
     }
 

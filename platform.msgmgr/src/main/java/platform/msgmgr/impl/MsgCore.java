@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.LogLimiter;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
@@ -65,7 +66,7 @@ final class MsgCore
     final AtomicLong lateReplies = new AtomicLong();
     final AtomicLong duplicateReplies = new AtomicLong();
     final AtomicLong replyLost = new AtomicLong();
-    private final AtomicLong lastCallbackLogNs = new AtomicLong(Long.MIN_VALUE / 2);
+    private final LogLimiter callbackFailureLog = new LogLimiter(LOG_INTERVAL_NS);
 
     // the roles
     final Registrar registrar;
@@ -473,11 +474,10 @@ final class MsgCore
     /** Logs a callback's exception at most once a second (a failing callback may run per message). */
     void logCallbackFailure(final TypeEntry e, final Throwable th)
     {
-        final long now = System.nanoTime();
-        final long last = lastCallbackLogNs.get();
-        if (now - last >= LOG_INTERVAL_NS && lastCallbackLogNs.compareAndSet(last, now))
+        final long left = callbackFailureLog.admit(System.nanoTime());
+        if (left >= 0)
         {
-            LOG.warn("callback of {} threw (logged at most once a second)", e, th);
+            LOG.warn("callback of {} threw (logged at most once a second){}", e, LogLimiter.suppressedNote(left), th);
         }
     }
 

@@ -261,6 +261,12 @@ final class MulticastCoordinator
     }
 
     /** Expires the multicasts whose deadline passed, when the earliest one did. */
+    /** @return true while a multicast waits for replies (master only). */
+    boolean hasPending()
+    {
+        return pendingCount > 0;
+    }
+
     void expire(final long now)
     {
         if (now - nextDeadlineNs < 0)

@@ -55,7 +55,7 @@ final class SyncWaiter
             }
             if (null != self)
             {
-                if (0 == dispatcher.drain(self))
+                if (0 == dispatcher.drain(self, now))
                 {
                     Thread.onSpinWait();
                 }
