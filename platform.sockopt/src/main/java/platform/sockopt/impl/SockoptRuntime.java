@@ -57,14 +57,22 @@ public final class SockoptRuntime
         @AttributeDefinition(description = "Requests handled per master loop iteration at most")
         int budget() default 64;
 
-        @AttributeDefinition(description = "A request not complete this long after its first byte is refused, ms")
+        @AttributeDefinition(description = "A request not complete this long after its first byte, or a new "
+            + "connection without a whole header this long, is refused and closed, ms")
         long request_timeout_ms() default 5_000;
 
         @AttributeDefinition(description = "A kept connection idle this long is closed, ms")
         long idle_timeout_ms() default 300_000;
 
-        @AttributeDefinition(description = "Connections served at once")
+        @AttributeDefinition(description = "Connections served at once; more get an EDPVS_RESOURCE reply")
         int max_connections() default 1024;
+
+        @AttributeDefinition(description = "Bytes all pending request bodies may hold together; more is refused "
+            + "with EDPVS_NOMEM")
+        long body_budget() default ServerConfig.DEFAULT_BODY_BUDGET;
+
+        @AttributeDefinition(description = "Listen backlog of the control socket")
+        int backlog() default ServerConfig.DEFAULT_BACKLOG;
     }
 
     private final SockoptCore core;
@@ -80,7 +88,7 @@ public final class SockoptRuntime
         LOG.info("control socket path {} (from the {})", where.path(), where.origin());
         this.core = new SockoptCore(new ServerConfig(where.path(), config.max_request_length(),
             config.max_reply_length(), config.budget(), config.request_timeout_ms(), config.idle_timeout_ms(),
-            config.max_connections()), scheduler);
+            config.max_connections(), config.body_budget(), config.backlog()), scheduler);
         try
         {
             core.start();

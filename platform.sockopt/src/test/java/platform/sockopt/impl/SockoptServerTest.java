@@ -148,7 +148,7 @@ public class SockoptServerTest
             assertEquals(9, reply.get(94));
             // then DPVS's end of the exchange: the server closes (pad 0, as DPVS's tools send it)
             assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
-            assertEquals(1, core.server.oneShotClosed.get());
+            assertEquals(1, core.server.counters.oneShotClosed.get());
         }
     }
 
@@ -170,7 +170,7 @@ public class SockoptServerTest
             assertEquals(9, readFully(ch, 88 + 5).get(92));
             assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
         }
-        assertEquals(1, core.server.oneShotClosed.get());
+        assertEquals(1, core.server.counters.oneShotClosed.get());
     }
 
     @Test
@@ -230,7 +230,7 @@ public class SockoptServerTest
             assertEquals(Edpvs.NOTSUPP, c.call(Sockopt.SET, ECHO_GET + 20, null).errcode());
             assertTrue(c.call(Sockopt.GET, ECHO_GET, null).ok());
         }
-        assertEquals(2, core.server.notSupported.get());
+        assertEquals(2, core.server.counters.notSupported.get());
     }
 
     @Test
@@ -244,7 +244,7 @@ public class SockoptServerTest
             assertEquals("sockopt version 0x20000, echo wants 0x10000", cString(reply, 16));
             assertEquals(0L, reply.getLong(80));
         }
-        assertEquals(1, core.server.versionMismatch.get());
+        assertEquals(1, core.server.counters.versionMismatch.get());
     }
 
     @Test
@@ -284,7 +284,7 @@ public class SockoptServerTest
             // nothing to answer a request never framed: the server closes
             assertEquals(-1, ch.read(ByteBuffer.allocate(88)));
         }
-        await("truncated header counted", () -> 1 == core.server.malformed.get());
+        await("truncated header counted", () -> 1 == core.server.counters.malformed.get());
         assertTrue(client.get(ECHO_GET, null).ok());
     }
 
@@ -303,7 +303,7 @@ public class SockoptServerTest
             assertEquals(0, r.body().length);
             assertTrue(client.get(ECHO_GET, null).ok());
         }
-        assertEquals(1, core.server.handlerThrew.get());
+        assertEquals(1, core.server.counters.handlerThrew.get());
     }
 
     @Test
@@ -326,7 +326,7 @@ public class SockoptServerTest
             assertEquals(Edpvs.EXIST, exist.errcode());
             assertEquals("already exist", exist.errstr());
         }
-        assertEquals(2, core.server.handlerErrors.get());
+        assertEquals(2, core.server.counters.handlerErrors.get());
     }
 
     // ------------------------------------------------------------------ handlers use the message manager
@@ -435,7 +435,7 @@ public class SockoptServerTest
             assertFalse(th.isAlive());
         }
         assertEquals(0, bad.get());
-        assertTrue(core.server.requests.get() >= clients * each);
+        assertTrue(core.server.counters.requests.get() >= clients * each);
     }
 
     @Test
@@ -460,7 +460,7 @@ public class SockoptServerTest
             final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             // a blocking read (DPVS) would hold the master in one iteration until the client sent the rest
             assertTrue("master looped " + (loops1 - loops0) + " times in " + ms + " ms", loops1 - loops0 > 200);
-            assertEquals(1 + 200, core.server.connections.get());
+            assertEquals(1 + 200, core.server.counters.connections.get());
             // the stalled request times out: an error reply, then the connection is closed
             stalled.configureBlocking(true);
             final ByteBuffer reply = readFully(stalled, 88);
@@ -468,7 +468,7 @@ public class SockoptServerTest
             assertEquals("request incomplete after 2000 ms", cString(reply, 16));
             assertEquals(-1, stalled.read(ByteBuffer.allocate(1)));
         }
-        assertEquals(1, core.server.timedOut.get());
+        assertEquals(1, core.server.counters.timedOut.get());
     }
 
     private long masterLoops()
@@ -495,22 +495,22 @@ public class SockoptServerTest
         registerEcho();
         // cold: no I/O for far longer than the hot window, so the master lcore is in its one-second park
         Thread.sleep(100);
-        final long rings = core.server.doorbellRings.get();
+        final long rings = core.server.doorbell.rings.get();
         final SockoptResponse first = SockoptClient.of(path, Duration.ofMillis(500)).get(ECHO_GET, new byte[] {42});
         assertEquals(0, first.errcode());
         assertEquals(ECHO_GET, first.buffer().getInt(0));
         assertEquals(42, first.body()[4]);
         assertTrue("the doorbell rang for the first client after a cold spell",
-            core.server.doorbellRings.get() > rings);
+            core.server.doorbell.rings.get() > rings);
 
         // hot: clients one after the other, a connection each, as DPVS's tools do; the master accepts them
         // itself, the doorbell sleeps (only a client descheduled for over 1 ms could make it ring)
-        final long before = core.server.doorbellRings.get();
+        final long before = core.server.doorbell.rings.get();
         for (int i = 0; i < 200; i++)
         {
             assertEquals(0, client.get(ECHO_GET, new byte[] {(byte)i}).errcode());
         }
-        final long rang = core.server.doorbellRings.get() - before;
+        final long rang = core.server.doorbell.rings.get() - before;
         assertTrue("the doorbell rang " + rang + " times for 200 back-to-back clients", rang < 100);
 
         // a kept connection that idles through a cold spell: its next request wakes the parked master too
@@ -519,7 +519,7 @@ public class SockoptServerTest
             for (int i = 0; i < 3; i++)
             {
                 Thread.sleep(100);
-                final long rings0 = core.server.doorbellRings.get();
+                final long rings0 = core.server.doorbell.rings.get();
                 write(kept, request(ECHO_GET, new byte[] {(byte)i}));
                 final long t0 = System.nanoTime();
                 final ByteBuffer reply = readFully(kept, 88 + 5);
@@ -528,7 +528,7 @@ public class SockoptServerTest
                 assertEquals((byte)i, reply.get(88 + 4));
                 // the park is 1 s: an answer well before it came through the doorbell
                 assertTrue("kept connection answered after " + tookMs + " ms", tookMs < 500);
-                assertTrue(core.server.doorbellRings.get() > rings0);
+                assertTrue(core.server.doorbell.rings.get() > rings0);
             }
         }
 
@@ -536,14 +536,14 @@ public class SockoptServerTest
         // the next park
         try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(path)))
         {
-            final long timeouts0 = core.server.doorbellTimeouts.get();
+            final long timeouts0 = core.server.doorbell.timeouts.get();
             write(stalled, le(8).putInt(0x010000).putInt(ECHO_GET).flip());
             final long t0 = System.nanoTime();
             final ByteBuffer reply = readFully(stalled, 88);
             final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(Edpvs.INVAL, reply.getInt(12));
             assertTrue("stalled client closed after " + tookMs + " ms", tookMs >= 300 && tookMs < 900);
-            assertTrue(core.server.doorbellTimeouts.get() > timeouts0);
+            assertTrue(core.server.doorbell.timeouts.get() > timeouts0);
         }
     }
 
@@ -602,7 +602,7 @@ public class SockoptServerTest
             assertTrue(r.ok());
             assertEquals((byte)i, r.body()[4]);
         }
-        assertEquals(0, core.server.handlerThrew.get());
+        assertEquals(0, core.server.counters.handlerThrew.get());
     }
 
     // ------------------------------------------------------------------ registry
