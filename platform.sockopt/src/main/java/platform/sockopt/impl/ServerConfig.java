@@ -27,7 +27,7 @@ record ServerConfig(Path path, long maxRequestLength, int maxReplyLength, int bu
 
     static ServerConfig defaults(final Path path)
     {
-        return new ServerConfig(path, DEFAULT_MAX_REQUEST, DEFAULT_MAX_REPLY, 64, 5_000, 300_000, 1024);
+        return builder().build(path);
     }
 
     /** With the default body budget and backlog. */
@@ -47,6 +47,66 @@ record ServerConfig(Path path, long maxRequestLength, int maxReplyLength, int bu
                 + maxRequestLength + ", max reply " + maxReplyLength + ", budget " + budget + ", request timeout "
                 + requestTimeoutMs + " ms, idle timeout " + idleTimeoutMs + " ms, max connections "
                 + maxConnections + ", body budget " + bodyBudget + ", backlog " + backlog);
+        }
+    }
+
+    static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** The defaults, changed one setting at a time. */
+    static final class Builder
+    {
+        private long maxRequestLength = DEFAULT_MAX_REQUEST;
+        private int maxReplyLength = DEFAULT_MAX_REPLY;
+        private int budget = 64;
+        private long requestTimeoutMs = 5_000;
+        private long idleTimeoutMs = 300_000;
+        private int maxConnections = 1024;
+        private long bodyBudget = DEFAULT_BODY_BUDGET;
+        private int backlog = DEFAULT_BACKLOG;
+
+        Builder maxRequestLength(final long bytes)
+        {
+            this.maxRequestLength = bytes;
+            return this;
+        }
+
+        Builder requestTimeoutMs(final long ms)
+        {
+            this.requestTimeoutMs = ms;
+            return this;
+        }
+
+        Builder idleTimeoutMs(final long ms)
+        {
+            this.idleTimeoutMs = ms;
+            return this;
+        }
+
+        Builder maxConnections(final int n)
+        {
+            this.maxConnections = n;
+            return this;
+        }
+
+        Builder bodyBudget(final long bytes)
+        {
+            this.bodyBudget = bytes;
+            return this;
+        }
+
+        Builder backlog(final int n)
+        {
+            this.backlog = n;
+            return this;
+        }
+
+        ServerConfig build(final Path path)
+        {
+            return new ServerConfig(path, maxRequestLength, maxReplyLength, budget, requestTimeoutMs, idleTimeoutMs,
+                maxConnections, bodyBudget, backlog);
         }
     }
 }
