@@ -133,7 +133,7 @@ final class SockoptCore
     {
         final ByteBuffer in = request.body();
         int lcore = -1;
-        if (in.remaining() >= 4)
+        if (Integer.BYTES == in.remaining())
         {
             lcore = in.getInt(in.position());
             boolean configured = false;
@@ -143,13 +143,14 @@ final class SockoptCore
             }
             if (!configured)
             {
-                reply.message("no lcore " + lcore);
+                reply.message("no lcore " + Integer.toUnsignedString(lcore));
                 return Edpvs.INVAL;
             }
         }
         else if (in.hasRemaining())
         {
-            reply.message("want nothing (every lcore) or a u32 lcore id");
+            // exactly a u32 or nothing: a longer body is not a u32 followed by noise
+            reply.message("want nothing (every lcore) or a u32 lcore id, not " + in.remaining() + " bytes");
             return Edpvs.INVAL;
         }
         final List<JobInfo> jobs = scheduler.jobs(lcore);

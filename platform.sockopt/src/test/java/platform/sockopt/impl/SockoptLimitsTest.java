@@ -302,7 +302,7 @@ public class SockoptLimitsTest
         try
         {
             // a blocking connect waits while the backlog is full: with 64 it stops at 65
-            await("1000 connects queued (" + connected.get() + " so far)", () -> 1000 == connected.get());
+            await("1000 connects queued", () -> 1000 == connected.get());
         }
         finally
         {
@@ -357,7 +357,7 @@ public class SockoptLimitsTest
             }
             if (b.hasRemaining())
             {
-                pause(deadline, "a reply of " + n + " bytes (" + b.position() + " read)");
+                pause(deadline, "reply of " + n + " bytes (" + b.position() + " read)");
             }
         }
         return b.flip();
@@ -384,7 +384,7 @@ public class SockoptLimitsTest
             {
                 return n;
             }
-            pause(deadline, "the server to close");
+            pause(deadline, "close by the server");
         }
     }
 
