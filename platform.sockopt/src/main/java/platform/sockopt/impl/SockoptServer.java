@@ -1,13 +1,9 @@
 package platform.sockopt.impl;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -47,20 +43,15 @@ final class SockoptServer implements LcoreJob
     private static final long SWEEP_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Requests of one connection per iteration, so that a pipelining client cannot take the whole budget. */
     private static final int PER_CONN = 4;
-    /** Unread bytes dropped before closing: at most DISCARD_READS reads of this buffer. */
-    private static final int DISCARD_READS = 16;
 
     final ServerConfig config;
     final ServerCounters counters = new ServerCounters();
     final BodyBudget bodyBudget;
     final RequestFraming framing;
+    private final ConnectionTable table;
     private final RateLimitedLog log = new RateLimitedLog(LOG, System::nanoTime);
     private final Registry registry;
     private final LcoreScheduler scheduler;
-    private final ByteBuffer discard = ByteBuffer.allocateDirect(4096);
-    /** The reply a client gets at the connection limit, written once. */
-    private final ByteBuffer fullReply = ByteBuffer.allocate(Sockopt.REPLY_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final List<Conn> conns = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private SocketFile file;
     private SelectionKey serverKey;
@@ -74,7 +65,6 @@ final class SockoptServer implements LcoreJob
     private long nowNs;
     private long lastIoNs = Long.MIN_VALUE / 2;
     private long lastSweepNs;
-    private volatile int open;
 
     SockoptServer(final ServerConfig config, final Registry registry, final LcoreScheduler scheduler)
     {
@@ -83,8 +73,7 @@ final class SockoptServer implements LcoreJob
         this.scheduler = scheduler;
         this.bodyBudget = new BodyBudget(config.bodyBudget());
         this.framing = new RequestFraming(config, bodyBudget, counters, log);
-        RequestFraming.putReplyHeader(fullReply, 0, Sockopt.GET, Edpvs.RESOURCE, "too many control socket "
-            + "connections (" + config.maxConnections() + "), try again later", 0);
+        this.table = new ConnectionTable(config, counters, bodyBudget, log);
     }
 
     /**
@@ -126,21 +115,18 @@ final class SockoptServer implements LcoreJob
         {
             doorbell.stop();
         }
-        for (int i = conns.size() - 1; i >= 0; i--)
-        {
-            close(conns.get(i));
-        }
+        table.closeAll();
         if (null != file)
         {
             file.remove();
         }
-        closeQuietly(selector);
+        ConnectionTable.closeQuietly(selector);
         LOG.info("control socket {} closed", config.path());
     }
 
     int openConnections()
     {
-        return open;
+        return table.open();
     }
 
     /**
@@ -206,7 +192,7 @@ final class SockoptServer implements LcoreJob
             if (nowNs - lastSweepNs > SWEEP_NS)
             {
                 lastSweepNs = nowNs;
-                sweep();
+                table.sweep(nowNs);
             }
         }
         if (work > 0)
@@ -220,7 +206,7 @@ final class SockoptServer implements LcoreJob
         }
         if (0 == work)
         {
-            doorbell.arm(nextTimeoutMs()); // from here on only the doorbell touches the selector
+            doorbell.arm(table.nextTimeoutMs(nowNs, SWEEP_NS)); // from here on only the doorbell touches the selector
         }
         return work;
     }
@@ -236,27 +222,25 @@ final class SockoptServer implements LcoreJob
             acceptPending();
             return;
         }
+        if (key.attachment() instanceof ConnectionTable.Refused)
+        {
+            table.refusedReadable((ConnectionTable.Refused)key.attachment());
+            return;
+        }
         final Conn c = (Conn)key.attachment();
         try
         {
             if (!key.isValid())
             {
-                close(c);
+                table.close(c);
                 return;
             }
             serve(c);
         }
         catch (final Throwable th)
         {
-            failed(c, th);
+            table.failed(c, th);
         }
-    }
-
-    private void failed(final Conn c, final Throwable th)
-    {
-        counters.connectionFailures.incrementAndGet();
-        log.warn(Kind.CONNECTION, "closing a connection whose serving threw", th);
-        close(c);
     }
 
     /** Accepts what is pending, within the iteration's budget (the rest stays pending for the next one). */
@@ -276,27 +260,22 @@ final class SockoptServer implements LcoreJob
         {
             counters.ioErrors.incrementAndGet();
             log.warn(Kind.IO, "accept failed: {}", th);
-            if (null != ch)
-            {
-                closeQuietly(ch);
-            }
+            ConnectionTable.closeQuietly(ch);
         }
     }
 
     private void admit(final SocketChannel ch) throws IOException
     {
-        if (conns.size() >= config.maxConnections())
+        if (table.full())
         {
-            refuseFull(ch);
+            table.refuse(ch, selector, nowNs);
             return;
         }
         ch.configureBlocking(false);
         final SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
         final Conn c = new Conn(ch, key, config.maxReplyLength(), nowNs);
         key.attach(c);
-        conns.add(c);
-        open = conns.size();
-        counters.connections.incrementAndGet();
+        table.add(c);
         // a client usually writes its request right after connecting: serve it now, and a one-shot client
         // is answered and closed before the selector ever registers its socket
         try
@@ -305,26 +284,8 @@ final class SockoptServer implements LcoreJob
         }
         catch (final Throwable th)
         {
-            failed(c, th);
+            table.failed(c, th);
         }
-    }
-
-    /** At the connection limit: an error reply, never a bare reset (a fresh socket's buffer takes 88 bytes). */
-    private void refuseFull(final SocketChannel ch)
-    {
-        counters.refused.incrementAndGet();
-        log.warn(Kind.FULL, "{} connections open, the maximum: refusing a new one", conns.size());
-        try
-        {
-            ch.configureBlocking(false);
-            ch.write(fullReply.duplicate());
-            discardUnread(ch);
-        }
-        catch (final IOException ignored)
-        {
-            // closing anyway
-        }
-        closeQuietly(ch);
     }
 
     /** Writes what is pending, then reads and answers requests, within the budgets. */
@@ -340,7 +301,7 @@ final class SockoptServer implements LcoreJob
             final int framed = framing.read(c, nowNs);
             if (RequestFraming.EOF == framed)
             {
-                close(c);
+                table.close(c);
                 return;
             }
             if (RequestFraming.NEED_MORE == framed)
@@ -457,8 +418,7 @@ final class SockoptServer implements LcoreJob
         }
         if (c.closeAfterWrite)
         {
-            discardUnread(c.ch);
-            close(c);
+            table.discardAndClose(c);
             return false;
         }
         if (!c.keepAlive)
@@ -466,7 +426,7 @@ final class SockoptServer implements LcoreJob
             // DPVS's tools send one request per connection: close now, as DPVS does, instead of waiting to read
             // their close (one registration, one more wake of the selector and two system calls saved)
             counters.oneShotClosed.incrementAndGet();
-            close(c);
+            table.close(c);
             return false;
         }
         c.state = Conn.READ_HEADER;
@@ -477,137 +437,5 @@ final class SockoptServer implements LcoreJob
             c.key.interestOps(SelectionKey.OP_READ);
         }
         return true;
-    }
-
-    /**
-     * @return milliseconds until the sweep has a connection to time out (at least 1), 0 when none is open.
-     */
-    private long nextTimeoutMs()
-    {
-        if (conns.isEmpty())
-        {
-            return 0;
-        }
-        final long requestNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-        final long idleNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
-        long nearestNs = Long.MAX_VALUE;
-        for (int i = 0; i < conns.size(); i++)
-        {
-            final Conn c = conns.get(i);
-            final long dueNs = c.sinceNs + (midRequest(c) ? requestNs : idleNs) - nowNs;
-            nearestNs = Math.min(nearestNs, dueNs);
-        }
-        // the sweep runs every SWEEP_NS at most and closes what is over its limit: be back just after
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.max(nearestNs, 0) + SWEEP_NS) + 1);
-    }
-
-    /**
-     * @return true while the request timeout applies: mid-request, or never having sent a whole header (a client
-     *         that connects and says nothing must not hold a connection for the idle timeout).
-     */
-    private static boolean midRequest(final Conn c)
-    {
-        return Conn.READ_HEADER != c.state || c.header.position() > 0 || !c.served;
-    }
-
-    /** Closes connections whose request stalled or that idled too long; one failing is closed, the rest go on. */
-    private void sweep()
-    {
-        final long requestNs = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
-        final long idleNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
-        for (int i = conns.size() - 1; i >= 0; i--)
-        {
-            final Conn c = conns.get(i);
-            try
-            {
-                final long age = nowNs - c.sinceNs;
-                if (midRequest(c) && age > requestNs)
-                {
-                    timeOut(c, age);
-                }
-                else if (!midRequest(c) && age > idleNs)
-                {
-                    LOG.debug("closing a control socket connection idle for {} ms", TimeUnit.NANOSECONDS.toMillis(age));
-                    close(c);
-                }
-            }
-            catch (final Throwable th)
-            {
-                failed(c, th);
-            }
-        }
-    }
-
-    private void timeOut(final Conn c, final long ageNs)
-    {
-        final boolean noHeader = !c.served && Conn.READ_HEADER == c.state && 0 == c.header.position();
-        (noHeader ? counters.headerTimedOut : counters.timedOut).incrementAndGet();
-        log.warn(Kind.STALLED, noHeader ? "closing a client that sent no whole header in {} ms"
-            : "closing a client stalled mid-request for {} ms", TimeUnit.NANOSECONDS.toMillis(ageNs));
-        if (Conn.WRITE != c.state)
-        {
-            // a last word, if its socket takes it: DPVS's client prints errstr
-            RequestFraming.putReplyHeader(c.replyHeader, Conn.READ_BODY == c.state ? c.id : 0,
-                Conn.READ_BODY == c.state ? c.type : Sockopt.GET, Edpvs.INVAL, (noHeader ? "no request within "
-                    : "request incomplete after ") + config.requestTimeoutMs() + " ms", 0);
-            try
-            {
-                c.ch.write(c.replyHeader);
-            }
-            catch (final IOException ignored)
-            {
-                // closing anyway
-            }
-        }
-        close(c);
-    }
-
-    /**
-     * Reads and drops what the client has already sent past a request whose framing was lost. Closing a
-     * Unix-domain socket with unread data resets the peer, whose next read then fails with "connection reset"
-     * instead of ending cleanly after the error reply.
-     */
-    private void discardUnread(final SocketChannel ch)
-    {
-        try
-        {
-            for (int i = 0; i < DISCARD_READS; i++)
-            {
-                discard.clear();
-                if (ch.read(discard) <= 0)
-                {
-                    return;
-                }
-            }
-        }
-        catch (final IOException ignored)
-        {
-            // closing anyway
-        }
-    }
-
-    /** Closes the connection and gives back what its body held; safe to call twice. */
-    private void close(final Conn c)
-    {
-        c.key.cancel();
-        closeQuietly(c.ch);
-        bodyBudget.release(c.releaseBody());
-        conns.remove(c);
-        open = conns.size();
-    }
-
-    private static void closeQuietly(final java.io.Closeable ch)
-    {
-        try
-        {
-            if (null != ch)
-            {
-                ch.close();
-            }
-        }
-        catch (final IOException ignored)
-        {
-            // nothing more to do
-        }
     }
 }
