@@ -100,7 +100,7 @@ final class ConnectionTable
         try
         {
             ch.configureBlocking(false);
-
+            ch.write(fullReply.duplicate());
             ch.shutdownOutput();
             if (refused.size() < MAX_REFUSED)
             {
@@ -166,7 +166,7 @@ final class ConnectionTable
      */
     static boolean midRequest(final Conn c)
     {
-        return Conn.READ_HEADER != c.state || c.header.position() > 0;
+        return Conn.READ_HEADER != c.state || c.header.position() > 0 || !c.served;
     }
 
     /**
