@@ -9,8 +9,6 @@ import platform.lcore.api.JobInfo;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.api.Edpvs;
-import platform.msgmgr.api.MsgManager;
-import platform.msgmgr.api.MsgTypeInfo;
 import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptHandle;
 import platform.sockopt.api.SockoptRange;
@@ -28,8 +26,11 @@ final class SockoptCore
     final Registry registry = new Registry();
     final SockoptServer server;
     private final LcoreScheduler scheduler;
-    /** Set while a message manager runs (an optional, dynamic reference of the runtime component). */
-    volatile MsgManager msg;
+    /**
+     * GET 9003, set while a message manager runs (an optional, dynamic reference of the runtime component). Its
+     * class alone names the message manager's types: this class loads without them.
+     */
+    volatile MsgTypesGet msgTypes;
     private SockoptHandle introspection;
 
     SockoptCore(final ServerConfig config, final LcoreScheduler scheduler)
@@ -174,37 +175,16 @@ final class SockoptCore
         return Edpvs.OK;
     }
 
-    /** GET {@link Sockopt#GET_MSG_TYPES}: the layout is drawn there. */
+    /** GET {@link Sockopt#GET_MSG_TYPES}: EDPVS_NOTSUPP without a message manager. */
     private int getMsgTypes(final SockoptReply reply)
     {
-        final MsgManager m = msg;
+        final MsgTypesGet m = msgTypes;
         if (null == m)
         {
             reply.message("no message manager running");
             return Edpvs.NOTSUPP;
         }
-        final List<MsgTypeInfo> types = m.types();
-        final ByteBuffer b = tableBody(reply, types.size(), Sockopt.MSG_ENTRY_LENGTH);
-        int at = Sockopt.RANGES_HEADER_LENGTH;
-        for (final MsgTypeInfo t : types)
-        {
-            b.putInt(at + Sockopt.MSG_ID_OFFSET, t.id());
-            b.putInt(at + Sockopt.MSG_LCORE_OFFSET, t.lcore());
-            b.putLong(at + Sockopt.MSG_SENT_OFFSET, t.sent());
-            b.putLong(at + Sockopt.MSG_RECEIVED_OFFSET, t.received());
-            b.putLong(at + Sockopt.MSG_FINISHED_OFFSET, t.finished());
-            b.putLong(at + Sockopt.MSG_DROPPED_OFFSET, t.dropped());
-            b.putLong(at + Sockopt.MSG_TIMED_OUT_OFFSET, t.timedOut());
-            b.putLong(at + Sockopt.MSG_CALLBACK_FAILURES_OFFSET, t.callbackFailures());
-            b.putLong(at + Sockopt.MSG_RING_FULL_OFFSET, t.ringFull());
-            b.putLong(at + Sockopt.MSG_LATE_REPLIES_OFFSET, t.lateReplies());
-            putString(b, at + Sockopt.MSG_MODE_OFFSET, Sockopt.MSG_MODE_LENGTH, t.mode().name());
-            putString(b, at + Sockopt.MSG_PRIORITY_OFFSET, Sockopt.MSG_PRIORITY_LENGTH, t.priority().name());
-            putString(b, at + Sockopt.MSG_NAME_OFFSET, Sockopt.MSG_NAME_LENGTH, t.name());
-            putString(b, at + Sockopt.MSG_OWNER_OFFSET, Sockopt.MSG_OWNER_LENGTH, t.owner());
-            at += Sockopt.MSG_ENTRY_LENGTH;
-        }
-        return Edpvs.OK;
+        return m.get(reply);
     }
 
     /** GET {@link Sockopt#GET_RANGES}: the layout is drawn there. */
@@ -233,14 +213,14 @@ final class SockoptCore
      *
      * @return the zeroed body with the count written; entries start at {@link Sockopt#RANGES_HEADER_LENGTH}.
      */
-    private static ByteBuffer tableBody(final SockoptReply reply, final int count, final int entryLength)
+    static ByteBuffer tableBody(final SockoptReply reply, final int count, final int entryLength)
     {
         final ByteBuffer b = reply.body(Sockopt.RANGES_HEADER_LENGTH + count * entryLength);
         b.putInt(0, count);
         return b;
     }
 
-    private static void putString(final ByteBuffer b, final int at, final int field, final String s)
+    static void putString(final ByteBuffer b, final int at, final int field, final String s)
     {
         final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         b.put(at, bytes, 0, Math.min(bytes.length, field - 1));

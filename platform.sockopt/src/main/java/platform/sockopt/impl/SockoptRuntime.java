@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
 /**
@@ -78,10 +78,13 @@ public final class SockoptRuntime
     private final SockoptCore core;
     private final ServiceRegistration<SockoptRegistry> registration;
     private final ServiceRegistration<SockoptCommands> commands;
+    private final BundleContext context;
+    private volatile ServiceReference<?> msgRef;
 
     @Activate
     public SockoptRuntime(final BundleContext context, @Reference final LcoreScheduler scheduler, final Config config)
     {
+        this.context = context;
         final String configured = config.socket_path().isBlank() ? context.getProperty(PATH_PROPERTY)
             : config.socket_path();
         final SocketPathResolver.Resolved where = SocketPathResolver.resolve(System.getenv(), configured);
@@ -104,19 +107,41 @@ public final class SockoptRuntime
         this.commands = context.registerService(SockoptCommands.class, new SockoptCommands(core), props);
     }
 
-    /** The message manager, optional: GET 9003 lists its types while it runs. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /**
+     * The message manager, optional: GET 9003 lists its types while it runs. Bound by its service reference, so
+     * that no signature of this class names a {@code platform.msgmgr.api} type (SCR reflects on them): without the
+     * message manager the bundle's optional import stays unwired and only {@link MsgTypesGet} would need it.
+     */
+    @Reference(name = "msg", service = platform.msgmgr.api.MsgManager.class,
+        cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
         policyOption = ReferencePolicyOption.GREEDY)
-    void bindMsgManager(final MsgManager msg)
+    void bindMsgManager(final ServiceReference<?> ref)
     {
-        core.msg = msg;
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        try
+        {
+            core.msgTypes = MsgTypesGet.of(service);
+            msgRef = ref;
+        }
+        catch (final LinkageError | ClassCastException ex)
+        {
+            // resolved while no message manager was installed: the optional import is wired at the next refresh
+            context.ungetService(ref);
+            LOG.warn("GET 9003 (message types) unavailable until platform.sockopt is refreshed: {}", ex.toString());
+        }
     }
 
-    void unbindMsgManager(final MsgManager msg)
+    void unbindMsgManager(final ServiceReference<?> ref)
     {
-        if (core.msg == msg)
+        if (ref.equals(msgRef))
         {
-            core.msg = null;
+            core.msgTypes = null;
+            msgRef = null;
+            context.ungetService(ref);
         }
     }
 

@@ -682,7 +682,7 @@ public class SockoptServerTest
         assertEquals("no message manager running", none.errstr());
         try (TestMsgManagers.Running msg = TestMsgManagers.start(lcores, "test.owner"))
         {
-            core.msg = msg.manager();
+            core.msgTypes = MsgTypesGet.of(msg.manager());
             msg.manager().register(MsgTypeSpec.unicast(310, "route_get", MsgPriority.LOW, m -> Edpvs.OK), 1);
             final MsgReply r = new MsgReply();
             for (int i = 0; i < 3; i++)
@@ -719,7 +719,7 @@ public class SockoptServerTest
         }
         finally
         {
-            core.msg = null;
+            core.msgTypes = null;
         }
     }
 
