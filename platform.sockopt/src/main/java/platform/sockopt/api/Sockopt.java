@@ -1,5 +1,7 @@
 package platform.sockopt.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The sockopt wire format, byte-compatible with DPVS v1.10.2 ({@code include/ctrl.h}: {@code struct dpvs_sock_msg}
  * and {@code struct dpvs_sock_msg_reply}). Every integer is little-endian (x86_64 host order).
@@ -18,6 +20,7 @@ package platform.sockopt.api;
  * A client that sets {@code pad} to {@link #KEEP_ALIVE} (the platform's own, for a kept connection) may send the
  * next request on the same connection.
  */
+@ProviderType
 public final class Sockopt
 {
     /** {@code SOCKOPT_VERSION}: (1 &lt;&lt; 16) + (0 &lt;&lt; 8) + 0. */
