@@ -14,7 +14,10 @@ import platform.lcore.impl.TestLcores;
 import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptSpec;
 
-/** Ad-hoc measurement (not a test, not a benchmark): isolated vs back-to-back one-shot requests, split at the handler's entry. Run: java -cp Ad-hoc: isolated vs back-to-back one-shot requests, split at the handler's entry.lt;test class pathAd-hoc: isolated vs back-to-back one-shot requests, split at the handler's entry.gt; platform.sockopt.impl.IsolatedRequestLatency busy-spin|yield|backoff PAUSE_MS N. Prints p50s. */
+/**
+ * Ad-hoc measurement (not a test, not a benchmark): isolated vs back-to-back one-shot requests, split at the
+ * handler's entry. Run with the test class path: {@code IsolatedRequestLatency busy-spin|yield|backoff PAUSE_MS N}.
+ */
 public final class IsolatedRequestLatency
 {
     static volatile long handlerNs;

@@ -81,7 +81,9 @@ public class SockoptServerTest
         lcores = TestLcores.start("lcore 0 role MASTER cpu none\nlcore 1 role FWD_WORKER cpu none\n");
         // a short path: sun_path holds 107 bytes
         path = Files.createTempDirectory("sockopt").resolve("t.ipc");
-        start(new ServerConfig(path, 4096, 1 << 20, 16, 300, 60_000, 64));
+        // request timeout 5 s (the default): a fresh connection must send its header within it, and a client thread
+        // of a loaded 2-core host may wait that long between its connect and its write
+        start(new ServerConfig(path, 4096, 1 << 20, 16, 5_000, 60_000, 64));
         registerEcho();
     }
 
