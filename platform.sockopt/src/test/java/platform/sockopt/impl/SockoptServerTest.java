@@ -81,8 +81,8 @@ public class SockoptServerTest
         lcores = TestLcores.start("lcore 0 role MASTER cpu none\nlcore 1 role FWD_WORKER cpu none\n");
         // a short path: sun_path holds 107 bytes
         path = Files.createTempDirectory("sockopt").resolve("t.ipc");
-        // request timeout 5 s (the default): a fresh connection must send its header within it, and a client thread
-        // of a loaded 2-core host may wait that long between its connect and its write
+        // request timeout 5 s (the default): a fresh connection must send its header within it, so keep it well
+        // above what a loaded host may delay a client thread between its connect and its write
         start(new ServerConfig(path, 4096, 1 << 20, 16, 5_000, 60_000, 64));
         registerEcho();
     }
@@ -457,18 +457,14 @@ public class SockoptServerTest
         try (SocketChannel stalled = SocketChannel.open(UnixDomainSocketAddress.of(path)))
         {
             write(stalled, le(12).putInt(0x010000).putInt(ECHO_GET).putInt(0).flip());
-            Thread.sleep(50);
+            await("the stalled client accepted", () -> 1 == core.server.openConnections());
             final long loops0 = masterLoops();
-            final long t0 = System.nanoTime();
             for (int i = 0; i < 200; i++)
             {
                 assertTrue(client.get(ECHO_GET, null).ok());
             }
-            Thread.sleep(200);
-            final long loops1 = masterLoops();
-            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             // a blocking read (DPVS) would hold the master in one iteration until the client sent the rest
-            assertTrue("master looped " + (loops1 - loops0) + " times in " + ms + " ms", loops1 - loops0 > 200);
+            await("the master looping on while a client is stalled", () -> masterLoops() - loops0 > 200);
             assertEquals(1 + 200, core.server.counters.connections.get());
             // the stalled request times out: an error reply, then the connection is closed
             stalled.configureBlocking(true);
@@ -502,8 +498,8 @@ public class SockoptServerTest
             + "lcore 1 role FWD_WORKER cpu none\n");
         start(new ServerConfig(path, 4096, 1 << 20, 16, 300, 60_000, 64));
         registerEcho();
-        // cold: no I/O for far longer than the hot window, so the master lcore is in its one-second park
-        Thread.sleep(100);
+        // cold: the job handed the selector to the doorbell, so the master lcore is in its one-second park
+        await("the job cold", () -> core.server.cold());
         final long rings = core.server.doorbell.rings.get();
         final SockoptResponse first = SockoptClient.of(path, Duration.ofMillis(500)).get(ECHO_GET, new byte[] {42});
         assertEquals(0, first.errcode());
@@ -527,7 +523,7 @@ public class SockoptServerTest
         {
             for (int i = 0; i < 3; i++)
             {
-                Thread.sleep(100);
+                await("the job cold", () -> core.server.cold());
                 final long rings0 = core.server.doorbell.rings.get();
                 write(kept, request(ECHO_GET, new byte[] {(byte)i}));
                 final long t0 = System.nanoTime();
@@ -887,7 +883,9 @@ public class SockoptServerTest
         await("traffic", () -> calls.get() > 50);
         h.close();
         final long after = calls.get();
-        Thread.sleep(200);
+        // requests go on arriving: wait for a hundred answered NOTSUPP after close() returned
+        final long notSupported0 = core.server.counters.notSupported.get();
+        await("requests answered after close()", () -> core.server.counters.notSupported.get() - notSupported0 > 100);
         stop.set(true);
         for (final Thread th : threads)
         {
