@@ -316,6 +316,40 @@ public class SockoptLimitsTest
         }
     }
 
+    // ------------------------------------------------------------------ counters
+
+    @Test
+    public void shouldShowTheLimitsCountersInItsOwnGetAndInSockoptStats() throws Exception
+    {
+        start(ServerConfig.builder().maxConnections(4).requestTimeoutMs(2_000).idleTimeoutMs(600_000)
+            .bodyBudget(8 << 10).maxRequestLength(8 << 10));
+        // a silent client, timed out; a client announcing more than the budget, refused at its header
+        try (SocketChannel silent = connect())
+        {
+            assertEquals(Edpvs.INVAL, readWithin(silent, 88).getInt(Sockopt.REPLY_ERRCODE_OFFSET));
+        }
+        try (SocketChannel big = connect())
+        {
+            write(big, header(16 << 10).flip());
+            assertEquals(Edpvs.INVAL, readWithin(big, 88).getInt(Sockopt.REPLY_ERRCODE_OFFSET));
+        }
+        // another one's body held mid-way
+        final SocketChannel held = connect();
+        write(held, header(8 << 10).put(new byte[5000]).flip());
+        await("8 KiB held", () -> 8 << 10 == core.server.bodyBudget.used());
+        final ByteBuffer b = SockoptClient.of(path, Duration.ofSeconds(5)).get(Sockopt.GET_SERVER_STATS, null)
+            .buffer();
+        assertEquals(Sockopt.SERVER_STATS_LENGTH, b.limit());
+        assertEquals(1, b.getLong(Sockopt.STATS_HEADER_TIMEOUTS_OFFSET));
+        assertEquals(1, b.getLong(Sockopt.STATS_MALFORMED_OFFSET));
+        assertEquals(8 << 10, b.getLong(Sockopt.STATS_BODY_BYTES_OFFSET));
+        assertEquals(8 << 10, b.getLong(Sockopt.STATS_BODY_BUDGET_OFFSET));
+        assertEquals(core.server.counters.connections.get(), b.getLong(Sockopt.STATS_ACCEPTED_OFFSET));
+        final String stats = new SockoptCommands(core).stats();
+        assertTrue(stats, stats.contains("1 closed for no header in time"));
+        assertTrue(stats, stats.contains("pending request bodies: 8192 of 8192 bytes"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private JobInfo sockoptJob()
