@@ -650,9 +650,9 @@ public class SockoptServerTest
         final SockoptResponse r = client.get(Sockopt.GET_RANGES, null);
         assertTrue(r.ok());
         final ByteBuffer b = r.buffer();
-        assertEquals(3, b.getInt(0));
-        assertEquals(8 + 3 * 128, r.body().length);
-        // GETs first, by first id: echo 500..509, then the platform's own 9000..9003
+        assertEquals(4, b.getInt(0));
+        assertEquals(8 + 4 * 128, r.body().length);
+        // GETs first, by first id: echo 500..509, then the platform's own 9000..9003 and 9004
         assertEquals(Sockopt.GET, b.getInt(8));
         assertEquals(500, b.getInt(8 + 4));
         assertEquals(509, b.getInt(8 + 8));
@@ -663,7 +663,9 @@ public class SockoptServerTest
         assertEquals(9000, b.getInt(8 + 128 + 4));
         assertEquals(9003, b.getInt(8 + 128 + 8));
         assertEquals("platform.sockopt", cString(b, 8 + 128 + 48));
-        assertEquals(Sockopt.SET, b.getInt(8 + 256));
+        assertEquals(9004, b.getInt(8 + 256 + 4));
+        assertEquals("sockopt-stats", cString(b, 8 + 256 + 16));
+        assertEquals(Sockopt.SET, b.getInt(8 + 384));
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         DplaneCtlAccess.printRanges(new PrintStream(out, true, StandardCharsets.UTF_8), r.buffer());
         final String text = out.toString(StandardCharsets.UTF_8);
