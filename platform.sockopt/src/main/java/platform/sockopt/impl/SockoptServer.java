@@ -5,20 +5,17 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreJob;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
-import platform.sockopt.api.Sockopt;
 import platform.sockopt.impl.RateLimitedLog.Kind;
 
 /**
@@ -57,7 +54,7 @@ final class SockoptServer implements LcoreJob
     final RequestFraming framing;
     private final ConnectionTable table;
     private final RateLimitedLog log = new RateLimitedLog(LOG, System::nanoTime);
-    private final Registry registry;
+    private final Dispatcher dispatcher;
     private final LcoreScheduler scheduler;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private SocketFile file;
@@ -65,9 +62,7 @@ final class SockoptServer implements LcoreJob
     private Selector selector;
     Doorbell doorbell;
     private JobHandle job;
-    private volatile Thread masterThread;
-    /** The range whose handler runs now (written by the master lcore only). */
-    private volatile RangeEntry serving;
+    private Thread masterThread;
     private int budgetLeft;
     private long nowNs;
     private long lastIoNs = Long.MIN_VALUE / 2;
@@ -81,11 +76,11 @@ final class SockoptServer implements LcoreJob
     SockoptServer(final ServerConfig config, final Registry registry, final LcoreScheduler scheduler)
     {
         this.config = config;
-        this.registry = registry;
         this.scheduler = scheduler;
         this.bodyBudget = new BodyBudget(config.bodyBudget());
         this.framing = new RequestFraming(config, bodyBudget, counters, log);
         this.table = new ConnectionTable(config, counters, bodyBudget, log);
+        this.dispatcher = new Dispatcher(registry, counters, bodyBudget, log);
     }
 
     /**
@@ -152,31 +147,7 @@ final class SockoptServer implements LcoreJob
      */
     void awaitNotServing(final RangeEntry... entries)
     {
-        if (Thread.currentThread() == masterThread)
-        {
-            return;
-        }
-        for (int spins = 0;; spins++)
-        {
-            final RangeEntry s = serving;
-            boolean busy = false;
-            for (final RangeEntry e : entries)
-            {
-                busy |= s == e;
-            }
-            if (!busy)
-            {
-                return;
-            }
-            if (spins < 100)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(10_000);
-            }
-        }
+        dispatcher.awaitNotServing(entries);
     }
 
     // ------------------------------------------------------------------ on the master lcore
@@ -187,6 +158,7 @@ final class SockoptServer implements LcoreJob
         if (null == masterThread)
         {
             masterThread = Thread.currentThread();
+            dispatcher.masterThread = masterThread;
             spinningMaster = neverParks(lcoreId);
         }
         if (doorbell.armed())
@@ -356,94 +328,12 @@ final class SockoptServer implements LcoreJob
             }
             handled++;
             budgetLeft--;
-            dispatch(c);
+            dispatcher.dispatch(c);
             if (!flush(c))
             {
                 return;
             }
         }
-    }
-
-    /** Answers the request just read: finds its range, runs the handler, prepares the reply. */
-    private void dispatch(final Conn c)
-    {
-        counters.requests.incrementAndGet();
-        int rc;
-        if (Edpvs.OK != c.refusal)
-        {
-            rc = c.refusal; // its text is in c.message, closeAfterWrite is set
-            c.replyLength = 0;
-        }
-        else
-        {
-            c.resetReply();
-            final RangeEntry e = registry.lookup(c.type, c.id);
-            if (null == e)
-            {
-                counters.notSupported.incrementAndGet();
-                rc = error(c, Edpvs.NOTSUPP, "no " + Sockopt.typeName(c.type) + " sockopt " + c.id + " registered");
-            }
-            else if (e.version != c.version)
-            {
-                // another protocol version: its next request cannot be trusted to be framed as ours
-                counters.versionMismatch.incrementAndGet();
-                log.warn(Kind.MALFORMED, "version mismatch: {}", e.name);
-                rc = error(c, Edpvs.INVAL, String.format("sockopt version 0x%x, %s wants 0x%x", c.version, e.name,
-                    e.version));
-                c.closeAfterWrite = true;
-            }
-            else
-            {
-                rc = invoke(c, e);
-            }
-        }
-        bodyBudget.release(c.releaseBody()); // the body is valid during the handler call only
-        c.replyBody.clear().limit(RequestFraming.putReplyHeader(c.replyHeader, c.id, c.type, rc, c.message,
-            c.replyLength));
-        c.state = Conn.WRITE;
-    }
-
-    private int invoke(final Conn c, final RangeEntry e)
-    {
-        serving = e;
-        try
-        {
-            if (e.closed)
-            {
-                counters.notSupported.incrementAndGet();
-                return error(c, Edpvs.NOTSUPP, "sockopt " + e.name + " is being unregistered");
-            }
-            e.calls.incrementAndGet();
-            final int rc;
-            try
-            {
-                rc = e.handler.handle(c, c);
-            }
-            catch (final Throwable th)
-            {
-                e.errors.incrementAndGet();
-                counters.handlerThrew.incrementAndGet();
-                log.warn(Kind.HANDLER, "sockopt handler threw", th);
-                return error(c, Edpvs.CALLBACKFAIL, e.name + " handler failed: " + th.getClass().getSimpleName());
-            }
-            if (Edpvs.OK != rc)
-            {
-                e.errors.incrementAndGet();
-                counters.handlerErrors.incrementAndGet();
-            }
-            return rc;
-        }
-        finally
-        {
-            serving = null;
-        }
-    }
-
-    private static int error(final Conn c, final int code, final String text)
-    {
-        c.message = text;
-        c.replyLength = 0;
-        return code;
     }
 
     /**
