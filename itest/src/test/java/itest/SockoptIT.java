@@ -20,6 +20,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 import itest.bundles.SockoptActivator;
+import platform.sockopt.api.Sockopt;
 import platform.sockopt.api.SockoptRegistry;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;
@@ -72,5 +73,24 @@ public class SockoptIT extends BaseTest
         assertEquals("no GET sockopt 5000 registered", gone.errstr());
         assertFalse(execute(processor, "sockopt:list").contains(FEATURE));
         feature.uninstall();
+    }
+
+    /**
+     * The message manager reaches GET 9003 through the runtime's optional, dynamic reference (bound by service
+     * reference, its import optional), and GET 9004 serves the socket's own counters.
+     */
+    @Test
+    public void theMessageTypesAndTheSocketsCountersAreServed() throws Exception
+    {
+        final SockoptRegistry registry = awaitService(SockoptRegistry.class);
+        final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
+        final SockoptResponse types = client.get(Sockopt.GET_MSG_TYPES, null);
+        assertEquals(types.errstr(), 0, types.errcode());
+        assertEquals(Sockopt.RANGES_HEADER_LENGTH + types.buffer().getInt(0) * Sockopt.MSG_ENTRY_LENGTH,
+            types.body().length);
+        final SockoptResponse stats = client.get(Sockopt.GET_SERVER_STATS, null);
+        assertEquals(stats.errstr(), 0, stats.errcode());
+        assertEquals(Sockopt.SERVER_STATS_LENGTH, stats.body().length);
+        assertTrue(stats.buffer().getLong(Sockopt.STATS_REQUESTS_OFFSET) >= 2);
     }
 }

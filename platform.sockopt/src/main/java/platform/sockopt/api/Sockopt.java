@@ -1,5 +1,7 @@
 package platform.sockopt.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The sockopt wire format, byte-compatible with DPVS v1.10.2 ({@code include/ctrl.h}: {@code struct dpvs_sock_msg}
  * and {@code struct dpvs_sock_msg_reply}). Every integer is little-endian (x86_64 host order).
@@ -18,6 +20,7 @@ package platform.sockopt.api;
  * A client that sets {@code pad} to {@link #KEEP_ALIVE} (the platform's own, for a kept connection) may send the
  * next request on the same connection.
  */
+@ProviderType
 public final class Sockopt
 {
     /** {@code SOCKOPT_VERSION}: (1 &lt;&lt; 16) + (0 &lt;&lt; 8) + 0. */
@@ -184,6 +187,50 @@ public final class Sockopt
     public static final int MSG_NAME_LENGTH = 32;
     public static final int MSG_OWNER_OFFSET = 128;
     public static final int MSG_OWNER_LENGTH = 48;
+
+    /**
+     * GET: the control socket's own counters (what {@code sockopt:stats} shows), see {@link #SERVER_STATS_LENGTH}.
+     * Since 1.2.
+     */
+    public static final int GET_SERVER_STATS = 9004;
+
+    /**
+     * Reply body of {@link #GET_SERVER_STATS}: 19 u64, no count (fields may be added at the end: read what the
+     * length holds):
+     *
+     * <pre>
+     *  0        8         16       24          32        40        48        56       64       72
+     *  +--------+---------+--------+-----------+---------+---------+---------+--------+--------+
+     *  |open    |accepted |refused |no header  |stalled  |conn     |requests |not     |version |
+     *  |conns   |         |at limit|in time    |closed   |failures |         |suppd   |mismatch|
+     *  +--------+---------+--------+-----------+---------+---------+---------+--------+--------+
+     *  72       80        88       96          104       112       120       128      136      144     152
+     *  +--------+---------+--------+-----------+---------+---------+---------+--------+--------+-------+
+     *  |malformd|no memory|handler |handler    |I/O      |body     |body     |doorbell|doorbell|one-   |
+     *  |        |(NOMEM)  |errors  |threw      |errors   |bytes    |budget   |rings   |timeouts|shot   |
+     *  +--------+---------+--------+-----------+---------+---------+---------+--------+--------+-------+
+     * </pre>
+     */
+    public static final int SERVER_STATS_LENGTH = 152;
+    public static final int STATS_OPEN_OFFSET = 0;
+    public static final int STATS_ACCEPTED_OFFSET = 8;
+    public static final int STATS_REFUSED_OFFSET = 16;
+    public static final int STATS_HEADER_TIMEOUTS_OFFSET = 24;
+    public static final int STATS_STALLED_OFFSET = 32;
+    public static final int STATS_CONNECTION_FAILURES_OFFSET = 40;
+    public static final int STATS_REQUESTS_OFFSET = 48;
+    public static final int STATS_NOT_SUPPORTED_OFFSET = 56;
+    public static final int STATS_VERSION_MISMATCH_OFFSET = 64;
+    public static final int STATS_MALFORMED_OFFSET = 72;
+    public static final int STATS_NO_MEMORY_OFFSET = 80;
+    public static final int STATS_HANDLER_ERRORS_OFFSET = 88;
+    public static final int STATS_HANDLER_THREW_OFFSET = 96;
+    public static final int STATS_IO_ERRORS_OFFSET = 104;
+    public static final int STATS_BODY_BYTES_OFFSET = 112;
+    public static final int STATS_BODY_BUDGET_OFFSET = 120;
+    public static final int STATS_DOORBELL_RINGS_OFFSET = 128;
+    public static final int STATS_DOORBELL_TIMEOUTS_OFFSET = 136;
+    public static final int STATS_ONE_SHOT_OFFSET = 144;
 
     private Sockopt()
     {

@@ -1,9 +1,12 @@
 package platform.sockopt.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A registration whose range overlaps a registered range of the same type. DPVS exits here; the platform refuses
  * the registration and keeps running.
  */
+@ProviderType
 public final class SockoptConflictException extends IllegalStateException
 {
     private static final long serialVersionUID = 1L;

@@ -1,11 +1,14 @@
 package platform.sockopt.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Handles the requests of one GET or SET id range. Called on the master lcore, one request at a time, so it may
  * use the message manager's synchronous sends and multicasts; it must not block for long, since the master's
  * loop (and every other client) waits meanwhile.
  */
 @FunctionalInterface
+@ConsumerType
 public interface SockoptHandler
 {
     /**

@@ -1,5 +1,7 @@
 package platform.sockopt.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * One registered id range, for listings.
  *
@@ -12,6 +14,7 @@ package platform.sockopt.api;
  * @param calls   requests handled so far.
  * @param errors  of those, the ones that failed (non-zero code or a throw).
  */
+@ProviderType
 public record SockoptRange(int type, int min, int max, int version, String name, String owner, long calls,
     long errors)
 {

@@ -3,10 +3,13 @@ package platform.sockopt.api;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The control socket's registry (DPVS's {@code sockopt_register}), a service per bundle: what a bundle registered
  * and did not close is closed when it releases the service (bundle stop).
  */
+@ProviderType
 public interface SockoptRegistry
 {
     /**

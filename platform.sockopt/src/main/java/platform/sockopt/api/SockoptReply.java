@@ -2,9 +2,12 @@ package platform.sockopt.api;
 
 import java.nio.ByteBuffer;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The reply a GET handler fills. Valid only during the handler call.
  */
+@ProviderType
 public interface SockoptReply
 {
     /**

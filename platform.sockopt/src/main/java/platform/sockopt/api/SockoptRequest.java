@@ -2,9 +2,12 @@ package platform.sockopt.api;
 
 import java.nio.ByteBuffer;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * One request as the handler sees it. Valid only during the handler call: the server reuses it.
  */
+@ProviderType
 public interface SockoptRequest
 {
     /**

@@ -2,6 +2,8 @@ package platform.sockopt.api;
 
 import java.util.Objects;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What a bundle registers ({@code struct dpvs_sockopts}): a name, a version, a SET id range with its handler and a
  * GET id range with its handler; either range may be absent.
@@ -13,6 +15,7 @@ import java.util.Objects;
  *     .build();
  * </pre>
  */
+@ProviderType
 public final class SockoptSpec
 {
     private final String name;
@@ -102,6 +105,7 @@ public final class SockoptSpec
     }
 
     /** Builds a {@link SockoptSpec}. */
+    @ProviderType
     public static final class Builder
     {
         private final String name;

@@ -4,5 +4,5 @@
  * master lcore. {@link platform.sockopt.api.Sockopt} draws the wire format.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package platform.sockopt.api;

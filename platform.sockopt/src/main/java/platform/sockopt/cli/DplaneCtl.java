@@ -52,6 +52,7 @@ public final class DplaneCtl
         "  lcores         the lcores and their loop statistics (as lcore:list)",
         "  jobs [LCORE]   the jobs and their statistics, of every lcore or of one (as lcore:jobs)",
         "  msgs           the message types and their counters per lcore (as msg:stats)",
+        "  stats          the control socket's own counters and limits (as sockopt:stats)",
         "SOCKET defaults to $DPVS_IPC_FILE, else /var/run/dpvs.ipc, else the per-user runtime path.",
         "exit codes: 0 ok, 1 error code from the platform, 2 usage, 3 socket missing, 4 platform not running,",
         "            5 timeout, 6 malformed reply or I/O error");
@@ -189,6 +190,16 @@ public final class DplaneCtl
                     printJobs(out, r.buffer());
                     return EXIT_OK;
                 }
+                case "stats":
+                {
+                    final SockoptResponse r = client.get(Sockopt.GET_SERVER_STATS, new byte[0]);
+                    if (!r.ok())
+                    {
+                        return platformError(err, r);
+                    }
+                    printServerStats(out, r.buffer());
+                    return EXIT_OK;
+                }
                 case "msgs":
                 {
                     final SockoptResponse r = client.get(Sockopt.GET_MSG_TYPES, new byte[0]);
@@ -234,6 +245,19 @@ public final class DplaneCtl
         {
             err.println("dplanectl: " + ex.getMessage());
             return EXIT_PROTOCOL;
+        }
+    }
+
+    private static final String[] STATS_NAMES = {"open connections", "accepted", "refused at the limit",
+        "closed for no header in time", "stalled clients closed", "connections failed", "requests", "not registered",
+        "version mismatch", "malformed", "no memory (NOMEM)", "handler errors", "handler threw", "I/O errors",
+        "pending body bytes", "body budget", "doorbell rings", "doorbell timeouts", "one-shot closed"};
+
+    private static void printServerStats(final PrintStream out, final ByteBuffer b)
+    {
+        for (int i = 0; i < STATS_NAMES.length && 8 * i + 8 <= b.limit(); i++)
+        {
+            out.printf("%-30s %d%n", STATS_NAMES[i], b.getLong(8 * i));
         }
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import platform.sockopt.api.Sockopt;
 
 /**
@@ -20,6 +22,7 @@ import platform.sockopt.api.Sockopt;
  * do; {@link #open()} keeps one for several requests. Each request as a whole (connect, send, receive) is bounded
  * by the timeout. Thread-safe: every request uses its own connection.
  */
+@ProviderType
 public final class SockoptClient
 {
     /** Replies larger than this are refused as malformed. */
@@ -151,6 +154,7 @@ public final class SockoptClient
     }
 
     /** A kept connection: requests one after the other. Not thread-safe. */
+    @ProviderType
     public final class Connection implements AutoCloseable
     {
         private final SocketChannel ch;

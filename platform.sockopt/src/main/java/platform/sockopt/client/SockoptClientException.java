@@ -2,9 +2,12 @@ package platform.sockopt.client;
 
 import java.io.IOException;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A request that got no reply. The {@link Kind} says why, for messages and exit codes.
  */
+@ProviderType
 public final class SockoptClientException extends IOException
 {
     private static final long serialVersionUID = 1L;

@@ -4,11 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Where the control socket lives. DPVS's tools read {@code DPVS_IPC_FILE}, else use {@code /var/run/dpvs.ipc};
  * the platform serves the same path when it may write there, else a per-user runtime directory, which its own
  * client also looks at.
  */
+@ProviderType
 public final class SockoptPaths
 {
     /** The environment variable DPVS's tools read. */

@@ -3,6 +3,8 @@ package platform.sockopt.client;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A reply from the control socket.
  *
@@ -13,6 +15,7 @@ import java.nio.ByteOrder;
  * @param errstr  the server's text for errcode ("OK" on success).
  * @param body    the reply body.
  */
+@ProviderType
 public record SockoptResponse(int version, int id, int type, int errcode, String errstr, byte[] body)
 {
     /**

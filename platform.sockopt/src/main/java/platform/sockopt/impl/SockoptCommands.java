@@ -35,18 +35,21 @@ public final class SockoptCommands
         return sb.toString();
     }
 
-    @Descriptor("the control socket: path, connections and request counters")
+    @Descriptor("the control socket: path, connections, request counters and the memory of pending bodies")
     public String stats()
     {
         final SockoptServer s = core.server;
+        final ServerCounters n = s.counters;
         return String.format(Locale.ROOT, "socket %s%n"
-            + "connections: %d open, %d accepted, %d refused (too many); "
-            + "master woken by the doorbell %d times for I/O, %d for timeouts%n"
-            + "requests: %d, not registered: %d, version mismatch: %d, malformed: %d, handler errors: %d, "
-            + "handler threw: %d, stalled clients closed: %d, I/O errors: %d%n",
-            s.config.path(), s.openConnections(), s.connections.get(), s.refused.get(), s.doorbellRings.get(),
-            s.doorbellTimeouts.get(), s.requests.get(),
-            s.notSupported.get(), s.versionMismatch.get(), s.malformed.get(), s.handlerErrors.get(),
-            s.handlerThrew.get(), s.timedOut.get(), s.ioErrors.get());
+            + "connections: %d open, %d accepted, %d refused (too many), %d closed for no header in time, "
+            + "%d failed (closed); master woken by the doorbell %d times for I/O, %d for timeouts%n"
+            + "requests: %d, not registered: %d, version mismatch: %d, malformed: %d, no memory: %d, "
+            + "handler errors: %d, handler threw: %d, stalled clients closed: %d, I/O errors: %d%n"
+            + "pending request bodies: %d of %d bytes%n",
+            s.config.path(), s.openConnections(), n.connections.get(), n.refused.get(), n.headerTimedOut.get(),
+            n.connectionFailures.get(), s.doorbell.rings.get(), s.doorbell.timeouts.get(), n.requests.get(),
+            n.notSupported.get(), n.versionMismatch.get(), n.malformed.get(), n.noMemory.get(),
+            n.handlerErrors.get(), n.handlerThrew.get(), n.timedOut.get(), n.ioErrors.get(), s.bodyBudget.used(),
+            s.bodyBudget.limit);
     }
 }

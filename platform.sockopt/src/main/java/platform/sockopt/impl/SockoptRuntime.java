@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import platform.lcore.api.LcoreScheduler;
-import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
 /**
@@ -57,30 +57,41 @@ public final class SockoptRuntime
         @AttributeDefinition(description = "Requests handled per master loop iteration at most")
         int budget() default 64;
 
-        @AttributeDefinition(description = "A request not complete this long after its first byte is refused, ms")
+        @AttributeDefinition(description = "A request not complete this long after its first byte, or a new "
+            + "connection without a whole header this long, is refused and closed, ms")
         long request_timeout_ms() default 5_000;
 
         @AttributeDefinition(description = "A kept connection idle this long is closed, ms")
         long idle_timeout_ms() default 300_000;
 
-        @AttributeDefinition(description = "Connections served at once")
+        @AttributeDefinition(description = "Connections served at once; more get an EDPVS_RESOURCE reply")
         int max_connections() default 1024;
+
+        @AttributeDefinition(description = "Bytes all pending request bodies may hold together; more is refused "
+            + "with EDPVS_NOMEM")
+        long body_budget() default ServerConfig.DEFAULT_BODY_BUDGET;
+
+        @AttributeDefinition(description = "Listen backlog of the control socket")
+        int backlog() default ServerConfig.DEFAULT_BACKLOG;
     }
 
     private final SockoptCore core;
     private final ServiceRegistration<SockoptRegistry> registration;
     private final ServiceRegistration<SockoptCommands> commands;
+    private final BundleContext context;
+    private volatile ServiceReference<?> msgRef;
 
     @Activate
     public SockoptRuntime(final BundleContext context, @Reference final LcoreScheduler scheduler, final Config config)
     {
+        this.context = context;
         final String configured = config.socket_path().isBlank() ? context.getProperty(PATH_PROPERTY)
             : config.socket_path();
         final SocketPathResolver.Resolved where = SocketPathResolver.resolve(System.getenv(), configured);
         LOG.info("control socket path {} (from the {})", where.path(), where.origin());
         this.core = new SockoptCore(new ServerConfig(where.path(), config.max_request_length(),
             config.max_reply_length(), config.budget(), config.request_timeout_ms(), config.idle_timeout_ms(),
-            config.max_connections()), scheduler);
+            config.max_connections(), config.body_budget(), config.backlog()), scheduler);
         try
         {
             core.start();
@@ -96,19 +107,41 @@ public final class SockoptRuntime
         this.commands = context.registerService(SockoptCommands.class, new SockoptCommands(core), props);
     }
 
-    /** The message manager, optional: GET 9003 lists its types while it runs. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /**
+     * The message manager, optional: GET 9003 lists its types while it runs. Bound by its service reference, so
+     * that no signature of this class names a {@code platform.msgmgr.api} type (SCR reflects on them): without the
+     * message manager the bundle's optional import stays unwired and only {@link MsgTypesGet} would need it.
+     */
+    @Reference(name = "msg", service = platform.msgmgr.api.MsgManager.class,
+        cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
         policyOption = ReferencePolicyOption.GREEDY)
-    void bindMsgManager(final MsgManager msg)
+    void bindMsgManager(final ServiceReference<?> ref)
     {
-        core.msg = msg;
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        try
+        {
+            core.msgTypes = MsgTypesGet.of(service);
+            msgRef = ref;
+        }
+        catch (final LinkageError | ClassCastException ex)
+        {
+            // resolved while no message manager was installed: the optional import is wired at the next refresh
+            context.ungetService(ref);
+            LOG.warn("GET 9003 (message types) unavailable until platform.sockopt is refreshed: {}", ex.toString());
+        }
     }
 
-    void unbindMsgManager(final MsgManager msg)
+    void unbindMsgManager(final ServiceReference<?> ref)
     {
-        if (core.msg == msg)
+        if (ref.equals(msgRef))
         {
-            core.msg = null;
+            core.msgTypes = null;
+            msgRef = null;
+            context.ungetService(ref);
         }
     }
 

@@ -77,7 +77,7 @@ public class SocketPathResolverTest
         final Path tooLong = tmp.getRoot().toPath().resolve("x".repeat(120) + ".ipc");
         try
         {
-            SockoptServer.bind(tooLong).close();
+            SocketFile.bindChannel(tooLong, ServerConfig.DEFAULT_BACKLOG).close();
             fail("bound " + tooLong);
         }
         catch (final IOException expected)
@@ -92,7 +92,7 @@ public class SocketPathResolverTest
         final Path dir = Files.createTempDirectory("so").resolve("d");
         try
         {
-            SockoptServer.bind(dir.resolve("s.ipc")).close();
+            SocketFile.bindChannel(dir.resolve("s.ipc"), ServerConfig.DEFAULT_BACKLOG).close();
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         }
         finally
