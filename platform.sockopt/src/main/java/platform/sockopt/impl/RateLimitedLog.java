@@ -5,10 +5,12 @@ import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 
+import platform.common.LogLimiter;
+
 /**
  * Warnings of the master lcore at most once a second per kind, each kind with its own count of what was left out:
  * "12 similar messages suppressed" then counts messages of that kind only (a shared limiter reported 455 where 66
- * clients had stalled, the rest being other kinds). Master lcore only: no synchronization.
+ * clients had stalled, the rest being other kinds).
  */
 final class RateLimitedLog
 {
@@ -32,21 +34,19 @@ final class RateLimitedLog
     }
 
     static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final Kind[] KINDS = Kind.values();
 
     private final Logger log;
     private final LongSupplier clock;
-    private final long[] lastNs = new long[KINDS.length];
-    private final long[] suppressed = new long[KINDS.length];
+    /** One gate per kind (platform.common's, shared with the other bundles' rate-limited logs). */
+    private final LogLimiter[] limiters = new LogLimiter[Kind.values().length];
 
     RateLimitedLog(final Logger log, final LongSupplier clock)
     {
         this.log = log;
         this.clock = clock;
-        final long now = clock.getAsLong();
-        for (int i = 0; i < lastNs.length; i++)
+        for (int i = 0; i < limiters.length; i++)
         {
-            lastNs[i] = now - INTERVAL_NS - 1;
+            limiters[i] = new LogLimiter(INTERVAL_NS);
         }
     }
 
@@ -58,22 +58,13 @@ final class RateLimitedLog
      */
     long warn(final Kind kind, final String format, final Object arg)
     {
-        final int k = kind.ordinal();
-        final long now = clock.getAsLong();
-        if (now - lastNs[k] < INTERVAL_NS)
-        {
-            suppressed[k]++;
-            return -1;
-        }
-        lastNs[k] = now;
-        final long left = suppressed[k];
-        suppressed[k] = 0;
+        final long left = limiters[kind.ordinal()].admit(clock.getAsLong());
         if (left > 0)
         {
             log.warn("control socket: " + format + " ({} similar messages suppressed in the last second)", arg,
                 left);
         }
-        else
+        else if (0 == left)
         {
             log.warn("control socket: " + format, arg);
         }
@@ -83,6 +74,6 @@ final class RateLimitedLog
     /** @return messages of this kind suppressed since the last one logged. */
     long suppressed(final Kind kind)
     {
-        return suppressed[kind.ordinal()];
+        return limiters[kind.ordinal()].suppressed();
     }
 }
