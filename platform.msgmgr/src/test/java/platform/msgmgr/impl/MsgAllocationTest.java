@@ -35,9 +35,9 @@ public class MsgAllocationTest
 {
     private static final int T_UNI = 300;
     private static final int T_MC = 301;
-    private static final int WARMUP = 20_000;
+    private static final int WARMUP = 10_000;
     private static final int BATCH = 100;
-    private static final int MEASURED = 20_000;
+    private static final int MEASURED = 10_000;
     /**
      * Bytes allowed per path and sender in total, for one-off noise (the accounting calls themselves, a log line):
      * 20k operations, so at most 0.05 B/op.
@@ -262,7 +262,8 @@ public class MsgAllocationTest
         // the lcores' "big loop" warning (a log line, so allocation) is not what is measured here: a loaded 2-CPU
         // host makes big loops; raise its threshold out of the way
         lcores = TestLcores.start("big_loop_us MASTER 10000000\nbig_loop_us FWD_WORKER 10000000\n"
-            + "lcore 0 role MASTER cpu none\nlcore 1 role FWD_WORKER cpu none\nlcore 2 role FWD_WORKER cpu none\n");
+            + "lcore 0 role MASTER cpu none idle yield\nlcore 1 role FWD_WORKER cpu none idle yield\n"
+            + "lcore 2 role FWD_WORKER cpu none idle yield\n");
         core = new MsgCore(lcores, MsgConfig.defaults());
         core.start();
         mm = new BundleMsgManager(core, "test/1.0");
