@@ -52,10 +52,12 @@ public final class BenchSockopt implements AutoCloseable
     public String describe()
     {
         final SockoptServer s = core.server;
-        final long errors = s.notSupported.get() + s.versionMismatch.get() + s.malformed.get()
-            + s.handlerErrors.get() + s.handlerThrew.get() + s.timedOut.get() + s.ioErrors.get() + s.refused.get();
-        return "requests " + s.requests.get() + ", connections " + s.connections.get() + ", errors " + errors
-            + ", doorbell rings " + s.doorbellRings.get() + ", doorbell timeouts " + s.doorbellTimeouts.get()
+        final ServerCounters n = s.counters;
+        final long errors = n.notSupported.get() + n.versionMismatch.get() + n.malformed.get() + n.noMemory.get()
+            + n.handlerErrors.get() + n.handlerThrew.get() + n.timedOut.get() + n.headerTimedOut.get()
+            + n.connectionFailures.get() + n.ioErrors.get() + n.refused.get();
+        return "requests " + n.requests.get() + ", connections " + n.connections.get() + ", errors " + errors
+            + ", doorbell rings " + s.doorbell.rings.get() + ", doorbell timeouts " + s.doorbell.timeouts.get()
             + ", open " + s.openConnections();
     }
 
