@@ -54,8 +54,8 @@ public class LoggingIT
             assertTrue("the INFO lines are not in the log file:\n" + p.describe(),
                 p.log().contains("INFO  Scheduler - started 2 lcores from"));
             assertTrue("the WARN is not in the log file:\n" + p.describe(),
-                p.log().contains("WARN  SockoptServer - replacing stale control socket " + socket));
-            p.awaitOutput("WARN  SockoptServer - replacing stale control socket " + socket, Duration.ofSeconds(10));
+                p.log().contains("WARN  SocketFile - replacing stale control socket " + socket));
+            p.awaitOutput("WARN  SocketFile - replacing stale control socket " + socket, Duration.ofSeconds(10));
             assertFalse("INFO lines on the console:\n" + p.output(), p.output().contains("started 2 lcores")
                 || p.output().contains("control socket listening") || p.output().contains(" INFO "));
         }

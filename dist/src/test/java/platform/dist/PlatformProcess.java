@@ -330,7 +330,9 @@ final class PlatformProcess implements AutoCloseable
     {
         try (Stream<Path> s = Files.walk(from))
         {
-            s.forEach(p -> {
+            // what a platform run left in the build's own folder (its log, its framework cache) is not part of the
+            // distribution: README's first command runs it there before the tests
+            s.filter(p -> !isRunState(from, p)).forEach(p -> {
                 final Path target = to.resolve(from.relativize(p).toString());
                 try
                 {
@@ -349,6 +351,17 @@ final class PlatformProcess implements AutoCloseable
                 }
             });
         }
+    }
+
+    private static boolean isRunState(final Path root, final Path p)
+    {
+        final Path rel = root.relativize(p);
+        if (0 == rel.getNameCount() || rel.toString().isEmpty())
+        {
+            return false;
+        }
+        final String top = rel.getName(0).toString();
+        return "log".equals(top) || "data".equals(top);
     }
 
     static void deleteTree(final Path root) throws IOException
