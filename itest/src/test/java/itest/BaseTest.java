@@ -71,7 +71,7 @@ public abstract class BaseTest
     private static final String TEST_BUNDLE_PROPERTY_PREFIX = "itest.testBundle.";
     private static final String IMPORT_FRAMEWORK = "org.osgi.framework;version=\"[1.10,2)\"";
     private static final String IMPORT_LCORE_API = "platform.lcore.api;version=\"[1.0,2)\"";
-    private static final String IMPORT_MSGMGR_API = "platform.msgmgr.api;version=\"[1.0,2)\"";
+    private static final String IMPORT_MSGMGR_API = "platform.msgmgr.api;version=\"[2.0,3)\"";
     protected static final String IMPORT_SOCKOPT_API = "platform.sockopt.api;version=\"[1.0,2)\"";
     protected static final String IMPORT_FRAMEWORK_AND_SOCKOPT = IMPORT_FRAMEWORK + "," + IMPORT_SOCKOPT_API;
 
