@@ -15,21 +15,21 @@ mkdir -p "$here/target"
 out="$here/target/ab-$(date -u +%Y%m%dT%H%M%SZ).txt"
 JAVA=${JAVA:-java}
 jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
-children_s() { times | awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } print s }'; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 run() {
-    local label=$1 jar=$2
+    local label=$1 jar=$2 tck b0 s0 b1 s1
     shift 2
-    local j0 j1 c0 c1 tck
     tck=$(getconf CLK_TCK)
-    read -r b0 s0 < <(jiffies)
-    c0=$(children_s)
     echo "== $label $(date -u +%T) $jar"
-    "$JAVA" -jar "$jar" "$regex" -f 1 "$@" 2>&1 | grep -E "fork probe|percentiles|^Benchmark|batch|thrpt|avgt|gc.alloc.rate.norm|sample|p0.50|p0.99 " || true
+    read -r b0 s0 < <(jiffies)
+    TIMEFORMAT='%U %S'
+    { time "$JAVA" -jar "$jar" "$regex" -f 1 "$@" > "$tmp/out" 2>&1; } 2> "$tmp/time"
     read -r b1 s1 < <(jiffies)
-    c1=$(children_s)
-    awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v c0="$c0" -v c1="$c1" -v t="$tck" 'BEGIN {
-        own = (c1 - c0) * t; printf "steal/other: other busy %.0f jiffies (%.1f %% of own %.0f), steal %d\n", b - own,
-        (own > 0 ? 100 * (b - own) / own : 0), own, s }'
+    grep -E "fork probe|percentiles|^Benchmark|batch|thrpt|avgt|gc.alloc.rate.norm|sample|p0.50|p0.99 " "$tmp/out" || true
+    awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v t="$tck" '{ own = ($1 + $2) * t;
+        printf "quiet-check: other busy %.0f jiffies (%.1f %% of own %.0f), steal %d\n", b - own,
+        (own > 0 ? 100 * (b - own) / own : 0), own, s }' "$tmp/time"
 }
 {
     echo "A/B $regex, $rounds rounds; old $old ($(stat -c %y "$old")), new $new ($(stat -c %y "$new")); options: $*"

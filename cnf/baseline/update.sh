@@ -11,5 +11,6 @@ for m in platform.lcore platform.msgmgr platform.sockopt modules.blklst modules.
         -Dpackaging=jar -DgeneratePom=true -DlocalRepositoryPath=cnf/baseline
     echo "baseline $m $version <- $jar"
 done
-# the local repository bookkeeping is not needed in a file repository
+# the local repository bookkeeping is not needed in a file repository; checksums are (Maven validates downloads)
 find cnf/baseline -name '_remote.repositories' -o -name 'maven-metadata-local.xml' -o -name '*.lastUpdated' | xargs -r rm -f
+find cnf/baseline \( -name '*.jar' -o -name '*.pom' \) -exec sh -c 'sha1sum "$1" | cut -d" " -f1 > "$1.sha1"' _ {} \;
