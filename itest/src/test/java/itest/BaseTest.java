@@ -63,7 +63,11 @@ public abstract class BaseTest
     /** Every wait for something asynchronous gives up after this long. */
     protected static final long TIMEOUT_MS = 10_000;
     /** How long a stopped job's counter must stay still. */
-    protected static final long QUIET_MS = 200;
+    /**
+     * Iterations every lcore finishes in a "never again" window: the first two end any call that was under way, the
+     * rest give a late call every chance to show (a count of the lcores' own work, not a time).
+     */
+    protected static final int QUIET_ITERATIONS = 200;
 
     protected static final String PLATFORM_LCORE = "platform.lcore";
     protected static final String PLATFORM_MSGMGR = "platform.msgmgr";
@@ -430,18 +434,52 @@ public abstract class BaseTest
     }
 
     /**
-     * Asserts that a job is not called any more: its count does not move in {@link #QUIET_MS}.
+     * Waits until every running lcore has finished {@code n} more iterations than when called.
      *
-     * @param job the job's observer.
+     * @param scheduler the scheduler.
+     * @param n         iterations.
      */
-    protected static void assertNeverCalledAgain(final Supplier<Map<String, Object>> job)
+    protected static void awaitIterations(final LcoreScheduler scheduler, final int n)
+    {
+        final Map<Integer, Long> at = new java.util.HashMap<>();
+        for (final LcoreInfo l : scheduler.lcores())
+        {
+            if (LcoreState.RUNNING == l.state())
+            {
+                at.put(l.id(), l.loops());
+            }
+        }
+        await(() -> n + " more iterations of lcores " + at.keySet() + "; lcores: " + scheduler.lcores(), () ->
+        {
+            for (final LcoreInfo l : scheduler.lcores())
+            {
+                final Long start = at.get(l.id());
+                if (null != start && l.loops() < start + n)
+                {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Asserts that a job is not called any more: its count does not move while every lcore runs
+     * {@link #QUIET_ITERATIONS} more iterations.
+     *
+     * @param scheduler the scheduler.
+     * @param job       the job's observer.
+     */
+    protected static void assertNeverCalledAgain(final LcoreScheduler scheduler,
+        final Supplier<Map<String, Object>> job)
     {
         final long before = calls(job);
-        sleep(QUIET_MS);
+        awaitIterations(scheduler, QUIET_ITERATIONS);
         final long after = calls(job);
         if (after != before)
         {
-            fail("the job was called " + (after - before) + " more times in the " + QUIET_MS + " ms after it was "
+            fail("the job was called " + (after - before) + " more times in the " + QUIET_ITERATIONS
+                + " lcore iterations after it was "
                 + "removed");
         }
     }

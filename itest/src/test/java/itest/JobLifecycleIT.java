@@ -76,7 +76,7 @@ public class JobLifecycleIT extends BaseTest
         bundle.stop();
         // its activator's close() returned: the job is unregistered and out of every lcore's loop
         assertEquals("jobs(-1) after stop", List.of(), jobRows(scheduler, ClosingJobActivator.JOB_NAME));
-        assertNeverCalledAgain(job);
+        assertNeverCalledAgain(scheduler, job);
     }
 
     @Test
@@ -94,7 +94,7 @@ public class JobLifecycleIT extends BaseTest
         bundle.stop();
         // the framework released the bundle's scheduler service while stopping it, which closed the job
         assertEquals("jobs(-1) after stop", List.of(), jobRows(scheduler, LeakingJobActivator.JOB_NAME));
-        assertNeverCalledAgain(job);
+        assertNeverCalledAgain(scheduler, job);
     }
 
     private int theWorkerLcore()

@@ -192,7 +192,7 @@ public class MsgManagerIT extends BaseTest
         final long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStart);
         // the activator's close() returned: no worker callback may run any more, while the senders go on
         final long atStop = workerCalls(type);
-        sleep(QUIET_MS);
+        awaitIterations(scheduler, QUIET_ITERATIONS);
         final long quiet = workerCalls(type);
 
         final List<String> stuck = traffic.finish(SENDER_END_MS);
@@ -200,7 +200,7 @@ public class MsgManagerIT extends BaseTest
         final String state = "bundle.stop() took " + stopMs + " ms; " + traffic + "\nmsg:stats:\n" + stats;
         assertTrue("senders still running " + SENDER_END_MS + " ms after they were told to stop: " + stuck + "\n"
             + state, stuck.isEmpty());
-        assertEquals("worker callback calls in the " + QUIET_MS + " ms after stop() returned; " + state, atStop, quiet);
+        assertEquals("worker callback calls in the " + QUIET_ITERATIONS + " lcore iterations after stop() returned; " + state, atStop, quiet);
         assertEquals("sends that threw or returned an unexpected code; " + state, List.of(), traffic.problems());
         for (final String op : Traffic.OPS)
         {
@@ -211,7 +211,7 @@ public class MsgManagerIT extends BaseTest
         // every accepted asynchronous multicast completes, exactly once
         await(() -> "every accepted multicastAsync completes; " + traffic,
             () -> traffic.completions.get() == traffic.count("multicastAsync", Edpvs.OK));
-        sleep(QUIET_MS);
+        awaitIterations(scheduler, QUIET_ITERATIONS);
         assertEquals("multicastAsync completions; " + traffic, traffic.count("multicastAsync", Edpvs.OK),
             traffic.completions.get());
         assertEquals("completions called twice; " + traffic, 0, traffic.duplicateCompletions.get());
@@ -249,7 +249,7 @@ public class MsgManagerIT extends BaseTest
         final long atStop = workerCalls(type);
         assertEquals(Edpvs.NOTEXIST, msgManager.multicastSync(id, null, SEND_TIMEOUT_US, result));
         assertEquals(Edpvs.NOTEXIST, msgManager.sendAsync(id, WORKER, null));
-        sleep(QUIET_MS);
+        awaitIterations(scheduler, QUIET_ITERATIONS);
         assertEquals("worker callback calls after stop() returned", atStop, workerCalls(type));
 
         assertReRegistrable(id, "itest-mc-leaked-again");

@@ -75,10 +75,8 @@ public class StatsIT extends BaseTest
             .order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(96, s1.capacity());
         assertEquals(worker, s1.get(0));
-        sleep(50);
-        final ByteBuffer s2 = ByteBuffer.wrap(get(client, 59, new byte[] {(byte)worker}).body())
-            .order(ByteOrder.LITTLE_ENDIAN);
-        assertTrue("lcore_loop moves", s2.getLong(8) > s1.getLong(8));
+        await("lcore_loop moves", () -> ByteBuffer.wrap(get(client, 59, new byte[] {(byte)worker}).body())
+            .order(ByteOrder.LITTLE_ENDIAN).getLong(8) > s1.getLong(8));
         assertRow(execute(processor, "stats:lcores"), worker + "\\s+FWD_WORKER\\s+\\d+\\s+\\d+\\s+0\\s+0\\s+0\\s+0\\s+0\\s+0");
         assertRow(execute(processor, "sockopt:list"), "GET\\s+57-59\\s+.*netif_lcore\\s+modules\\.stats/.*");
 
