@@ -252,7 +252,10 @@ public class BlklstCoreTest
         await("both workers without the entry", () -> seen.get(1) == 0 && seen.get(2) == 0
             && core.lcoreCounts().matches("(?s).*lcore 1: 0 entries.*lcore 2: 0 entries.*|(?s).*lcore 2: 0 entries.*"
                 + "lcore 1: 0 entries.*"));
-        Thread.sleep(50);
+        // nothing comes back: every worker runs a few more iterations, and still has no entry
+        final long[] at = {lcores.lcores().get(1).loops(), lcores.lcores().get(2).loops()};
+        await("two more iterations of both workers", () -> lcores.lcores().get(1).loops() >= at[0] + 2
+            && lcores.lcores().get(2).loops() >= at[1] + 2);
         assertEquals(0, seen.get(1));
         assertEquals(0, seen.get(2));
         final SockoptResponse all = client.get(BlklstConf.SOCKOPT_GET_BLKLST_GETALL, null);
