@@ -239,19 +239,7 @@ final class Lcore extends LcoreHotFields implements Runnable
                 continue;
             }
             final JobCounters c = e.counters[id];
-            currentEntry = e;
-            try
-            {
-                work += e.job.doWork(id);
-                if (0 != c.consecutiveFailures)
-                {
-                    c.consecutiveFailures = 0;
-                }
-            }
-            catch (final Throwable th)
-            {
-                onJobFailure(e, c, th);
-            }
+            work += call(e, c, id);
             c.calls++;
         }
         return work;
@@ -270,19 +258,7 @@ final class Lcore extends LcoreHotFields implements Runnable
                 continue;
             }
             final JobCounters c = e.counters[id];
-            currentEntry = e;
-            try
-            {
-                work += e.job.doWork(id);
-                if (0 != c.consecutiveFailures)
-                {
-                    c.consecutiveFailures = 0;
-                }
-            }
-            catch (final Throwable th)
-            {
-                onJobFailure(e, c, th);
-            }
+            work += call(e, c, id);
             final long now = System.nanoTime();
             final long d = now - t;
             t = now;
@@ -297,6 +273,26 @@ final class Lcore extends LcoreHotFields implements Runnable
             }
         }
         return work;
+    }
+
+    /** One job call: what both loops do around it, apart from timing. */
+    private int call(final JobEntry e, final JobCounters c, final int id)
+    {
+        currentEntry = e;
+        try
+        {
+            final int work = e.job.doWork(id);
+            if (0 != c.consecutiveFailures)
+            {
+                c.consecutiveFailures = 0;
+            }
+            return work;
+        }
+        catch (final Throwable th)
+        {
+            onJobFailure(e, c, th);
+            return 0;
+        }
     }
 
     /** Remembers the thread's CPU time at a wall time, so that a big loop can tell how long it was off the CPU. */

@@ -341,7 +341,7 @@ final class MsgCore
         final long latencyNs = System.nanoTime() - start;
         if (0 == (seq & LATENCY_SAMPLE_MASK) || 0 != (f & MsgFlags.STATE_DROP))
         {
-            e.latency.recordValue(latencyNs);
+            e.recordLatency(latencyNs);
         }
         out.set(rc, f & MsgImpl.PUBLIC_FLAGS, m.reply, latencyNs);
         m.release();
@@ -417,7 +417,7 @@ final class MsgCore
             final McQueue q = orig.mcq;
             if (null != q)
             {
-                q.entry.latency.recordValue(latencyNs);
+                q.entry.recordLatency(latencyNs);
             }
             out.set(rc, null == q ? MulticastCoordinator.EMPTY_REPLIES : q, latencyNs);
         }

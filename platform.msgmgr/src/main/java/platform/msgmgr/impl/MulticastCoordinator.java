@@ -209,7 +209,7 @@ final class MulticastCoordinator
         orig.result = rc;
         if (null != orig.completion)
         {
-            q.entry.latency.recordValue(Math.max(0, System.nanoTime() - orig.sentNs));
+            q.entry.recordLatency(System.nanoTime() - orig.sentNs);
         }
         if (terminate(orig, bits, rc, q))
         {

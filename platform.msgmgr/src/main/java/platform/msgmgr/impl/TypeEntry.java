@@ -37,6 +37,9 @@ final class TypeEntry
     final AtomicLong sent = new AtomicLong();
     final AtomicLong ringFull = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
+    /** Latencies above this are recorded as this: a minute, beyond every timeout. */
+    static final long MAX_LATENCY_NS = 60_000_000_000L;
+
     // counters written by the owning lcore only (plain stores; observers read them racily)
     long received;
     long finished;
@@ -49,9 +52,20 @@ final class TypeEntry
      * nanoseconds. Senders record without locks or allocation; readers take interval snapshots into
      * {@link #latencyTotal}.
      */
-    final Recorder latency = new Recorder(2);
-    private final Histogram latencyTotal = new Histogram(2);
+    private final Recorder latency = new Recorder(1, MAX_LATENCY_NS, 2);
+    private final Histogram latencyTotal = new Histogram(1, MAX_LATENCY_NS, 2);
     private Histogram interval;
+
+    /**
+     * Records a latency, clamped to {@link #MAX_LATENCY_NS}: the histograms have a fixed range so that recording never
+     * grows (allocates) them, as an auto-resizing one did at each new largest value (a preemption's 10 ms).
+     *
+     * @param ns nanoseconds.
+     */
+    void recordLatency(final long ns)
+    {
+        latency.recordValue(Math.max(1, Math.min(ns, MAX_LATENCY_NS)));
+    }
 
     /**
      * @return every latency recorded so far (a copy), folding in what senders recorded since the last call.
