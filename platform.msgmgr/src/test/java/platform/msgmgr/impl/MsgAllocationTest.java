@@ -27,8 +27,8 @@ import platform.msgmgr.api.MulticastResult;
 
 /**
  * Zero allocation after warm-up on every message path (issue 11 §2): the bytes the sending thread and every lcore
- * thread allocate ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}) while 20k operations of one
- * path run, after 20k of each path warmed up. Counts, not wall-clock: the bound is bytes, so a slow machine only
+ * thread allocate ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}) while 10k operations of one
+ * path run, after 10k of each path warmed up. Counts, not wall-clock: the bound is bytes, so a slow machine only
  * makes the test slower.
  */
 public class MsgAllocationTest
@@ -39,10 +39,12 @@ public class MsgAllocationTest
     private static final int BATCH = 100;
     private static final int MEASURED = 10_000;
     /**
-     * Bytes allowed per path and sender in total, for one-off noise (the accounting calls themselves, a log line):
-     * 20k operations, so at most 0.05 B/op.
+     * Bytes allowed per path and sender in total, for one-off noise: 1 B/op over 10k operations. Any object made per
+     * message is at least 16 B/op (the HashMap keys this test was written against made 256 B/op), while a one-off
+     * on a loaded host (code deoptimized and run interpreted for a while, so escape analysis no longer removes a
+     * temporary) was seen once at 4.6 KB in a clean-clone run.
      */
-    private static final long NOISE_BYTES = 1024;
+    private static final long NOISE_BYTES = MEASURED;
     private static final long TIMEOUT_US = TimeUnit.SECONDS.toMicros(10);
     /** A reply the callbacks hand back: preallocated, so the callbacks themselves allocate nothing. */
     private static final Object REPLY = "reply";
