@@ -15,7 +15,7 @@ import platform.msgmgr.api.UnicastHandler;
  * A message type on one lcore ({@code struct dpvs_msg_type}): the callbacks and the per-(type, lcore) counters.
  * Entered in and removed from that lcore's table by that lcore only (REG/UNREG messages).
  */
-final class TypeEntry
+final class TypeEntry extends TypeEntryPad1
 {
     final MsgTypeSpec spec;
     final int id;
@@ -40,12 +40,17 @@ final class TypeEntry
     /** Latencies above this are recorded as this: a minute, beyond every timeout. */
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
-    // counters written by the owning lcore only (plain stores; observers read them racily)
-    long received;
-    long finished;
-    long dropped;
-    long callbackFailures;
-    long lateReplies;
+    // the counters the owning lcore writes per message are in TypeEntryLcoreCounters, on lines of their own
+
+    /** Trailing pad (byte fields are laid out last): the objects allocated after this one are the senders'. */
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 
     /**
      * Latency of synchronous sends to this entry (or of multicasts, on the master's entry of a multicast type), in
@@ -117,4 +122,42 @@ final class TypeEntry
     {
         return "msg type " + id + " (" + spec.name() + ") on lcore " + lcore + " by " + owner;
     }
+}
+
+/**
+ * Padding: the entry's counters that its lcore writes for every message sit on lines of their own, so that senders
+ * reading the entry's final fields (the ring, the counters' holders) on another CPU do not miss for each message.
+ */
+abstract class TypeEntryPad0
+{
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
+}
+
+/** Written by the owning lcore only (plain stores; observers read them racily). */
+abstract class TypeEntryLcoreCounters extends TypeEntryPad0
+{
+    long received;
+    long finished;
+    long dropped;
+    long callbackFailures;
+    long lateReplies;
+}
+
+abstract class TypeEntryPad1 extends TypeEntryLcoreCounters
+{
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+    byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+    byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+    byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    byte b100, b101, b102, b103, b104, b105, b106, b107, b110, b111, b112, b113, b114, b115, b116, b117;
+    byte b120, b121, b122, b123, b124, b125, b126, b127, b130, b131, b132, b133, b134, b135, b136, b137;
+    byte b140, b141, b142, b143, b144, b145, b146, b147, b150, b151, b152, b153, b154, b155, b156, b157;
+    byte b160, b161, b162, b163, b164, b165, b166, b167, b170, b171, b172, b173, b174, b175, b176, b177;
 }
