@@ -234,7 +234,7 @@ final class Lcore extends LcoreHotFields implements Runnable
         for (int i = 0; i < jobs.length; i++)
         {
             final JobEntry e = jobs[i];
-            if (JobEntry.ACTIVE != e.lvState() || (0 != e.skipLoops && 0 != loop % e.skipLoops))
+            if (!due(e, loop))
             {
                 continue;
             }
@@ -253,7 +253,7 @@ final class Lcore extends LcoreHotFields implements Runnable
         for (int i = 0; i < jobs.length; i++)
         {
             final JobEntry e = jobs[i];
-            if (JobEntry.ACTIVE != e.lvState() || (0 != e.skipLoops && 0 != loop % e.skipLoops))
+            if (!due(e, loop))
             {
                 continue;
             }
@@ -273,6 +273,12 @@ final class Lcore extends LcoreHotFields implements Runnable
             }
         }
         return work;
+    }
+
+    /** @return true when the job is active and, if SLOW, its turn has come in this loop. */
+    private static boolean due(final JobEntry e, final long loop)
+    {
+        return JobEntry.ACTIVE == e.lvState() && (0 == e.skipLoops || 0 == loop % e.skipLoops);
     }
 
     /** One job call: what both loops do around it, apart from timing. */
