@@ -66,6 +66,18 @@ public interface LcoreScheduler
     void wake(int lcoreId);
 
     /**
+     * Waits for a grace period on the lcores of a role, as RCU's {@code synchronize_rcu}: every running lcore of
+     * that role that was inside a loop iteration when the call began has left it. A feature that publishes a new
+     * copy of something its jobs read (a hook chain, a port table) calls this before it lets go of the old copy,
+     * so that no job still holds it once the call returns. Does not wait for the calling lcore itself (it is not
+     * inside another job's call), nor for an lcore that is waiting here itself from inside one of its jobs.
+     *
+     * @param role the role whose lcores run the readers.
+     * @since 1.2
+     */
+    void synchronize(LcoreRole role);
+
+    /**
      * Zeroes the loop and job statistics (not the registrations).
      */
     void resetStats();

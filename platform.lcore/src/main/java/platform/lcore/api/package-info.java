@@ -6,5 +6,5 @@
  * only way to unregister, and once {@code close()} returns the job's code is never called again.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package platform.lcore.api;

@@ -152,6 +152,12 @@ final class BundleLcoreScheduler implements LcoreScheduler
     }
 
     @Override
+    public void synchronize(final LcoreRole role)
+    {
+        scheduler.synchronize(role);
+    }
+
+    @Override
     public void resetStats()
     {
         scheduler.resetStats();

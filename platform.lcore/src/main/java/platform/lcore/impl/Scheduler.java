@@ -212,15 +212,29 @@ final class Scheduler
                 LOG.debug("unregistered {}", entry);
             }
         }
-        awaitGracePeriod(entry);
+        awaitGracePeriod(entry.spec.role(), entry);
+    }
+
+    /**
+     * Waits until every lcore of the role that was inside an iteration has left it (the API's
+     * {@code synchronize}).
+     *
+     * @param role the role.
+     */
+    void synchronize(final LcoreRole role)
+    {
+        awaitGracePeriod(role, null);
     }
 
     /**
      * Waits until no lcore of the entry's role can still be inside a call of it: each lcore that was inside an
      * iteration has left it. Does not wait for the calling lcore, nor for an lcore that is itself waiting here
      * from inside another job.
+     *
+     * @param role  the role whose lcores may be inside a call.
+     * @param entry the job closed, or null when the caller published something else the role's jobs read.
      */
-    private void awaitGracePeriod(final JobEntry entry)
+    private void awaitGracePeriod(final LcoreRole role, final JobEntry entry)
     {
         final Lcore self = currentLcore();
         if (null != self)
@@ -229,7 +243,7 @@ final class Scheduler
         }
         try
         {
-            for (final Lcore l : lcoresOfRole[entry.spec.role().ordinal()])
+            for (final Lcore l : lcoresOfRole[role.ordinal()])
             {
                 if (l == self)
                 {
@@ -261,8 +275,9 @@ final class Scheduler
                         if (!warned && System.nanoTime() - startNs > SLOW_GRACE_WARN_NS)
                         {
                             warned = true;
-                            LOG.warn("unregistering {} waits for lcore {}, which has been inside one iteration for "
-                                + "over 1 s (running {})", entry, l.id, l.currentEntry);
+                            LOG.warn("{} waits for lcore {}, which has been inside one iteration for over 1 s "
+                                + "(running {})", null == entry ? "a grace period" : "unregistering " + entry, l.id,
+                                l.currentEntry);
                         }
                     }
                 }

@@ -219,6 +219,41 @@ public class SchedulerTest
         assertTrue(s.entries().isEmpty());
     }
 
+    /** What {@code synchronize} promises a feature that swaps a published table: no reader still holds the old one. */
+    @Test(timeout = 60_000)
+    public void shouldReturnFromSynchronizeOnlyWhenNoJobStillReadsTheOldCopy() throws InterruptedException
+    {
+        final Scheduler s = started(Layouts.masterAndTwoWorkers(""));
+        final java.util.concurrent.atomic.AtomicReference<long[]> published =
+            new java.util.concurrent.atomic.AtomicReference<>(new long[1]);
+        final AtomicLong reads = new AtomicLong();
+        final JobHandle h = s.register(JobSpec.loop("reader", LcoreRole.FWD_WORKER, id ->
+        {
+            final long[] table = published.get();
+            reads.incrementAndGet();
+            // hold the copy for a while, so that synchronize() often lands mid-read
+            final long until = System.nanoTime() + 20_000;
+            while (System.nanoTime() < until)
+            {
+                Thread.onSpinWait();
+            }
+            table[0]++;
+            return 1;
+        }), "test");
+        await("reader runs", () -> reads.get() > 0);
+        for (int round = 0; round < 300; round++)
+        {
+            final long[] old = published.get();
+            published.set(new long[1]);
+            s.synchronize(LcoreRole.FWD_WORKER);
+            final long atReturn = old[0];
+            Layouts.awaitIterations(s, 2, 1, 2);
+            assertEquals("a job used the old copy after synchronize() returned (round " + round + ")", atReturn,
+                old[0]);
+        }
+        h.close();
+    }
+
     @Test(timeout = 30_000)
     public void shouldCloseFromInsideTheJobWithoutDeadlock()
     {
