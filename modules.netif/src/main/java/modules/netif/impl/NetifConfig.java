@@ -72,7 +72,7 @@ final class NetifConfig
         final StringBuilder sb = new StringBuilder();
         final int n = Math.max(1, workers.length);
         sb.append("port syn0 driver synthetic rxq ").append(n).append(" txq ").append(n)
-            .append(" rate 1000 src 192.168.100.0/24 dst 10.0.0.0/16 size 64,594,1518 proto udp,tcp,icmp\n");
+            .append(" rate 1000 src 192.168.100.0/24 dst 10.0.0.0/16 size 60,590,1514 proto udp,tcp,icmp\n");
         for (int i = 0; i < workers.length; i++)
         {
             sb.append("queue ").append(workers[i]).append(" syn0 rx ").append(i).append(" tx ").append(i).append('\n');

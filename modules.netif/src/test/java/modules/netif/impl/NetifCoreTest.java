@@ -137,6 +137,16 @@ public class NetifCoreTest
     }
 
     @Test(timeout = 30_000)
+    public void shouldRunTheEmbeddedDefaultWithAQueuePerWorker() throws Exception
+    {
+        core = new NetifCore(lcores, msg.manager(), stats, NetifConfig.defaults(new int[] {1, 2}), Drivers.all());
+        core.start();
+        assertEquals(core.refusedPorts().toString(), 1, core.ports().size());
+        assertEquals(List.of(1, 2), core.workerIds());
+        await("both workers receive", () -> counters.get(1).ipackets() > 0 && counters.get(2).ipackets() > 0);
+    }
+
+    @Test(timeout = 30_000)
     public void shouldForwardWithTtlDecrementedChecksumUpdatedAndMacsRewritten() throws Exception
     {
         start("port in0 driver feed\nport out0 driver feed\nqueue 1 in0 rx 0 tx 0\nqueue 1 out0 rx 0 tx 0\n");
