@@ -103,6 +103,14 @@ public final class SchedulerFixture implements AutoCloseable
     }
 
     /**
+     * @return the scheduler as the service a bundle gets (for code that takes an {@code LcoreScheduler}).
+     */
+    public platform.lcore.api.LcoreScheduler service()
+    {
+        return new BundleLcoreScheduler(scheduler, OWNER);
+    }
+
+    /**
      * @return one line per lcore: id, role, configured CPU, whether pinned, idle strategy.
      */
     public String describe()

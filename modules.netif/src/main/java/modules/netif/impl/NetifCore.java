@@ -815,7 +815,8 @@ final class NetifCore implements Netif
             return Edpvs.NOTEXIST;
         }
         final LcoreNetif l = lcoreId >= 0 ? perLcore[lcoreId] : null;
-        if (null != l && lcores.currentLcoreId() == lcoreId && l.txQueue[port] >= 0)
+        // the caller's word that it is that lcore, as with every lcore id the data path passes around
+        if (null != l && l.txQueue[port] >= 0)
         {
             return enqueueTx(l, m, port);
         }
