@@ -19,14 +19,15 @@ public final class BlklstCommands
         this.core = core;
     }
 
-    @Descriptor("lists the blacklist as the master lcore holds it (what GET 76 returns), in insertion order")
+    @Descriptor("lists the blacklist as the master lcore holds it (what GET 76 returns), in insertion order, with the packets the workers dropped per entry")
     public String list()
     {
         final List<BlklstEntry> entries = core.entries();
+        final long[] hits = core.hits(entries);
         final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d entries%n", entries.size()));
-        for (final BlklstEntry e : entries)
+        for (int i = 0; i < entries.size(); i++)
         {
-            sb.append(e).append(System.lineSeparator());
+            sb.append(entries.get(i)).append("  dropped ").append(hits[i]).append(System.lineSeparator());
         }
         return sb.toString();
     }

@@ -1,5 +1,13 @@
 package modules.blklst.impl;
 
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Hashtable;
 
 import org.osgi.framework.BundleContext;
@@ -26,6 +34,8 @@ import platform.sockopt.api.SockoptRegistry;
 @Designate(ocd = BlklstComponent.Config.class)
 public final class BlklstComponent
 {
+    private static final Logger LOG = LoggerFactory.getLogger(BlklstComponent.class);
+
     /** Configuration PID. */
     public static final String PID = "modules.blklst";
 
@@ -43,6 +53,92 @@ public final class BlklstComponent
     private final BlklstCore core;
     private final ServiceRegistration<Blacklist> service;
     private final ServiceRegistration<BlklstCommands> commands;
+    private final ServiceTracker<Object, AutoCloseable> netif;
+
+    /** Tracked by name: the class is only loaded (by {@link NetifHook}) when the optional import is wired. */
+    static final String NETIF = "modules.netif.api.Netif";
+
+    /** Adds the packet hook to each netif service this bundle can use, and removes it when either goes. */
+    private static final class NetifHooks implements ServiceTrackerCustomizer<Object, AutoCloseable>
+    {
+        private final BundleContext context;
+        private final BlklstCore core;
+
+        NetifHooks(final BundleContext context, final BlklstCore core)
+        {
+            this.context = context;
+            this.core = core;
+        }
+
+        @Override
+        public AutoCloseable addingService(final ServiceReference<Object> ref)
+        {
+            // a netif installed after this bundle resolved is not wired to it until a refresh
+            if (!ref.isAssignableTo(context.getBundle(), NETIF) || !wired(context))
+            {
+                LOG.info("netif {} is not wired to this bundle (refresh it to drop blacklisted packets)",
+                    ref.getBundle().getSymbolicName());
+                return null;
+            }
+            final Object service = context.getService(ref);
+            if (null == service)
+            {
+                return null;
+            }
+            try
+            {
+                final AutoCloseable hook = NetifHook.register(service, core);
+                LOG.info("blacklist hook added to netif's PRE_ROUTING");
+                return () ->
+                {
+                    hook.close();
+                    context.ungetService(ref);
+                };
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("could not add the blacklist hook to netif", ex);
+                context.ungetService(ref);
+                return null;
+            }
+        }
+
+        @Override
+        public void modifiedService(final ServiceReference<Object> ref, final AutoCloseable hook)
+        {
+        }
+
+        @Override
+        public void removedService(final ServiceReference<Object> ref, final AutoCloseable hook)
+        {
+            try
+            {
+                hook.close();
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("removing the blacklist hook failed", ex);
+            }
+        }
+
+        private static boolean wired(final BundleContext context)
+        {
+            final BundleWiring wiring = context.getBundle().adapt(BundleWiring.class);
+            if (null == wiring)
+            {
+                return false;
+            }
+            for (final BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE))
+            {
+                if ("modules.netif.api".equals(w.getCapability().getAttributes()
+                    .get(PackageNamespace.PACKAGE_NAMESPACE)))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     @Activate
     public BlklstComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
@@ -56,11 +152,15 @@ public final class BlklstComponent
         props.put("osgi.command.scope", "blklst");
         props.put("osgi.command.function", BlklstCommands.FUNCTIONS);
         this.commands = context.registerService(BlklstCommands.class, new BlklstCommands(core), props);
+        this.netif = new ServiceTracker<>(context, NETIF, new NetifHooks(context, core));
+        netif.open();
     }
 
     @Deactivate
     void deactivate()
     {
+        // the hook goes first: once this returns no forwarding lcore calls into the blacklist any more
+        netif.close();
         commands.unregister();
         service.unregister();
         core.stop();

@@ -47,6 +47,8 @@ final class BlklstCore implements Blacklist
     static final int MSG_BLKLST_FLUSH = 256;
     /** Every worker replies with its table's size (for {@code blklst:lcores} and the tests). */
     static final int MSG_BLKLST_COUNT = 257;
+    /** Every worker replies with the packets its packet hook dropped per entry (for {@code blklst:list}). */
+    static final int MSG_BLKLST_HITS = 258;
     static final String JOB_NAME = "blklst_init";
     private static final Logger LOG = LoggerFactory.getLogger(BlklstCore.class);
 
@@ -106,6 +108,7 @@ final class BlklstCore implements Blacklist
             register(MsgTypeSpec.multicast(MsgIds.BLKLST_DEL, "blklst_del", MsgPriority.NORM, this::onDel, null));
             register(MsgTypeSpec.multicast(MSG_BLKLST_FLUSH, "blklst_flush", MsgPriority.NORM, this::onFlush, null));
             register(MsgTypeSpec.multicast(MSG_BLKLST_COUNT, "blklst_count", MsgPriority.LOW, this::onCount, null));
+            register(MsgTypeSpec.multicast(MSG_BLKLST_HITS, "blklst_hits", MsgPriority.LOW, this::onHits, null));
             final SockoptHandle so = sockopts.register(SockoptSpec.builder("blklst")
                 .set(BlklstConf.SOCKOPT_SET_BLKLST_ADD, BlklstConf.SOCKOPT_SET_BLKLST_FLUSH, this::onSet)
                 .get(BlklstConf.SOCKOPT_GET_BLKLST_GETALL, BlklstConf.SOCKOPT_GET_BLKLST_GETALL, this::onGet)
@@ -191,6 +194,63 @@ final class BlklstCore implements Blacklist
     {
         m.reply(table(lcores.currentLcoreId()).size());
         return Edpvs.OK;
+    }
+
+    private int onHits(final Msg m)
+    {
+        final BlklstEntry[] entries = (BlklstEntry[])m.payload();
+        final BlklstTable t = table(lcores.currentLcoreId());
+        final long[] hits = new long[entries.length];
+        for (int i = 0; i < entries.length; i++)
+        {
+            hits[i] = t.hits(entries[i]);
+        }
+        m.reply(hits);
+        return Edpvs.OK;
+    }
+
+    /**
+     * The packet hook's lookup on a forwarding lcore: is the IPv4 packet's source blacklisted for its service?
+     * Counts a hit on the entry when it is.
+     *
+     * @param lcoreId the calling lcore.
+     * @param proto   the protocol.
+     * @param vaddr   the destination address.
+     * @param vport   the destination port, 0 when the protocol has none.
+     * @param saddr   the source address.
+     * @return true when the packet is to be dropped.
+     */
+    boolean dropV4(final int lcoreId, final int proto, final int vaddr, final int vport, final int saddr)
+    {
+        final BlklstTable t = tables[lcoreId];
+        return null != t && t.hitV4(BlklstTable.meta(BlklstConf.AF_INET, proto, vport), vaddr & 0xffffffffL,
+            saddr & 0xffffffffL);
+    }
+
+    /**
+     * Asks every worker for the packets its hook dropped per entry; may be called on any thread.
+     *
+     * @param entries the entries, in the order wanted.
+     * @return the sums over the workers, in that order; entries a worker did not answer for count 0 there.
+     */
+    long[] hits(final List<BlklstEntry> entries)
+    {
+        final BlklstEntry[] arr = entries.toArray(new BlklstEntry[0]);
+        final MulticastResult r = new MulticastResult();
+        msg.multicastSync(MSG_BLKLST_HITS, arr, timeoutUs, r);
+        final long[] sum = new long[arr.length];
+        for (int i = 0; i < r.count(); i++)
+        {
+            if (r.reply(i) instanceof long[])
+            {
+                final long[] h = (long[])r.reply(i);
+                for (int j = 0; j < sum.length && j < h.length; j++)
+                {
+                    sum[j] += h[j];
+                }
+            }
+        }
+        return sum;
     }
 
     @Override

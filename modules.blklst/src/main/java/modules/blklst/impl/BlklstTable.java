@@ -65,6 +65,38 @@ final class BlklstTable
         return findV6(vaddrHi, vaddrLo, saddrHi, saddrLo, meta) >= 0;
     }
 
+    /**
+     * The packet hook's lookup: like {@link #contains} for IPv4, and counts a hit on the entry found.
+     *
+     * @return true when the entry is in this table.
+     */
+    boolean hitV4(final long meta, final long vaddr, final long saddr)
+    {
+        final int i = findV4(v4key(vaddr, saddr), meta);
+        if (i < 0)
+        {
+            return false;
+        }
+        v4.hits[i]++;
+        return true;
+    }
+
+    /**
+     * @param e an entry.
+     * @return the packets dropped on it by this table's lcore, 0 when it is not here.
+     */
+    long hits(final BlklstEntry e)
+    {
+        final long meta = meta(e.af(), e.proto(), e.vport());
+        if (2 == e.af())
+        {
+            final int i = findV4(v4key(e.vaddrHi(), e.saddrHi()), meta);
+            return i < 0 ? 0 : v4.hits[i];
+        }
+        final int i = findV6(e.vaddrHi(), e.vaddrLo(), e.saddrHi(), e.saddrLo(), meta);
+        return i < 0 ? 0 : v6.hits[i];
+    }
+
     boolean contains(final BlklstEntry e)
     {
         return contains(meta(e.af(), e.proto(), e.vport()), e.vaddrHi(), e.vaddrLo(), e.saddrHi(), e.saddrLo());
@@ -150,7 +182,7 @@ final class BlklstTable
     }
 
     /** Stores a key that is not there; the meta long is the last of the slot's longs. */
-    private static void put(final Slots s, final int hash, final long a, final long b, final long c, final long d,
+    private static int put(final Slots s, final int hash, final long a, final long b, final long c, final long d,
         final long meta)
     {
         final long[] k = s.keys;
@@ -170,6 +202,7 @@ final class BlklstTable
         }
         k[at + stride - 1] = meta;
         s.size++;
+        return i;
     }
 
     private static void growIfQuarterFull(final Slots s)
@@ -179,6 +212,7 @@ final class BlklstTable
             return;
         }
         final long[] old = s.keys;
+        final long[] oldHits = s.hits;
         final int stride = s.stride;
         s.reset((s.mask + 1) * 2);
         for (int at = 0; at < old.length; at += stride)
@@ -188,15 +222,17 @@ final class BlklstTable
             {
                 continue;
             }
+            final int i;
             if (2 == stride)
             {
-                put(s, hashV4(old[at], meta), old[at], 0, 0, 0, meta);
+                i = put(s, hashV4(old[at], meta), old[at], 0, 0, 0, meta);
             }
             else
             {
-                put(s, hashV6(old[at], old[at + 1], old[at + 2], old[at + 3], meta), old[at], old[at + 1],
+                i = put(s, hashV6(old[at], old[at + 1], old[at + 2], old[at + 3], meta), old[at], old[at + 1],
                     old[at + 2], old[at + 3], meta);
             }
+            s.hits[i] = oldHits[at / stride];
         }
     }
 
@@ -240,10 +276,12 @@ final class BlklstTable
             if (!homeBetween)
             {
                 System.arraycopy(k, stride * i, k, stride * hole, stride);
+                s.hits[hole] = s.hits[i];
                 hole = i;
             }
         }
         Arrays.fill(k, stride * hole, stride * hole + stride, 0);
+        s.hits[hole] = 0;
         s.size--;
         return true;
     }
@@ -252,6 +290,8 @@ final class BlklstTable
     {
         Arrays.fill(v4.keys, 0);
         Arrays.fill(v6.keys, 0);
+        Arrays.fill(v4.hits, 0);
+        Arrays.fill(v6.hits, 0);
         v4.size = 0;
         v6.size = 0;
     }
@@ -272,6 +312,8 @@ final class BlklstTable
     {
         final int stride;
         long[] keys;
+        /** Packets dropped per slot by the packet hook; moves with its entry. */
+        long[] hits;
         int mask;
         int size;
 
@@ -283,6 +325,7 @@ final class BlklstTable
         void reset(final int slots)
         {
             keys = new long[slots * stride];
+            hits = new long[slots];
             mask = slots - 1;
             size = 0;
         }

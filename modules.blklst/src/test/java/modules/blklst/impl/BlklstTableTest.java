@@ -51,6 +51,50 @@ public class BlklstTableTest
     }
 
     /** Against a HashSet: random adds and removes in a small key space, so runs collide and shift a lot. */
+    /** Each entry's hit count follows it through growth and through the backward shifts of removals. */
+    @Test
+    public void shouldKeepEachEntrysHitsThroughGrowthAndRemovals()
+    {
+        final BlklstTable t = new BlklstTable(16);
+        final java.util.Map<BlklstEntry, Long> expect = new java.util.HashMap<>();
+        final java.util.Random r = new java.util.Random(7);
+        final java.util.List<BlklstEntry> live = new java.util.ArrayList<>();
+        for (int round = 0; round < 5000; round++)
+        {
+            final int op = r.nextInt(10);
+            if (op < 4 || live.isEmpty())
+            {
+                final BlklstEntry e = v4(0x0a000000 + r.nextInt(64), 80, 0x01000000 + r.nextInt(64));
+                if (t.add(e))
+                {
+                    live.add(e);
+                    expect.put(e, 0L);
+                }
+            }
+            else if (op < 5)
+            {
+                final BlklstEntry e = live.remove(r.nextInt(live.size()));
+                assertTrue(t.remove(e));
+                expect.remove(e);
+                assertEquals(0, t.hits(e));
+            }
+            else
+            {
+                final BlklstEntry e = live.get(r.nextInt(live.size()));
+                assertTrue(t.hitV4(BlklstTable.meta(2, 6, 80), e.vaddrHi(), e.saddrHi()));
+                expect.merge(e, 1L, Long::sum);
+            }
+        }
+        assertTrue(live.size() > 16);
+        for (final BlklstEntry e : live)
+        {
+            assertEquals(e.toString(), (long)expect.get(e), t.hits(e));
+        }
+        assertFalse(t.hitV4(BlklstTable.meta(2, 6, 81), 0x0a000001L, 0x01000001L));
+        t.clear();
+        assertEquals(0, t.hits(live.get(0)));
+    }
+
     @Test
     public void shouldAgreeWithASetThroughChurnAndGrowth()
     {
