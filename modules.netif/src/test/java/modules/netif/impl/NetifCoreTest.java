@@ -343,6 +343,38 @@ public class NetifCoreTest
         }
     }
 
+    /**
+     * A route service going away (its bundle stopping: DS unbinds it) is never called again once the unbind
+     * returned. Without the grace period in NetifCore.routeLookup(null), this fails.
+     */
+    @Test(timeout = 60_000)
+    public void shouldNeverCallARouteServiceAfterItWasUnbound() throws Exception
+    {
+        start("port syn0 driver synthetic rxq 2 txq 2 rate 0\nqueue 1 syn0 rx 0 tx 0\nqueue 2 syn0 rx 1 tx 1\n");
+        for (int round = 0; round < 100; round++)
+        {
+            final AtomicLong calls = new AtomicLong();
+            core.routeLookup((lcoreId, daddr, out) ->
+            {
+                calls.incrementAndGet();
+                final long until = System.nanoTime() + 5_000;
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+                calls.incrementAndGet();
+                return false;
+            });
+            await("route service called", () -> calls.get() > 0);
+            core.routeLookup(null);
+            final long atUnbind = calls.get();
+            assertEquals("unbind returned while a lookup was in progress (round " + round + ")", 0, atUnbind % 2);
+            final long rx = core.port(0).stats.rxTotal(PortStats.IPACKETS);
+            await("more packets", () -> core.port(0).stats.rxTotal(PortStats.IPACKETS) > rx + 64);
+            assertEquals("route service called after unbind (round " + round + ")", atUnbind, calls.get());
+        }
+    }
+
     @Test(timeout = 30_000)
     public void shouldSendFromAnotherThreadThroughMasterXmit() throws Exception
     {
