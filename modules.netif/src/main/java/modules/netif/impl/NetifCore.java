@@ -323,6 +323,13 @@ final class NetifCore implements Netif
                 final JobHandle k = lcores.register(JobSpec.loop(JOB_KNI, role, this::kniJob));
                 handles.add(k::close);
             }
+            for (final LcoreNetif l : perLcore)
+            {
+                if (null != l)
+                {
+                    l.counters.queues(dpvsQueueText(l.lcoreId));
+                }
+            }
             LOG.info("netif started from {}: {} ports ({} refused), {} mbufs of {} bytes, workers {}", config.source,
                 ports().size(), refused.size(), pool.capacity(), config.mbufSize, workerIds());
         }
@@ -336,6 +343,13 @@ final class NetifCore implements Netif
     /** Removes the hooks, the jobs and message types (newest first), then closes the ports. */
     void stop()
     {
+        for (final LcoreNetif l : perLcore)
+        {
+            if (null != l)
+            {
+                l.counters.queues("");
+            }
+        }
         hooks.closeAll(null);
         for (int i = handles.size() - 1; i >= 0; i--)
         {
@@ -935,6 +949,41 @@ final class NetifCore implements Netif
                 }
             }
             sb.append("tx").append(l.txQueue[p]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param lcoreId a worker.
+     * @return its queues as DPVS's {@code netif_print_lcore_queue_conf} writes them for GET 58: per port, per
+     * queue index, "port:rxN" and "port:txN" each padded to 16 characters, "--" where there is none.
+     */
+    String dpvsQueueText(final int lcoreId)
+    {
+        final LcoreNetif l = lcoreId >= 0 && lcoreId < perLcore.length ? perLcore[lcoreId] : null;
+        if (null == l)
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < ports.length; p++)
+        {
+            final List<Integer> rx = new ArrayList<>();
+            for (int i = 0; i < l.rxCount; i++)
+            {
+                if (l.rxPort[i] == p)
+                {
+                    rx.add(l.rxQueue[i]);
+                }
+            }
+            final int ntx = l.txQueue[p] >= 0 ? 1 : 0;
+            final int max = Math.max(rx.size(), ntx);
+            for (int j = 0; j < max; j++)
+            {
+                final String name = ports[p].conf.name;
+                sb.append(String.format(Locale.ROOT, "%-16s", j < rx.size() ? name + ":rx" + rx.get(j) : "--"));
+                sb.append(String.format(Locale.ROOT, "%-16s", j < ntx ? name + ":tx" + l.txQueue[p] : "--"));
+            }
         }
         return sb.toString();
     }

@@ -502,6 +502,7 @@ public class NetifCoreTest
         assertTrue(lcores.jobs(-1).stream().anyMatch(j -> NetifCore.JOB_RECV_FWD.equals(j.name())));
         assertTrue(msg.manager().types().stream().anyMatch(t -> 5 == t.id()));
         core.stop();
+        assertEquals("queue list cleared at stop", "", counters.get(1).queues());
         assertTrue(lcores.jobs(-1).stream().noneMatch(j -> j.name().startsWith("recv_fwd")
             || j.name().equals("xmit")));
         assertTrue(msg.manager().types().stream().noneMatch(t -> 5 == t.id() || 8 == t.id()));
@@ -514,5 +515,6 @@ public class NetifCoreTest
         final String lc = new NetifCommands(core).lcores();
         assertEquals("lcore 1: syn0:rx0 tx0\nlcore 2: syn0:rx1 tx1\n", lc.replace(System.lineSeparator(), "\n"));
         assertNotNull(new NetifCommands(core).ports());
+        assertEquals(String.format("%-16s%-16s", "syn0:rx1", "syn0:tx1"), counters.get(2).queues());
     }
 }

@@ -47,6 +47,8 @@ public final class LcoreCounters extends LcoreCountersRhsPad
     }
 
     private final int lcoreId;
+    /** The lcore's queues as DPVS prints them for GET 58, set by the packet I/O bundle; "" when it has none. */
+    private volatile String queues = "";
 
     /**
      * @param lcoreId the lcore they belong to.
@@ -60,6 +62,28 @@ public final class LcoreCounters extends LcoreCountersRhsPad
     public int lcoreId()
     {
         return lcoreId;
+    }
+
+    /**
+     * Sets the lcore's queue list that GET 58 ({@code dpip link show cpu}) shows, in DPVS's format: per port and
+     * queue index, the receive and the transmit queue each padded to 16 characters ({@code "dpdk0:rx0       "},
+     * {@code "--"} where there is none).
+     *
+     * @param text the list, "" for none (dpip prints "queues none").
+     * @since 1.1
+     */
+    public void queues(final String text)
+    {
+        queues = null == text ? "" : text;
+    }
+
+    /**
+     * @return the lcore's queue list as set by the packet I/O bundle, "" when none.
+     * @since 1.1
+     */
+    public String queues()
+    {
+        return queues;
     }
 
     /**

@@ -4,5 +4,5 @@
  * to 59 that serve them with the lcores' loop counts ({@link modules.stats.api.NetifLcoreConf}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package modules.stats.api;

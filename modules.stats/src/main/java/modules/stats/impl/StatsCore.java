@@ -127,11 +127,19 @@ final class StatsCore implements LcoreStats
         }
         if (NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_BASIC == req.id())
         {
-            // no ports are bound to lcores here (no packet I/O bundle): dpip prints "queues none"
-            final ByteBuffer out = rep.body(NetifLcoreConf.BASIC_HEADER_SIZE);
+            // the packet I/O bundle (netif) sets the queue list; with none, dpip prints "queues none". As DPVS,
+            // a non-empty list is sent with its NUL and counted in queue_data_len
+            final String queues = counters[id].queues();
+            final byte[] text = queues.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final int len = text.length == 0 ? 0 : text.length + 1;
+            final ByteBuffer out = rep.body(NetifLcoreConf.BASIC_HEADER_SIZE + len);
             out.put(NetifLcoreConf.BASIC_LCORE_OFFSET, (byte)id);
             out.put(NetifLcoreConf.BASIC_SOCKET_OFFSET, (byte)socketIds[id]);
-            out.putInt(NetifLcoreConf.BASIC_QUEUE_DATA_LEN_OFFSET, 0);
+            out.putInt(NetifLcoreConf.BASIC_QUEUE_DATA_LEN_OFFSET, len);
+            if (len > 0)
+            {
+                out.put(NetifLcoreConf.BASIC_HEADER_SIZE, text);
+            }
             return Edpvs.OK;
         }
         final LcoreCounters c = counters[id];

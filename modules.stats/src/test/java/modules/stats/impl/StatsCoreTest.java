@@ -81,6 +81,16 @@ public class StatsCoreTest
         // lcore 2, socket 0 (unpinned), no queues
         assertEquals("02000000" + "00000000", HexFormat.of().formatHex(basic.body()));
 
+        // a packet I/O bundle sets the queue list: sent with its NUL, counted in queue_data_len, as DPVS does
+        core.counters(1).queues("dpdk0:rx0       dpdk0:tx0       ");
+        final SockoptResponse withQueues = client.get(NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_BASIC, new byte[] {1});
+        assertEquals(8 + 33, withQueues.body().length);
+        assertEquals("01000000" + "21000000" + HexFormat.of().formatHex(
+            "dpdk0:rx0       dpdk0:tx0       ".getBytes(StandardCharsets.US_ASCII)) + "00",
+            HexFormat.of().formatHex(withQueues.body()));
+        core.counters(1).queues("");
+        assertEquals(8, client.get(NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_BASIC, new byte[] {1}).body().length);
+
         SockoptResponse bad = client.get(NetifLcoreConf.SOCKOPT_NETIF_GET_LCORE_BASIC, new byte[0]);
         assertEquals(Edpvs.INVAL, bad.errcode());
         assertEquals("want the lcore id, 1 byte", bad.errstr());
