@@ -275,6 +275,17 @@ public class TapDriverTest
         assertFalse(Files.exists(sys()));
     }
 
+    @Test(timeout = 10_000)
+    public void shouldRefuseANameInUse() throws Exception
+    {
+        open("name", ifname);
+        final PortDevice first = dev;
+        refused("name in use", "tap " + ifname + ": TUNSETIFF: Device or resource busy (errno 16) (the interface is"
+            + " in use", "name", ifname);
+        dev = first;
+        assertTrue("the first one is untouched", first.up());
+    }
+
     private void refused(final String what, final String text, final String... kv)
     {
         try
