@@ -15,6 +15,8 @@ final class Drivers
     {
         final Map<String, PortDriver> m = new LinkedHashMap<>();
         add(m, new SyntheticDriver());
+        add(m, new TapDriver());
+        add(m, new PcapDriver());
         return m;
     }
 
