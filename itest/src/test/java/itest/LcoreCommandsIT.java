@@ -5,6 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
@@ -22,6 +25,7 @@ import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
+import platform.lcore.api.LcoreTimers;
 
 /**
  * The {@code lcore} Gogo commands, run through the framework's {@link CommandProcessor} as the shell would.
@@ -37,6 +41,9 @@ public class LcoreCommandsIT extends BaseTest
 
     @Inject
     private LcoreScheduler scheduler;
+
+    @Inject
+    private LcoreTimers timers;
 
     @Configuration
     public Option[] configuration()
@@ -75,6 +82,25 @@ public class LcoreCommandsIT extends BaseTest
         }
         assertFalse("closed job still listed", execute("lcore:jobs 1").contains(JOB_NAME));
         assertEquals("no lcore 7\n", execute("lcore:jobs 7"));
+    }
+
+    @Test
+    public void timersListsATimerFiredOnItsLcore() throws Exception
+    {
+        awaitLcoresRunning(scheduler);
+        final CountDownLatch fired = new CountDownLatch(1);
+        final AtomicInteger firedOn = new AtomicInteger(-1);
+        timers.schedule(1, 1_000_000, (lcoreId, nowNs) ->
+        {
+            firedOn.set(scheduler.currentLcoreId());
+            fired.countDown();
+        });
+        assertTrue("the timer fires", fired.await(10, TimeUnit.SECONDS));
+        assertEquals(1, firedOn.get());
+        final String out = execute("lcore:timers");
+        assertTrue("header:\n" + out, out.startsWith("LCORE "));
+        assertRow(out, "1\\s+0\\s+[1-9][0-9]*\\s+[0-9]+\\s+0");
+        assertRow(out, "0\\s+0\\s+[0-9]+\\s+[0-9]+\\s+[0-9]+");
     }
 
     private String execute(final String command) throws Exception

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import platform.lcore.api.LcoreScheduler;
+import platform.lcore.api.LcoreTimers;
 
 /**
  * Owns the running {@link Scheduler}: reads the lcore layout, starts the lcores on activation and stops them
@@ -36,7 +37,8 @@ import platform.lcore.api.LcoreScheduler;
  * It registers the {@link LcoreScheduler} service itself, as a {@link ServiceFactory}, once the lcores run, rather
  * than as a DS service: DS would advertise the service before activation, so a refused layout would leave a
  * scheduler service (and the Gogo commands on it) registered with nothing behind it. The factory gives each
- * using bundle its own {@link BundleLcoreScheduler}, which owns that bundle's jobs.
+ * using bundle its own {@link BundleLcoreScheduler}, which owns that bundle's jobs. The {@link LcoreTimers} service
+ * is registered the same way ({@link BundleLcoreTimers} owns a bundle's timers).
  */
 @Component(immediate = true, configurationPid = LcoreRuntime.PID)
 @Designate(ocd = LcoreRuntime.Config.class)
@@ -68,6 +70,8 @@ public final class LcoreRuntime
     private final Scheduler scheduler;
     private final long stopTimeoutMs;
     private final ServiceRegistration<LcoreScheduler> registration;
+    private final Timers timers;
+    private final ServiceRegistration<LcoreTimers> timersRegistration;
 
     @Activate
     public LcoreRuntime(final BundleContext context, final Config config) throws IOException
@@ -84,14 +88,22 @@ public final class LcoreRuntime
         }
         this.stopTimeoutMs = config.stop_timeout_ms();
         this.scheduler = new Scheduler(layout, new AffinityPinner());
+        this.timers = new Timers(scheduler);
         scheduler.start();
         this.registration = null == context ? null
             : context.registerService(LcoreScheduler.class, new SchedulerFactory(scheduler), null);
+        this.timersRegistration = null == context ? null
+            : context.registerService(LcoreTimers.class, new TimersFactory(timers), null);
     }
 
     @Deactivate
     void deactivate()
     {
+        if (null != timersRegistration)
+        {
+            // every using bundle's timers are cancelled on their lcores while these still run
+            timersRegistration.unregister();
+        }
         if (null != registration)
         {
             // every using bundle's facade is released first: their leftover jobs are closed while lcores still run
@@ -103,6 +115,11 @@ public final class LcoreRuntime
     Scheduler scheduler()
     {
         return scheduler;
+    }
+
+    Timers timers()
+    {
+        return timers;
     }
 
     static SchedulerConfig loadLayout(final String confFile, final String frameworkProperty) throws IOException
@@ -152,6 +169,32 @@ public final class LcoreRuntime
             final LcoreScheduler service)
         {
             ((BundleLcoreScheduler)service).release();
+        }
+    }
+
+    /**
+     * One {@link BundleLcoreTimers} per using bundle.
+     */
+    private static final class TimersFactory implements ServiceFactory<LcoreTimers>
+    {
+        private final Timers timers;
+
+        TimersFactory(final Timers timers)
+        {
+            this.timers = timers;
+        }
+
+        @Override
+        public LcoreTimers getService(final Bundle bundle, final ServiceRegistration<LcoreTimers> reg)
+        {
+            return new BundleLcoreTimers(timers, bundle.getSymbolicName() + "/" + bundle.getVersion());
+        }
+
+        @Override
+        public void ungetService(final Bundle bundle, final ServiceRegistration<LcoreTimers> reg,
+            final LcoreTimers service)
+        {
+            ((BundleLcoreTimers)service).release();
         }
     }
 }

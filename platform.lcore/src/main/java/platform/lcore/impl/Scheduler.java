@@ -345,6 +345,19 @@ final class Scheduler
         return masterId;
     }
 
+    /**
+     * @return ids of every configured lcore, ascending.
+     */
+    int[] lcoreIds()
+    {
+        final int[] ids = new int[lcores.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = lcores[i].id;
+        }
+        return ids;
+    }
+
     int[] lcoreIds(final LcoreRole role)
     {
         final Lcore[] ofRole = lcoresOfRole[role.ordinal()];

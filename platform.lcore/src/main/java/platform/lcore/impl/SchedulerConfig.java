@@ -24,6 +24,8 @@ import platform.lcore.api.LcoreScheduler;
  * big_loop_us FWD_WORKER 100          # "big loop" warning threshold per role (DPVS: 100 workers, 2000 master)
  * job_quarantine_failures 100         # consecutive failures after which a job is quarantined
  * job_timing_sample 64                # time the jobs every 64th iteration; 1 = every iteration, 0 = never
+ * timer_tick_ns 1048576               # timer wheel tick, a power of two (2^20 ns, about DPVS's 1 ms)
+ * timer_wheel_ticks 1024              # spokes per lcore timer wheel, a power of two (1024 x 1 ms: about 1 s)
  * </pre>
  * <p>
  * {@code cpu} defaults to the lcore id (DPVS's lcore = CPU), {@code idle} to {@code backoff}. Every error names
@@ -40,6 +42,17 @@ final class SchedulerConfig
      * {@code rte_service_set_stats_enable} is on).
      */
     static final int DEFAULT_JOB_TIMING_SAMPLE = 64;
+    /**
+     * Timer wheel tick: DPVS ticks its timers at 1 kHz ({@code DPVS_TIMER_HZ}); Agrona's wheel needs a power of two,
+     * so 2^20 ns (1.05 ms). Finer ticks cost more wheel polls per second for no gain to aging and retransmit timers,
+     * which are in the 100 ms to minutes range; a timer is late by at most one tick.
+     */
+    static final long DEFAULT_TIMER_TICK_NS = 1L << 20;
+    /**
+     * Spokes per wheel: 1024 ticks span about 1.07 s, so the sub-second timers (retransmits, short aging) are
+     * looked at once; longer ones are looked at once per turn (one comparison each) until due.
+     */
+    static final int DEFAULT_TIMER_WHEEL_TICKS = 1024;
 
     final String source;
     final List<LcoreConfig> lcores;
@@ -47,10 +60,23 @@ final class SchedulerConfig
     final int quarantineFailures;
     /** 0: jobs are never timed; else a power of two: jobs are timed every that many iterations. */
     final int jobTimingSample;
+    /** Timer wheel tick in nanoseconds, a power of two. */
+    final long timerTickNs;
+    /** Spokes per timer wheel, a power of two. */
+    final int timerWheelTicks;
 
     SchedulerConfig(final String source, final List<LcoreConfig> lcores, final Map<LcoreRole, Long> bigLoopUs,
         final int quarantineFailures, final int jobTimingSample)
     {
+        this(source, lcores, bigLoopUs, quarantineFailures, jobTimingSample, DEFAULT_TIMER_TICK_NS,
+            DEFAULT_TIMER_WHEEL_TICKS);
+    }
+
+    SchedulerConfig(final String source, final List<LcoreConfig> lcores, final Map<LcoreRole, Long> bigLoopUs,
+        final int quarantineFailures, final int jobTimingSample, final long timerTickNs, final int timerWheelTicks)
+    {
+        this.timerTickNs = timerTickNs;
+        this.timerWheelTicks = timerWheelTicks;
         this.source = source;
         this.lcores = Collections.unmodifiableList(new ArrayList<>(lcores));
         this.bigLoopNs = new EnumMap<>(LcoreRole.class);
@@ -115,6 +141,8 @@ final class SchedulerConfig
         LcoreConfig master = null;
         int quarantine = DEFAULT_QUARANTINE_FAILURES;
         int timingSample = DEFAULT_JOB_TIMING_SAMPLE;
+        long timerTickNs = DEFAULT_TIMER_TICK_NS;
+        int timerWheelTicks = DEFAULT_TIMER_WHEEL_TICKS;
         final BufferedReader reader = new BufferedReader(in);
         int lineNo = 0;
         String line;
@@ -195,9 +223,30 @@ final class SchedulerConfig
                     }
                     break;
                 }
+                case "timer_tick_ns":
+                {
+                    if (2 != words.length)
+                    {
+                        throw new ConfigException(where + "expected 'timer_tick_ns <nanoseconds>'");
+                    }
+                    timerTickNs = powerOfTwo(number(words[1], where, "timer_tick_ns", 1 << 10, 1 << 30), where,
+                        "timer_tick_ns");
+                    break;
+                }
+                case "timer_wheel_ticks":
+                {
+                    if (2 != words.length)
+                    {
+                        throw new ConfigException(where + "expected 'timer_wheel_ticks <ticks>'");
+                    }
+                    timerWheelTicks = (int)powerOfTwo(number(words[1], where, "timer_wheel_ticks", 16, 1 << 20),
+                        where, "timer_wheel_ticks");
+                    break;
+                }
                 default:
                     throw new ConfigException(where + "unknown keyword '" + words[0]
-                        + "'; expected lcore, big_loop_us, job_quarantine_failures or job_timing_sample");
+                        + "'; expected lcore, big_loop_us, job_quarantine_failures, job_timing_sample, "
+                        + "timer_tick_ns or timer_wheel_ticks");
             }
         }
         if (null == master)
@@ -205,7 +254,18 @@ final class SchedulerConfig
             throw new ConfigException(source + ": no MASTER lcore; exactly one lcore must have role MASTER");
         }
         lcores.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        return new SchedulerConfig(source, lcores, bigLoopUs, quarantine, timingSample);
+        return new SchedulerConfig(source, lcores, bigLoopUs, quarantine, timingSample, timerTickNs,
+            timerWheelTicks);
+    }
+
+    private static long powerOfTwo(final long value, final String where, final String what)
+    {
+        if (0 != (value & (value - 1)))
+        {
+            throw new ConfigException(where + what + " " + value + " is not a power of two (Agrona's timer wheel "
+                + "needs one; e.g. 1048576 ns for about 1 ms)");
+        }
+        return value;
     }
 
     private static LcoreConfig parseLcore(final String[] words, final String where, final int lineNo, final int cpus)

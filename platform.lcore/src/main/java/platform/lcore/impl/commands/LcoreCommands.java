@@ -12,6 +12,8 @@ import platform.lcore.api.JobInfo;
 import platform.lcore.api.LcoreInfo;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
+import platform.lcore.api.LcoreTimers;
+import platform.lcore.api.TimerInfo;
 
 /**
  * Gogo commands of the {@code lcore} scope. Each returns its output as text.
@@ -21,15 +23,18 @@ import platform.lcore.api.LcoreScheduler;
     "osgi.command.function=list",
     "osgi.command.function=jobs",
     "osgi.command.function=reset",
-    "osgi.command.function=resume"})
+    "osgi.command.function=resume",
+    "osgi.command.function=timers"})
 public final class LcoreCommands
 {
     private final LcoreScheduler scheduler;
+    private final LcoreTimers timers;
 
     @Activate
-    public LcoreCommands(@Reference final LcoreScheduler scheduler)
+    public LcoreCommands(@Reference final LcoreScheduler scheduler, @Reference final LcoreTimers timers)
     {
         this.scheduler = scheduler;
+        this.timers = timers;
     }
 
     @Descriptor("lists the lcores: id, role, cpu, pinned, state, idle strategy, loops/s, idle %, longest loop, big loops"
@@ -78,6 +83,12 @@ public final class LcoreCommands
             : "no job '" + name + "' registered for " + r + "\n";
     }
 
+    @Descriptor("lists each lcore's timers: pending in its wheel, fired, cancelled, callbacks that threw")
+    public String timers()
+    {
+        return formatTimers(timers.timerStats(), timers.tickNs());
+    }
+
     private boolean configured(final int lcore)
     {
         for (final LcoreInfo l : scheduler.lcores())
@@ -102,6 +113,20 @@ public final class LcoreCommands
                 l.idleStrategy(), l.loopsPerSec(), l.idlePercent(), l.longestLoopNs() / 1000.0, l.bigLoops(),
                 l.offCpuLoops()));
         }
+        return sb.toString();
+    }
+
+    static String formatTimers(final List<TimerInfo> stats, final long tickNs)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-5s %10s %14s %12s %8s%n", "LCORE", "PENDING", "FIRED", "CANCELLED",
+            "FAILURES"));
+        for (final TimerInfo t : stats)
+        {
+            sb.append(String.format(Locale.ROOT, "%-5d %10d %14d %12d %8d%n", t.lcoreId(), t.pending(), t.fired(),
+                t.cancelled(), t.failures()));
+        }
+        sb.append(String.format(Locale.ROOT, "(tick %.3f ms)%n", tickNs / 1e6));
         return sb.toString();
     }
 
