@@ -50,6 +50,7 @@ public final class Launcher
     static final String STOP_TIMEOUT_PROPERTY = "platform.stop.timeout.ms";
     /** Framework property read by platform.lcore. */
     static final String LCORE_CONF_PROPERTY = "platform.lcore.conf";
+    static final String NETIF_CONF_PROPERTY = "platform.netif.conf";
     /** Gogo shell arguments. */
     static final String GOSH_ARGS = "gosh.args";
     /** System property: the log file (default {@code <home>/log/platform.log}); read by etc/logback.xml. */
@@ -92,6 +93,8 @@ public final class Launcher
         "System properties (-D before -jar):",
         "  platform.home=DIR               home folder (default: the folder of platform.jar)",
         "  platform.lcore.conf=FILE        lcore layout (default: <home>/etc/lcores.conf)",
+        "  platform.netif.conf=FILE        ports and queues (default: <home>/etc/netif.conf if it exists, else a",
+        "                                  synthetic port with a queue per forwarding lcore)",
         "  platform.exec.timeout.ms=MS     how long --exec waits for its command to be registered (default 30000)",
         "  platform.exec.delay.ms=MS       then how long it lets the platform settle before running it (default 0:",
         "                                  the lcore scheduler service appears only once its lcores run)",
@@ -361,6 +364,13 @@ public final class Launcher
         cfg.put("felix.fileinstall.poll", "1000");
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put(LCORE_CONF_PROPERTY, home.resolve("etc").resolve("lcores.conf").toString());
+        // netif's ports and queues: etc/netif.conf when the user wrote one (etc/netif.conf.example shows how),
+        // else netif's embedded default (a synthetic port with a queue per forwarding lcore)
+        final Path netifConf = home.resolve("etc").resolve("netif.conf");
+        if (Files.isRegularFile(netifConf))
+        {
+            cfg.put(NETIF_CONF_PROPERTY, netifConf.toString());
+        }
         cfg.put(HOME_PROPERTY, home.toString());
         // SCR reports a component that fails to activate with a stack trace on stdout (it has no log service
         // here); the launcher reads the failure from SCR instead and writes it to the log file
