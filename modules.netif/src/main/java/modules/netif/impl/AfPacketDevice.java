@@ -345,13 +345,14 @@ final class AfPacketDevice implements PortDevice
             }
             final int pos = r.pos;
             final int snaplen = ring.getInt(pos + TP3_SNAPLEN);
-            if (PACKET_OUTGOING == ring.get(pos + TP3_SLL + SLL_PKTTYPE)
-                || snaplen != ring.getInt(pos + TP3_LEN))
+            if (PACKET_OUTGOING == ring.get(pos + TP3_SLL + SLL_PKTTYPE))
             {
-                if (PACKET_OUTGOING != ring.get(pos + TP3_SLL + SLL_PKTTYPE))
-                {
-                    r.errors++;
-                }
+                consumed(r, ring);
+                continue;
+            }
+            if (snaplen != ring.getInt(pos + TP3_LEN))
+            {
+                r.errors++; // cut short: larger than a block can take
                 consumed(r, ring);
                 continue;
             }

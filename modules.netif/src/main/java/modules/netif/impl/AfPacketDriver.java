@@ -15,9 +15,9 @@ import modules.netif.api.MbufPool;
  * <li>{@code rxq}, {@code txq}: queues, default 1; each is a socket of its own, several receive queues share one
  * {@code PACKET_FANOUT} group.</li>
  * <li>{@code blocks} x {@code block_size}: each ring's size, default 16 x 256 KiB = 4 MiB per queue. A block is
- * what the kernel hands over at once on receive: 256 KiB hold about 165 full-size frames (1514 bytes plus the
- * 68-byte header, 16-aligned) or about 2000 minimal ones, so a burst of 32 rarely spans two blocks, and 16 blocks
- * absorb about 2600 full-size frames while the data plane is busy (DPDK's af_packet PMD takes 512 frames of 2048 in
+ * what the kernel hands over at once on receive: 256 KiB hold about 160 full-size frames (1514 bytes after a
+ * header of about 80, 16-aligned) or about 1800 minimal ones, so a burst of 32 rarely spans two blocks, and 16
+ * blocks absorb about 2500 full-size frames while the data plane is busy (DPDK's af_packet PMD takes 512 frames of 2048 in
  * page-sized blocks, a ring a quarter this size, but it is a frame ring that a block ring's packing beats).
  * {@code block_size} must be a multiple of the page size (the kernel allocates blocks as pages).</li>
  * <li>{@code frame_size}: a transmit slot, default 2048 (DPDK's), which takes a frame of up to 2016 bytes; on the

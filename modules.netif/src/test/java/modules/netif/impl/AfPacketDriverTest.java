@@ -11,6 +11,7 @@ import java.io.File;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
 import org.junit.Before;
@@ -256,6 +257,43 @@ public class AfPacketDriverTest
         assertTrue("received " + got, got > 0);
         assertEquals("received + missed", n, got + missed);
         assertEquals("the count accumulates over reads", missed, dev.rxMissed());
+    }
+
+    @Test(timeout = 60_000)
+    public void shouldHandBlocksBackSoTheRingCarriesMoreThanItsSize() throws Exception
+    {
+        // 64 one-page blocks take under 2000 small frames: 4000 pass only if read blocks go back to the kernel
+        open("iface", veth.host, "blocks", "64", "block_size", "4096");
+        final int n = 4000;
+        final Process sender = veth.startUdpFromPeer(n, 20000);
+        int got = 0;
+        final Mbuf[] pkts = new Mbuf[PortDevice.MAX_BURST];
+        final long deadline = System.currentTimeMillis() + 4 * WAIT_MS;
+        try
+        {
+            while (got < n && System.currentTimeMillis() < deadline)
+            {
+                final int k = dev.rxBurst(LCORE, 0, pkts, PortDevice.MAX_BURST);
+                for (int i = 0; i < k; i++)
+                {
+                    assertEquals(0x0800, pkts[i].u16(12));
+                }
+                pool.free(LCORE, pkts, 0, k);
+                got += k;
+                if (0 == k)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            assertTrue(sender.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
+        }
+        finally
+        {
+            sender.destroyForcibly();
+        }
+        assertEquals("received, with " + dev.rxMissed() + " missed", n, got);
+        assertEquals(0, dev.rxMissed());
+        assertEquals(0, pool.inUse());
     }
 
     @Test(timeout = 60_000)

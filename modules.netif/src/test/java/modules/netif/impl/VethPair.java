@@ -85,6 +85,18 @@ final class VethPair implements AutoCloseable
             + firstPort + " + i)); done");
     }
 
+    /**
+     * As {@link #sendUdpFromPeer} without waiting for it.
+     *
+     * @return the sending process.
+     */
+    Process startUdpFromPeer(final int n, final int firstPort) throws IOException
+    {
+        return new ProcessBuilder("ip", "netns", "exec", ns, "bash", "-c", "for i in $(seq 0 " + (n - 1)
+            + "); do echo datagram$i > /dev/udp/" + HOST_IP + "/$((" + firstPort + " + i % 20000)); done")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     String inNs(final String... cmd) throws IOException, InterruptedException
     {
         final List<String> c = new ArrayList<>(Arrays.asList("ip", "netns", "exec", ns));
