@@ -232,12 +232,27 @@ static unsigned forward(struct port *in, struct port *out)
 			rx_consumed(&in->rx);
 			continue;
 		}
-		if (len > FRAME_SIZE - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))) {
+		int vlan = (h->tp_status & TP_STATUS_VLAN_VALID) && len >= 12;
+		unsigned out_len = vlan ? len + 4 : len;
+		if (out_len > FRAME_SIZE - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))) {
 			rx_consumed(&in->rx);
 			continue;
 		}
 		uint8_t *data = (uint8_t *)s + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
-		memcpy(data, frame, len);
+		if (!vlan) {
+			memcpy(data, frame, len);
+		} else {
+			/* the kernel took the 802.1Q tag off (VLAN offload): put it back, as the Java driver does */
+			uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+			uint16_t tci = (uint16_t)h->hv1.tp_vlan_tci;
+			memcpy(data, frame, 12);
+			data[12] = tpid >> 8;
+			data[13] = (uint8_t)tpid;
+			data[14] = tci >> 8;
+			data[15] = (uint8_t)tci;
+			memcpy(data + 16, frame + 12, len - 12);
+			len = out_len;
+		}
 		rx_consumed(&in->rx);
 		if (out->rewrite && !route_out(data, len, out)) {
 			out->ttl_drops++;

@@ -129,8 +129,15 @@ final class AfPacketDescriptor
     // ring status words
     static final int TP_STATUS_KERNEL = 0;
     static final int TP_STATUS_USER = 1;
+    static final int TP_STATUS_VLAN_VALID = 1 << 4;
+    static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
     static final int TP_STATUS_AVAILABLE = 0;
     static final int TP_STATUS_SEND_REQUEST = 1;
+
+    // Ethernet
+    static final int ETH_ADDRS_SIZE = 12;
+    static final int VLAN_TAG_SIZE = 4;
+    static final int ETH_P_8021Q = 0x8100;
 
     static final int TPACKET_ALIGNMENT = 16;
     static final int SOCKADDR_LL_SIZE = 20;
@@ -148,7 +155,10 @@ final class AfPacketDescriptor
     static final int TP3_NEXT_OFFSET = 0;
     static final int TP3_SNAPLEN = 12;
     static final int TP3_LEN = 16;
+    static final int TP3_STATUS = 20;
     static final int TP3_MAC = 24;
+    static final int TP3_VLAN_TCI = 32;
+    static final int TP3_VLAN_TPID = 36;
     static final int TP3_HDR_SIZE = 48;
     /** The sockaddr_ll after the V3 header: {@code TPACKET_ALIGN(sizeof(struct tpacket3_hdr))}. */
     static final int TP3_SLL = TP3_HDR_SIZE;

@@ -25,7 +25,9 @@ import platform.lcore.api.Edpvs;
  * {@code PACKET_FANOUT} group ({@code FANOUT_HASH | FLAG_DEFRAG}) when the port has several, so a flow stays on one
  * queue (and one lcore) as with RSS. {@link #rxBurst} walks the current block's frames and copies each into an
  * {@link Mbuf}; a burst may end in the middle of a block, which stays ours (position kept) until all its frames are
- * read, then goes back to the kernel with a release store of {@code TP_STATUS_KERNEL}.</li>
+ * read, then goes back to the kernel with a release store of {@code TP_STATUS_KERNEL}. Frames this host sends
+ * are skipped ({@code PACKET_IGNORE_OUTGOING}, and by packet type on older kernels); an 802.1Q tag the kernel took
+ * off into the header is put back in the frame, as DPDK's PMD does.</li>
  * <li><b>Transmit</b>: per transmit queue a socket bound with protocol 0 (it never receives) and a TPACKET_V2
  * frame ring. {@link #txBurst} copies frames into free slots ({@code TP_STATUS_AVAILABLE}), marks them
  * {@code TP_STATUS_SEND_REQUEST} with a release store, and sends them all with one
@@ -364,19 +366,49 @@ final class AfPacketDevice implements PortDevice
                 r.noMbuf++;
                 break;
             }
-            if (snaplen > m.array().length - m.offset())
+            final int status = ring.getInt(pos + TP3_STATUS);
+            final int len = 0 == (status & TP_STATUS_VLAN_VALID) ? snaplen : snaplen + VLAN_TAG_SIZE;
+            if (len > m.array().length - m.offset() || snaplen < ETH_ADDRS_SIZE)
             {
                 pool.free(lcoreId, m);
                 r.errors++;
                 consumed(r, ring);
                 continue;
             }
-            ring.get(pos + (ring.getShort(pos + TP3_MAC) & 0xffff), m.array(), m.offset(), snaplen);
-            m.length(snaplen).from(port, queue);
+            final int frame = pos + (ring.getShort(pos + TP3_MAC) & 0xffff);
+            if (len == snaplen)
+            {
+                ring.get(frame, m.array(), m.offset(), snaplen);
+            }
+            else
+            {
+                copyVlanSlowPath(ring, pos, frame, snaplen, status, m);
+            }
+            m.length(len).from(port, queue);
             pkts[n++] = m;
             consumed(r, ring);
         }
         return n;
+    }
+
+    /**
+     * Copies a frame whose 802.1Q tag the kernel took off (VLAN offload) and gave in the header, putting the tag
+     * back after the MAC addresses as DPDK's af_packet PMD does ({@code rte_vlan_insert}).
+     */
+    private static void copyVlanSlowPath(final ByteBuffer ring, final int pos, final int frame, final int snaplen,
+        final int status, final Mbuf m)
+    {
+        final byte[] b = m.array();
+        final int off = m.offset();
+        ring.get(frame, b, off, ETH_ADDRS_SIZE);
+        final int tpid = 0 != (status & TP_STATUS_VLAN_TPID_VALID)
+            ? ring.getShort(pos + TP3_VLAN_TPID) & 0xffff : ETH_P_8021Q;
+        final int tci = ring.getInt(pos + TP3_VLAN_TCI) & 0xffff;
+        b[off + ETH_ADDRS_SIZE] = (byte)(tpid >>> 8);
+        b[off + ETH_ADDRS_SIZE + 1] = (byte)tpid;
+        b[off + ETH_ADDRS_SIZE + 2] = (byte)(tci >>> 8);
+        b[off + ETH_ADDRS_SIZE + 3] = (byte)tci;
+        ring.get(frame + ETH_ADDRS_SIZE, b, off + ETH_ADDRS_SIZE + VLAN_TAG_SIZE, snaplen - ETH_ADDRS_SIZE);
     }
 
     /** Takes the next block if the kernel handed it over (acquire: its frames are visible after this). */

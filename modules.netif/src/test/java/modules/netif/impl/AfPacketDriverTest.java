@@ -119,6 +119,71 @@ public class AfPacketDriverTest
     }
 
     @Test(timeout = 60_000)
+    public void shouldPutBackTheVlanTagTheKernelTookOff() throws Exception
+    {
+        // a second veth pair, both ends here: tagged frames sent on one end arrive on the other, where the
+        // kernel moves the tag into the skb's metadata (skb_vlan_untag) before packet sockets see the frame
+        final String a = "afva" + veth.host.substring(3);
+        final String b = "afvb" + veth.host.substring(3);
+        AfPacketDevice out = null;
+        try
+        {
+            VethPair.ip("link", "add", a, "type", "veth", "peer", "name", b);
+            VethPair.run(false, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/" + a + "/disable_ipv6; echo 1 > "
+                + "/proc/sys/net/ipv6/conf/" + b + "/disable_ipv6");
+            VethPair.ip("link", "set", a, "up");
+            VethPair.ip("link", "set", b, "up");
+            out = (AfPacketDevice)new AfPacketDriver().open(conf("iface", a), pool);
+            open("iface", b);
+            final int n = 5;
+            final Mbuf[] pkts = new Mbuf[PortDevice.MAX_BURST];
+            for (int i = 0; i < n; i++)
+            {
+                final Mbuf m = frame(dev.mac(), out.mac(), 0x8100, 64);
+                m.put16(14, 0x2000 | 5 + i); // priority 1, VLAN 5 + i
+                m.put16(16, 0x88b5);
+                pkts[i] = m;
+            }
+            assertEquals(n, out.txBurst(LCORE, 0, pkts, n));
+
+            final long deadline = System.currentTimeMillis() + WAIT_MS;
+            final BitSet vlans = new BitSet();
+            while (vlans.cardinality() < n && System.currentTimeMillis() < deadline)
+            {
+                final int k = dev.rxBurst(LCORE, 0, pkts, PortDevice.MAX_BURST);
+                for (int i = 0; i < k; i++)
+                {
+                    final Mbuf m = pkts[i];
+                    assertArrayEquals("dst MAC", dev.mac(), bytes(m, 0, 6));
+                    assertEquals("TPID", 0x8100, m.u16(12));
+                    assertEquals("priority", 1, m.u16(14) >>> 13);
+                    assertEquals("ethertype inside the tag", 0x88b5, m.u16(16));
+                    assertEquals("length as sent", 64, m.length());
+                    for (int j = 18; j < 64; j++)
+                    {
+                        assertEquals("payload byte " + j, j & 0xff, m.u8(j));
+                    }
+                    vlans.set((m.u16(14) & 0xfff) - 5);
+                }
+                pool.free(LCORE, pkts, 0, k);
+                if (0 == k)
+                {
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals("VLANs 5.." + (5 + n - 1), n, vlans.cardinality());
+        }
+        finally
+        {
+            if (null != out)
+            {
+                out.close();
+            }
+            VethPair.run(false, "ip", "link", "del", a);
+        }
+    }
+
+    @Test(timeout = 60_000)
     public void shouldTransmitFramesThatArriveInTheNamespace() throws Exception
     {
         open("iface", veth.host);
