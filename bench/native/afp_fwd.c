@@ -50,6 +50,7 @@ struct txq {
 	uint8_t *ring;
 	size_t size;
 	unsigned frames, frames_per_block, block_size, next;
+	int unkicked;
 };
 
 struct port {
@@ -263,9 +264,11 @@ static unsigned forward(struct port *in, struct port *out)
 		t->next = (t->next + 1) % t->frames;
 		sent++;
 	}
-	if (sent) {
-		out->tx_pkts += sent;
-		if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+	out->tx_pkts += sent;
+	if (sent || t->unkicked) {
+		/* a failed kick leaves the slots flagged: kick again next time even if nothing new was queued */
+		t->unkicked = sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0;
+		if (t->unkicked)
 			out->kick_fails++;
 	}
 	return n;

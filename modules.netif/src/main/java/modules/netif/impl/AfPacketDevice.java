@@ -74,6 +74,8 @@ final class AfPacketDevice implements PortDevice
         int maxFrame;
         long errors;
         long kickFails;
+        /** The last kick failed: slots may wait flagged for the next one. */
+        boolean unkicked;
     }
 
     private final PortConf conf;
@@ -484,10 +486,15 @@ final class AfPacketDevice implements PortDevice
             }
             m.pool().free(lcoreId, m);
         }
-        if (requested > 0 && AfPacketLibC.sendto(t.fd, null, 0, MSG_DONTWAIT, null, 0) < 0)
+        if (requested > 0 || t.unkicked)
         {
-            // ENOBUFS/EAGAIN: the requested slots stay flagged and go with the next kick
-            t.kickFails++;
+            // on failure (ENOBUFS, ENETDOWN while the interface is down) the flagged slots stay flagged; the next
+            // burst kicks again even if the ring is full and it takes nothing, so they cannot be stranded
+            t.unkicked = AfPacketLibC.sendto(t.fd, null, 0, MSG_DONTWAIT, null, 0) < 0;
+            if (t.unkicked)
+            {
+                t.kickFails++;
+            }
         }
         return taken;
     }
@@ -669,6 +676,21 @@ final class AfPacketDevice implements PortDevice
             n += t.errors;
         }
         return n;
+    }
+
+    /** @return its sockets' file descriptors, receive queues first (for tests). */
+    int[] fds()
+    {
+        final int[] fds = new int[rx.length + tx.length];
+        for (int i = 0; i < rx.length; i++)
+        {
+            fds[i] = rx[i].fd;
+        }
+        for (int i = 0; i < tx.length; i++)
+        {
+            fds[rx.length + i] = tx[i].fd;
+        }
+        return fds;
     }
 
     @Override
