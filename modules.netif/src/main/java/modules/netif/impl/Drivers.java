@@ -15,6 +15,7 @@ final class Drivers
     {
         final Map<String, PortDriver> m = new LinkedHashMap<>();
         add(m, new SyntheticDriver());
+        add(m, new AfPacketDriver());
         add(m, new TapDriver());
         add(m, new PcapDriver());
         return m;
