@@ -213,7 +213,7 @@ public final class NetifLinkCtl extends LinkCtl
     }
 
     /** A name NUL-padded to size bytes, truncated to size - 1. */
-    static byte[] nameRequest(final String name, final int size)
+    public static byte[] nameRequest(final String name, final int size)
     {
         final byte[] out = new byte[size];
         final byte[] b = name.getBytes(StandardCharsets.US_ASCII);

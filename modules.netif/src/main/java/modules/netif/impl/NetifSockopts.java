@@ -132,8 +132,10 @@ final class NetifSockopts
         final PortStats s = p.stats;
         final MbufPool pool = core.pool();
         final ByteBuffer out = rep.body(NetifNicConf.STATS_SIZE);
-        out.putInt(NetifNicConf.STATS_MBUF_AVAIL_OFFSET, pool.available());
-        out.putInt(NetifNicConf.STATS_MBUF_INUSE_OFFSET, pool.inUse());
+        // read once, so that avail + inuse is the pool's size as with rte_mempool_avail_count/in_use_count
+        final int avail = pool.available();
+        out.putInt(NetifNicConf.STATS_MBUF_AVAIL_OFFSET, avail);
+        out.putInt(NetifNicConf.STATS_MBUF_INUSE_OFFSET, pool.capacity() - avail);
         long ip = 0;
         long op = 0;
         long ib = 0;
