@@ -337,4 +337,30 @@ public class NetifSockoptsTest
         assertTrue("netif's link replaces modules.stats' (it extends it)",
             DplaneCtl.run(ctl("--help"), o, e) == 0 && out.toString("UTF-8").contains("link show [NIC]"));
     }
+
+    @Test(timeout = 30_000)
+    public void shouldCountHeaderDropsAsIerrorsAndQErrorsOfTheirQueue() throws Exception
+    {
+        core.stop();
+        final FeedDriver feed = new FeedDriver();
+        final Map<String, PortDriver> drivers = Drivers.all();
+        drivers.put("feed", feed);
+        core = new NetifCore(lcores, msg.manager(), stats, NetifConfig.parse("feed.conf", new StringReader(
+            "port in0 driver feed\nqueue 1 in0 rx 0 tx 0\n")), drivers);
+        core.start(sockopt.registry());
+        final byte[] mac0 = core.ports().get(0).mac();
+        final byte[] good = FeedDriver.udp(mac0, 1, 0x0a000001, 64, 60);
+        final byte[] badSum = good.clone();
+        badSum[14 + 10] ^= 0x55;
+        feed.in.add(new byte[10]);
+        feed.in.add(badSum);
+        feed.in.add(good);
+        await("three frames in", () -> core.port(0).stats.rxTotal(PortStats.IPACKETS) == 3);
+        final ByteBuffer s = le(client.get(NetifNicConf.SOCKOPT_NETIF_GET_PORT_STATS, name("in0")).body());
+        assertEquals("ipackets", 3, s.getLong(8));
+        assertEquals("ibytes", 10 + 2L * good.length, s.getLong(24));
+        assertEquals("ierrors: the short frame and the bad checksum", 2, s.getLong(48));
+        assertEquals("q_errors[0]", 2, s.getLong(584));
+        assertEquals("q_ipackets[0]", 3, s.getLong(72));
+    }
 }
