@@ -32,6 +32,7 @@ import modules.stats.api.LcoreStats;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
+import platform.sockopt.api.SockoptRegistry;
 
 /**
  * The netif bundle's component: reads the configuration, opens the ports, registers the packet jobs and message
@@ -70,7 +71,8 @@ public final class NetifComponent
 
     @Activate
     public NetifComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
-        @Reference final MsgManager msg, @Reference final LcoreStats stats, final Config config) throws Exception
+        @Reference final MsgManager msg, @Reference final LcoreStats stats,
+        @Reference final SockoptRegistry sockopts, final Config config) throws Exception
     {
         final NetifConfig conf;
         try
@@ -83,7 +85,7 @@ public final class NetifComponent
             LOG.error("netif configuration refused, netif not started: {}", ex.getMessage());
             throw ex;
         }
-        core.start();
+        core.start(sockopts);
         this.service = context.registerService(Netif.class, new Factory(core), null);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "netif");

@@ -37,6 +37,8 @@ import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgReply;
 import platform.msgmgr.api.MsgTypeHandle;
 import platform.msgmgr.api.MsgTypeSpec;
+import platform.sockopt.api.SockoptHandle;
+import platform.sockopt.api.SockoptRegistry;
 
 /**
  * DPVS's netif: opens the ports, gives each forwarding lcore its queues, and runs the packet path on them.
@@ -105,6 +107,7 @@ final class NetifCore implements Netif
     private volatile RouteLookup routeLookup;
     private volatile NeighOutput neighOutput;
     private int kniLcore = -1;
+    private final NetifSockopts sockopts = new NetifSockopts(this);
 
     /**
      * Opens the ports and checks the queue assignment; nothing runs yet.
@@ -293,9 +296,20 @@ final class NetifCore implements Netif
     }
 
     /**
-     * Registers the jobs and message types; the packet path runs from the workers' next iteration.
+     * Registers the jobs and message types without the sockopts (unit tests of the packet path).
      */
     void start()
+    {
+        start(null);
+    }
+
+    /**
+     * Registers the jobs and message types, then DPVS's NIC sockopts; the packet path runs from the workers' next
+     * iteration. On failure, what was registered is closed again.
+     *
+     * @param registry the control socket's registry, or null for no sockopts.
+     */
+    void start(final SockoptRegistry registry)
     {
         try
         {
@@ -329,6 +343,11 @@ final class NetifCore implements Netif
                 {
                     l.counters.queues(dpvsQueueText(l.lcoreId));
                 }
+            }
+            if (null != registry)
+            {
+                final SockoptHandle so = sockopts.register(registry);
+                handles.add(so::close);
             }
             LOG.info("netif started from {}: {} ports ({} refused), {} mbufs of {} bytes, workers {}", config.source,
                 ports().size(), refused.size(), pool.capacity(), config.mbufSize, workerIds());
@@ -885,6 +904,11 @@ final class NetifCore implements Netif
     long hookFailures()
     {
         return hookFailures.get();
+    }
+
+    NetifSockopts sockopts()
+    {
+        return sockopts;
     }
 
     long masterXmitFailures()

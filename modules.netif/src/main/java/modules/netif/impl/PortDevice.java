@@ -57,6 +57,14 @@ interface PortDevice extends AutoCloseable
      */
     int txBurst(int lcoreId, int queue, Mbuf[] pkts, int n);
 
+    /**
+     * @return the link speed in Mbps as DPDK's {@code rte_eth_link.link_speed} gives it, 0 when unknown.
+     */
+    default int linkSpeedMbps()
+    {
+        return 0;
+    }
+
     /** @return true when the link is up. */
     boolean linkUp();
 

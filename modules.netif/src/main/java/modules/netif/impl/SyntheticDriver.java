@@ -348,6 +348,13 @@ final class SyntheticDriver implements PortDriver
             return up;
         }
 
+        /** A software port: 10 Gbps, as DPDK's af_packet and ring PMDs report. */
+        @Override
+        public int linkSpeedMbps()
+        {
+            return 10_000;
+        }
+
         @Override
         public boolean up()
         {

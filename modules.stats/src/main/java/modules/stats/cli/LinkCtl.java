@@ -18,10 +18,14 @@ import platform.sockopt.client.SockoptResponse;
  * {@code dplanectl link show cpu[N] [--stats]}: the lcores as {@code dpip [-s] link show cpu} prints them, over the
  * same sockopts (GET 57, then GET 58 and with {@code --stats} GET 59 per lcore) and in the same format, DPVS's
  * spelling of "Controll" included.
+ * <p>
+ * Not final: the netif bundle's command extends it with the NICs ({@code dplanectl link show [NIC]}) and, as a
+ * subclass, replaces it in {@code dplanectl} when both jars are on the class path.
  */
-public final class LinkCtl implements CtlCommand
+public class LinkCtl implements CtlCommand
 {
-    static final String USAGE = String.join("\n",
+    /** The usage lines of the lcores, for a command that extends this one. */
+    protected static final String USAGE_TEXT = String.join("\n",
         "  link show cpu [--stats]               every lcore as 'dpip [-s] link show cpu' prints it (GET 57, 58, 59)",
         "  link show cpuN [--stats]              one lcore");
 
@@ -34,7 +38,7 @@ public final class LinkCtl implements CtlCommand
     @Override
     public String usage()
     {
-        return USAGE;
+        return USAGE_TEXT;
     }
 
     @Override

@@ -268,13 +268,21 @@ public final class DplaneCtl
         return EXIT_USAGE;
     }
 
-    /** The feature bundles' subcommands on the class path, by name. */
+    /**
+     * The feature bundles' subcommands on the class path, by name. When two share a name, a command that extends the
+     * other's class replaces it (modules.netif's {@code link} adds the NICs to modules.stats' lcores); otherwise the
+     * first found stays.
+     */
     static Map<String, CtlCommand> commands()
     {
         final Map<String, CtlCommand> byName = new TreeMap<>();
         for (final CtlCommand c : ServiceLoader.load(CtlCommand.class, DplaneCtl.class.getClassLoader()))
         {
-            byName.putIfAbsent(c.name(), c);
+            final CtlCommand had = byName.putIfAbsent(c.name(), c);
+            if (null != had && had.getClass() != c.getClass() && had.getClass().isAssignableFrom(c.getClass()))
+            {
+                byName.put(c.name(), c);
+            }
         }
         return byName;
     }
