@@ -10,5 +10,5 @@
  * are counted as no-route or no-neighbour drops.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.0.0")
 package modules.netif.api;
