@@ -175,6 +175,26 @@ public class NetifCoreTest
         assertEquals(0, core.pool().inUse());
     }
 
+    /** DPVS's burst buckets: 70 frames waiting are read as bursts of 32, 32 and 6, then empty bursts. */
+    @Test(timeout = 30_000)
+    public void shouldCountBurstsInDpvsBuckets() throws Exception
+    {
+        final byte[] mac0 = Macs.local(0);
+        for (int i = 0; i < 70; i++)
+        {
+            feed.in.add(FeedDriver.udp(mac0, 1, 0x0a000001, 64, 60));
+        }
+        start("port in0 driver feed\nport out0 driver feed\nqueue 1 in0 rx 0 tx 0\nqueue 2 out0 rx 0 tx 0\n");
+        await("70 received", () -> counters.get(1).ipackets() == 70);
+        final LcoreCounters c = counters.get(1);
+        await("an empty burst after", () -> c.zpktburst() > 0);
+        assertEquals("full bursts", 2, c.fpktburst());
+        assertEquals("bursts over half full", 2, c.h2fpktburst());
+        assertEquals("bursts up to half full, empty ones included", c.zpktburst() + 1, c.z2hpktburst());
+        assertEquals(c.zpktburst() + 3, c.pktburst());
+        assertEquals(70 * 60, c.ibytes());
+    }
+
     @Test(timeout = 30_000)
     public void shouldDropBadHeadersTtlOneAndNonIpv4WithTheirOwnCounters() throws Exception
     {
