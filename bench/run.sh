@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the lcore, message manager, control socket and blacklist benchmarks with short settings for a 2-vCPU box (about 7 minutes when the machine is quiet) and
+# Runs the lcore, message manager, control socket, blacklist and af_packet forwarding benchmarks with short settings for a 2-vCPU box (about 7 minutes when the machine is quiet) and
 # writes everything to bench/target/results-<date>.txt (plus one JMH JSON file per step). Builds nothing: build
 # first with
 #   mvn -B -q package -DskipTests -pl bench -am
@@ -209,6 +209,16 @@ main() {
     fi
     # 7. the blacklist's data-path lookup vs HashSet and a shared ConcurrentHashMap, with allocation (about 90 s)
     step blklst 'bench\.blklst\.BlklstLookupBenchmark' -prof gc -f 2 -wi 3 -w 1s -i 5 -r 1s
+    # 8. af_packet forwarding between two veth pairs (issue 12): the platform vs bench/native/afp_fwd.c, both
+    #    compiled into the jar and built by the benchmark with gcc at setup, packets/s arriving in namespace B, with
+    #    the generator's rate beside it (about 45 s); skipped unless root with gcc and ip. The generator and the
+    #    forwarder saturate both vCPUs by design; the kernel's softirq work they cause runs mostly in their own
+    #    system calls (a few ticks in ksoftirqd, which counts as "other" below).
+    if ((EUID == 0)) && command -v gcc >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
+        step netif-afpacket 'modules\.netif\.impl\.AfPacketForwardBenchmark' -f 2 -wi 3 -w 1s -i 5 -r 1s
+    else
+        echo "== step netif-afpacket skipped: needs root, gcc and ip (iproute2)"
+    fi
 
     echo
     probe "after"
