@@ -76,14 +76,24 @@ public class SockoptIT
             final Cli ranges = dplanectl(p, "ranges");
             assertTrue(ranges.out, ranges.out.contains("SET  73-75       0x010000 blklst           modules.blklst/"));
 
-            // the lcore statistics bundle ships too: dpip's "link show cpu" output from the default layout
+            // the lcore statistics and netif bundles ship too: dpip's "link show cpu" output from the default
+            // layout, with netif's embedded default (a synthetic port, a queue on the one worker) moving packets
             final Cli cpus = dplanectl(p, "link", "show", "cpu");
             assertEquals("dplanectl link show cpu:\n" + cpus, 0, cpus.exit);
             assertTrue(cpus.out, cpus.out.startsWith("<< Controll Plane >>\n1: cpu0: socket "));
             assertTrue(cpus.out, cpus.out.contains("    queues none\n<< Data Plane >>\n2: cpu1: socket "));
+            assertTrue(cpus.out, cpus.out.contains("\n    queues syn0:rx0        syn0:tx0        \n"));
             final Cli stats = dplanectl(p, "link", "show", "cpu1", "--stats");
             assertEquals(0, stats.exit);
-            assertTrue(stats.out, stats.out.matches("(?s)2: cpu1: socket \\d+\n    queues none\n    lcore_loop .*"));
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)2: cpu1: socket \\d+\n"
+                + "    queues syn0:rx0        syn0:tx0        \n    lcore_loop .*\n    ipackets .*\n    (\\d+) .*")
+                .matcher(stats.out);
+            assertTrue(stats.out, m.matches());
+            assertTrue("synthetic packets counted: " + stats.out, Long.parseLong(m.group(1)) > 0);
+            // and the NIC: dpip's link show
+            final Cli nics = dplanectl(p, "link", "show");
+            assertEquals("dplanectl link show:\n" + nics, 0, nics.exit);
+            assertTrue(nics.out, nics.out.startsWith("1: syn0: socket 0 mtu 1500 rx-queue 1 tx-queue 1\n"));
         }
     }
 
