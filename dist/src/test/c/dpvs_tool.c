@@ -5,9 +5,17 @@
  * link it), not only against Java's idea of them. Written from ../shared/dpvs-reference.md part C.
  *
  *   dpvs_tool link-show-cpu [-s]          dpip's "link show cpu [-s]": GET 57, then GET 58 (and 59) per lcore
- *   dpvs_tool blklst-add VIP PORT IP      ipvsadm's "--add-blklst -t VIP:PORT -k IP": SET 73
- *   dpvs_tool blklst-get                  ipvsadm's blacklist fetch: GET 76, len checked as ipvsadm's library does
+ *   dpvs_tool blklst-add VIP PORT IP      SET 73 alone (no GET 18 first: what ipvsadm would send next)
+ *   dpvs_tool blklst-get                  GET 76 alone, len checked as ipvsadm's library does; prints every entry
  *   dpvs_tool get ID                      any GET with an empty body; prints the reply length
+ *
+ * ipvsadm's whole conversations, from its first request (dpvs_ctrl_init's GET 18, without which it exits 2):
+ *   dpvs_tool ipvsadm --add-blklst VIP PORT IP   GET 18, SET 73
+ *   dpvs_tool ipvsadm --del-blklst VIP PORT IP   GET 18, SET 74
+ *   dpvs_tool ipvsadm --get-blklst               GET 18, GET 19 (count from GET 18), GET 76; prints the title and
+ *                                                the entries of listed services only, as ipvsadm does, and the
+ *                                                number of entries GET 76 returned on stderr
+ *   dpvs_tool ipvsadm -ln                        GET 18, GET 19; prints ipvsadm's header for zero services
  *
  * The socket is $DPVS_IPC_FILE, else /var/run/dpvs.ipc. Exit 0 on success, 1 on an error code or a failed check.
  */
@@ -103,6 +111,29 @@ _Static_assert(sizeof(netif_lcore_basic_get_t) == 8, "netif_lcore_basic_get");
 _Static_assert(sizeof(netif_lcore_stats_get_t) == 96, "netif_lcore_stats_get");
 _Static_assert(sizeof(struct dp_vs_blklst_conf) == 68, "dp_vs_blklst_conf");
 _Static_assert(sizeof(struct dp_vs_blklst_conf_array) == 4, "dp_vs_blklst_conf_array");
+
+/* include/conf/service.h: DPVS_SO_GET_INFO's reply; ipvsadm copies the first 12 bytes without checking len */
+struct dp_vs_getinfo {
+    unsigned int version;
+    unsigned int size;
+    unsigned int num_services;
+    unsigned int num_lcores;
+};
+
+/* include/conf/service.h: the front of GET_SERVICES' request and reply (then count x 264-byte entries) */
+typedef struct dpvs_services_front {
+    uint8_t cid;
+    uint8_t index;
+    uint16_t count;
+    uint32_t __pad;
+} dpvs_services_front_t;
+
+_Static_assert(sizeof(struct dp_vs_getinfo) == 16, "dp_vs_getinfo");
+_Static_assert(sizeof(dpvs_services_front_t) == 8, "dpvs_services_front");
+
+#define DPVS_SO_GET_INFO 18
+#define DPVS_SO_GET_SERVICES 19
+#define DPVS_SERVICE_COMPAT_LEN 264
 
 static const char *ipc_path(void)
 {
@@ -320,8 +351,150 @@ static int blklst_get(void)
     return 0;
 }
 
+/* libipvs's ipvs_info, filled by dpvs_ctrl_init */
+static struct dp_vs_getinfo ipvs_info;
+
+/* ipvsadm's dpvs_ctrl_init: GET 18 with 12 zero bytes; on failure "Can't initialize ipvs" and exit 2 */
+static int ipvs_init(void)
+{
+    char req[12];
+    void *p;
+    size_t len;
+    memset(req, 0, sizeof(req));
+    if (sockopt(DPVS_SO_GET_INFO, SOCKOPT_GET, req, sizeof(req), &p, &len) || !p) {
+        fprintf(stderr, "Can't initialize ipvs: Are you sure that dpvs is running?\n");
+        return 2;
+    }
+    /* the library copies 12 bytes whatever len says: less would be a read past the reply */
+    if (len < 12) {
+        fprintf(stderr, "GET_INFO reply of %zu bytes, ipvsadm copies 12\n", len);
+        free(p);
+        return 2;
+    }
+    memcpy(&ipvs_info, p, 12);
+    free(p);
+    return 0;
+}
+
+/*
+ * ipvsadm's dpvs_get_services: the front with count = num_services from GET 18, cid and padding left as garbage;
+ * the reply is copied over a table of 8 + count * 264 bytes, so a longer reply is cut and the count inside counts.
+ */
+static int get_services(dpvs_services_front_t **out)
+{
+    dpvs_services_front_t req;
+    void *p;
+    size_t len, want = sizeof(req) + (size_t)ipvs_info.num_services * DPVS_SERVICE_COMPAT_LEN;
+    memset(&req, 0x97, sizeof(req));
+    req.index = 0;
+    req.count = (uint16_t)ipvs_info.num_services;
+    if (sockopt(DPVS_SO_GET_SERVICES, SOCKOPT_GET, &req, sizeof(req), &p, &len) || !p)
+        return 1;
+    if (len < sizeof(req)) {
+        fprintf(stderr, "GET_SERVICES reply of %zu bytes, shorter than its front\n", len);
+        free(p);
+        return 1;
+    }
+    *out = calloc(1, want);
+    memcpy(*out, p, len < want ? len : want);
+    free(p);
+    if ((*out)->count > ipvs_info.num_services) {
+        fprintf(stderr, "GET_SERVICES says %u services, GET_INFO %u\n", (*out)->count, ipvs_info.num_services);
+        free(*out);
+        return 1;
+    }
+    return 0;
+}
+
+static void print_version(void)
+{
+    printf("IP Virtual Server version %u.%u.%u (size=%u)\n", ipvs_info.version >> 16 & 0xff,
+        ipvs_info.version >> 8 & 0xff, ipvs_info.version & 0xff, ipvs_info.size);
+}
+
+static int ipvsadm(int argc, char **argv)
+{
+    void *p;
+    size_t len;
+    int err = ipvs_init();
+    if (err)
+        return err;
+    if (argc == 6 && (!strcmp(argv[2], "--add-blklst") || !strcmp(argv[2], "--del-blklst"))) {
+        struct dp_vs_blklst_conf conf;
+        memset(&conf, 0xa5, sizeof(conf));
+        memset(conf.ipset, 0, sizeof(conf.ipset));
+        if (inet_pton(AF_INET, argv[3], &conf.vaddr.in) != 1 || inet_pton(AF_INET, argv[5], &conf.subject.in) != 1) {
+            fprintf(stderr, "bad address\n");
+            return 2;
+        }
+        conf.vport = htons((uint16_t)atoi(argv[4]));
+        conf.proto = 6;
+        conf.af = AF_INET;
+        return sockopt(!strcmp(argv[2], "--add-blklst") ? 73 : 74, SOCKOPT_SET, &conf, sizeof(conf), &p, &len)
+            ? 1 : 0;
+    }
+    if (argc == 3 && !strcmp(argv[2], "--get-blklst")) {
+        dpvs_services_front_t *svcs;
+        struct dp_vs_blklst_conf_array *a;
+        int i, n = 0;
+        if (get_services(&svcs))
+            return 1;
+        if (sockopt(76, SOCKOPT_GET, NULL, 0, &p, &len) || !p) {
+            free(svcs);
+            return 1;
+        }
+        a = p;
+        if (len < sizeof(*a) || len != sizeof(*a) + a->naddr * sizeof(struct dp_vs_blklst_conf)) {
+            fprintf(stderr, "blacklist reply of %zu bytes does not hold its entries\n", len);
+            free(svcs);
+            free(p);
+            return 1;
+        }
+        printf("%-8s %-30s %s\n", "PROTO", "VIP:VPORT", "BLACKLIST");
+        /* ipvsadm prints an entry only under a listed service; with none it prints the title only */
+        for (i = 0; i < a->naddr; i++) {
+            struct dp_vs_blklst_conf c;
+            int s;
+            memcpy(&c, (const char *)p + sizeof(*a) + i * sizeof(c), sizeof(c));
+            for (s = 0; s < svcs->count; s++) {
+                const char *e = (const char *)(svcs + 1) + s * DPVS_SERVICE_COMPAT_LEN;
+                if (*(const uint8_t *)(e + 4) == c.proto && !memcmp(e + 6, &c.vport, 2) && !memcmp(e + 36, &c.vaddr, 4)) {
+                    char v[INET6_ADDRSTRLEN], k[INET6_ADDRSTRLEN];
+                    inet_ntop(c.af, &c.vaddr, v, sizeof(v));
+                    inet_ntop(c.af, &c.subject, k, sizeof(k));
+                    printf("%-8s %s:%-24u %s\n", c.proto == 6 ? "TCP" : "UDP", v, ntohs(c.vport), k);
+                    n++;
+                }
+            }
+        }
+        fprintf(stderr, "GET 76: %d entries, %d under a listed service\n", a->naddr, n);
+        free(svcs);
+        free(p);
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[2], "-ln")) {
+        dpvs_services_front_t *svcs;
+        if (get_services(&svcs))
+            return 1;
+        print_version();
+        printf("Prot LocalAddress:Port Scheduler Flags\n");
+        printf("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+        if (svcs->count) {
+            fprintf(stderr, "%u services: this client does not print services\n", svcs->count);
+            free(svcs);
+            return 1;
+        }
+        free(svcs);
+        return 0;
+    }
+    fprintf(stderr, "usage: ipvsadm --add-blklst|--del-blklst VIP PORT IP | --get-blklst | -ln\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "ipvsadm"))
+        return ipvsadm(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "link-show-cpu"))
         return link_show_cpu(argc == 3 && !strcmp(argv[2], "-s"));
     if (argc == 5 && !strcmp(argv[1], "blklst-add"))

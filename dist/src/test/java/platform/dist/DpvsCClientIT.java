@@ -87,6 +87,55 @@ public class DpvsCClientIT
         }
     }
 
+    /**
+     * ipvsadm's conversations from their first request: every invocation starts with GET 18 (modules.ipvs), the
+     * blacklist commands go on to modules.blklst, {@code --get-blklst} and {@code -ln} ask GET 19 first.
+     */
+    @Test
+    public void ipvsadmsWholeConversationsWorkFromC() throws Exception
+    {
+        try (PlatformProcess p = PlatformProcess.start("dpvs-c-ipvsadm", List.of()))
+        {
+            p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
+            p.awaitLog("ipvs service sockopts GET 17..22 served", Duration.ofSeconds(60));
+
+            // GET 18, GET 19: DPVS v1.10.2's version, no connection table size, no service
+            final Run ln = run(p, "ipvsadm", "-ln");
+            assertEquals(ln.toString(), 0, ln.exit);
+            assertEquals("IP Virtual Server version 1.10.2 (size=0)\n"
+                + "Prot LocalAddress:Port Scheduler Flags\n"
+                + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n", ln.out);
+
+            // GET 18, SET 73: the entry is in the blacklist
+            final Run add = run(p, "ipvsadm", "--add-blklst", "10.0.0.2", "443", "5.6.7.8");
+            assertEquals(add.toString(), 0, add.exit);
+            assertEquals("TCP 10.0.0.2:443 5.6.7.8\n", run(p, "blklst-get").out);
+
+            // GET 18, GET 19, GET 76: ipvsadm lists entries under listed services only, so with none only the title
+            final Run get = run(p, "ipvsadm", "--get-blklst");
+            assertEquals(get.toString(), 0, get.exit);
+            assertTrue(get.out, get.out.matches("PROTO {4}VIP:VPORT {22}BLACKLIST\n"));
+            assertTrue(get.err, get.err.contains("GET 76: 1 entries, 0 under a listed service"));
+
+            // GET 18, SET 74: gone; a second delete gets DPVS's code
+            final Run del = run(p, "ipvsadm", "--del-blklst", "10.0.0.2", "443", "5.6.7.8");
+            assertEquals(del.toString(), 0, del.exit);
+            assertEquals("", run(p, "blklst-get").out);
+            final Run none = run(p, "ipvsadm", "--get-blklst");
+            assertEquals(none.toString(), 0, none.exit);
+            assertTrue(none.err, none.err.contains("GET 76: 0 entries"));
+            final Run again = run(p, "ipvsadm", "--del-blklst", "10.0.0.2", "443", "5.6.7.8");
+            assertEquals(again.toString(), 1, again.exit);
+            assertTrue(again.err, again.err.contains("errcode set in socket msg#74 header: "));
+            assertTrue(again.err, again.err.contains("(-4)"));
+
+            // GET 17: DPVS's 64-byte version buffer
+            final Run version = run(p, "get", "17");
+            assertEquals(version.toString(), 0, version.exit);
+            assertEquals("64\n", version.out);
+        }
+    }
+
     private static Run run(final PlatformProcess p, final String... args) throws IOException, InterruptedException
     {
         final List<String> cmd = new ArrayList<>();
