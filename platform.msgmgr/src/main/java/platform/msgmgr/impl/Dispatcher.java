@@ -23,7 +23,6 @@ final class Dispatcher
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final MsgConfig config;
-    private final MsgPool pool;
     private final LcoreMsg master;
     private final MsgCore core;
     private final Registrar registrar;
@@ -34,7 +33,6 @@ final class Dispatcher
     {
         this.core = core;
         this.config = core.config;
-        this.pool = core.pool;
         this.master = core.master;
         this.registrar = registrar;
         this.multicasts = multicasts;
@@ -107,12 +105,11 @@ final class Dispatcher
                 break;
             case MsgImpl.KIND_UNREG:
                 registrar.onUnreg(l, (TypeEntry)m.payload);
-                SyncWaiter.finish(m, MsgFlags.STATE_FIN);
-                m.release();
+                SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_FIN);
                 break;
             default:
                 LOG.error("unknown message kind on lcore {}: {}", l.id, m);
-                m.release();
+                SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_DROP);
         }
     }
 
@@ -125,10 +122,10 @@ final class Dispatcher
             return;
         }
         e.received++;
-        m.orFlags(MsgFlags.STATE_RECV);
-        if (0 != (m.lvFlags() & MsgImpl.TERMINAL))
+        if (!m.markReceived())
         {
-            // its synchronous sender timed out before we got to it: nobody will see the result, so do not apply
+            // its synchronous sender timed out before we got to it: nobody will see the result, so do not apply;
+            // the sender released its reference when it gave up, this is the other one
             e.lateReplies++;
             m.release();
             return;
@@ -143,16 +140,15 @@ final class Dispatcher
             replyToMaster(l, m, Edpvs.OK != rc);
             e.finished++;
         }
-        else if (SyncWaiter.finish(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN
+        else if (SyncWaiter.finishAndLetGo(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN
             : MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL))
         {
-            e.finished++;
+            e.finished++; // a waited message is its sender's from here on
         }
         else
         {
             e.lateReplies++;
         }
-        m.release();
     }
 
     /** Calls the type's callback through the lcore's view, which refuses use once the call returned. */
@@ -176,17 +172,23 @@ final class Dispatcher
         }
     }
 
-    /** A worker's answer to a multicast copy: its reply object and whether its callback failed. */
+    /**
+     * A worker's answer to a multicast copy: its reply object and whether its callback failed. The copy itself
+     * becomes the reply (it is ASYNC and this worker its only holder), so the worker takes nothing from the pool
+     * and the master gets back the message it took from its own stack.
+     */
     private void replyToMaster(final LcoreMsg l, final MsgImpl m, final boolean failed)
     {
-        final MsgImpl r = pool.acquire().init(MsgImpl.KIND_MC_REPLY, m.type, m.seq, MsgMode.MULTICAST, l.id,
-            master.id, null, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND | (failed ? MsgFlags.CALLBACK_FAIL : 0));
-        r.reply = m.reply;
+        final Object reply = m.reply;
+        final MsgImpl r = m.init(MsgImpl.KIND_MC_REPLY, m.type, m.seq, MsgMode.MULTICAST, l.id, master.id, null, 0,
+            1, MsgFlags.ASYNC | MsgFlags.STATE_SEND | (failed ? MsgFlags.CALLBACK_FAIL : 0));
+        r.reply = reply;
+        r.resetProgress();
         if (!master.offer(0, r))
         {
             replyLost.incrementAndGet();
-            LOG.warn("lcore {}: master's ring full, multicast reply lost (the multicast will time out): {}", l.id, m);
-            r.release();
+            LOG.warn("lcore {}: master's ring full, multicast reply lost (the multicast will time out): {}", l.id, r);
+            r.recycle();
         }
     }
 
@@ -204,8 +206,7 @@ final class Dispatcher
         {
             e.dropped++;
         }
-        SyncWaiter.finish(m, MsgFlags.STATE_DROP);
-        m.release();
+        SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_DROP);
     }
 
     /** The per-lcore drain callback. */

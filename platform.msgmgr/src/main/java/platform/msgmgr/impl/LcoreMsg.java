@@ -138,7 +138,7 @@ final class LcoreMsg
         @Override
         public int flags()
         {
-            return m().lvFlags() & MsgImpl.PUBLIC_FLAGS;
+            return m().publicFlags();
         }
 
         @Override

@@ -1,20 +1,19 @@
 package platform.msgmgr.impl;
 
-import org.jctools.queues.MpmcArrayQueue;
-
 import platform.msgmgr.api.MulticastReplies;
 
 /**
  * A multicast in progress on the master ({@code struct dpvs_multicast_queue}): its (type, seq), the mask of
  * workers still to answer and the replies so far. Pooled: the {@link MulticastCoordinator} takes one per multicast
- * and it returns to its pool when its original message does (the original's last release), so a synchronous
- * sender may read it until it releases the original. Touched only by the master lcore until the original ends;
+ * and it returns to its pool when its original message does (see package-info: the master for an asynchronous
+ * multicast, the synchronous sender after it copied the replies), so a synchronous sender may read it until it
+ * recycles the original. Touched only by the master lcore until the original ends;
  * then read by the synchronous sender, if any.
  */
 final class McQueue implements MulticastReplies
 {
-    /** Where this queue returns when its original is released for the last time (any thread). */
-    private final MpmcArrayQueue<McQueue> home;
+    /** Where this queue returns when its original is recycled (any thread). */
+    private final MulticastCoordinator.QueuePool home;
     MsgImpl original;
     TypeEntry entry;
     int type;
@@ -33,7 +32,7 @@ final class McQueue implements MulticastReplies
     final boolean[] failed;
     boolean anyFailed;
 
-    McQueue(final MpmcArrayQueue<McQueue> home, final int workers)
+    McQueue(final MulticastCoordinator.QueuePool home, final int workers)
     {
         this.home = home;
         this.lcores = new int[workers];
@@ -59,8 +58,9 @@ final class McQueue implements MulticastReplies
     }
 
     /**
-     * Returns this queue to its pool: called when its original is released for the last time (any thread), so no
-     * sender can read it any more. The pool's offer publishes the cleared state to the master's next poll.
+     * Returns this queue to its pool: called when its original is recycled (any thread), so no
+     * sender can read it any more. The pool's offer publishes the cleared state to the master's next poll (or, on
+     * the master itself, the queue goes onto the master's own stack).
      */
     void recycle()
     {
@@ -70,7 +70,7 @@ final class McQueue implements MulticastReplies
         }
         original = null;
         entry = null;
-        home.relaxedOffer(this);
+        home.offer(this);
     }
 
     void add(final int lcore, final Object reply, final boolean callbackFailed)

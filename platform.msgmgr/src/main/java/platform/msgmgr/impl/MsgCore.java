@@ -37,9 +37,10 @@ import platform.msgmgr.api.MulticastResult;
  * </ul>
  * Threads: any thread sends; each lcore drains its own rings in a LOOP job ({@code msg_master_job} on the
  * master, {@code msg_slave_job} on the forwarding workers) and is the only writer of its type table; multicast
- * queues live on the master and are touched by the master only. A message ends exactly once, by the CAS that
- * adds FIN or DROP: the receiver finishing it, the sender timing out, or a drop. Who holds a reference to each kind
- * of message is tabled in {@code package-info.java}.
+ * queues live on the master and are touched by the master only. A message ends exactly once: a waited one by the
+ * CAS that adds FIN or DROP (the receiver finishing it, the sender timing out, or a drop), which also hands it to
+ * whoever did not end it; an ASYNC one by its only holder. Who holds and who recycles each kind of message is
+ * tabled in {@code package-info.java}.
  */
 final class MsgCore
 {
@@ -272,17 +273,17 @@ final class MsgCore
             notExist.incrementAndGet();
             return Edpvs.NOTEXIST;
         }
-        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(), MsgMode.UNICAST,
-            scheduler.currentLcoreId(), lcoreId, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
+        final int self = scheduler.currentLcoreId();
+        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
+            lcoreId, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
         final int ring = e.ring;
         if (!l.offer(ring, m))
         {
             e.ringFull.incrementAndGet();
-            m.tryTerminate(MsgFlags.STATE_DROP);
-            m.release(); // the ring never got its reference: ours was the only one
+            m.recycle(); // the ring never got it: still only ours
             return Edpvs.NOROOM;
         }
-        e.sent.incrementAndGet();
+        e.sent.increment(self);
         if (!l.warned[ring] && l.rings[ring].size() > l.warnFill)
         {
             warnFill(l, ring);
@@ -318,14 +319,14 @@ final class MsgCore
         if (!l.offer(e.ring, m))
         {
             e.ringFull.incrementAndGet();
-            m.initRefs(1); // the ring never got its reference: ours is the last
-            m.release();
+            m.recycle(); // the ring never got it: still only ours
             return result(out, Edpvs.NOROOM, MsgFlags.STATE_DROP, start);
         }
-        e.sent.incrementAndGet();
+        e.sent.increment(self);
         final long deadline = start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
         final int f = waiter.await(m, deadline, lcore(self));
         final int rc;
+        final Object reply;
         if (0 != (f & MsgFlags.STATE_DROP))
         {
             if (0 != (f & MsgFlags.TIMEOUT))
@@ -333,18 +334,21 @@ final class MsgCore
                 e.timedOut.incrementAndGet();
             }
             rc = Edpvs.MSG_DROP;
+            // after a give-up the receiver may still be writing its late reply into the message: never read it
+            reply = null;
         }
         else
         {
             rc = 0 != (f & MsgFlags.CALLBACK_FAIL) ? Edpvs.MSG_FAIL : Edpvs.OK;
+            reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
+        SyncWaiter.senderDone(m, f); // recycles it (the receiver ended it) or releases it (we gave up)
         final long latencyNs = System.nanoTime() - start;
         if (0 == (seq & LATENCY_SAMPLE_MASK) || 0 != (f & MsgFlags.STATE_DROP))
         {
             e.recordLatency(latencyNs);
         }
-        out.set(rc, f & MsgImpl.PUBLIC_FLAGS, m.reply, latencyNs);
-        m.release();
+        out.set(rc, f & MsgImpl.PUBLIC_FLAGS, reply, latencyNs);
         return rc;
     }
 
@@ -384,7 +388,8 @@ final class MsgCore
             return Edpvs.NOTEXIST;
         }
         final long timeoutNs = TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final MsgImpl orig = multicastOriginal(type, payload, start + timeoutNs, null, 2);
+        final MsgImpl orig = multicastOriginal(type, payload, start, start + timeoutNs, null, 2,
+            MsgFlags.STATE_SEND);
         final LcoreMsg self = lcore(scheduler.currentLcoreId());
         if (self == master)
         {
@@ -393,8 +398,7 @@ final class MsgCore
         else if (!master.offer(e.ring, orig))
         {
             e.ringFull.incrementAndGet();
-            orig.initRefs(1); // the master never got its reference: ours is the last
-            orig.release();
+            orig.recycle(); // the master never got it: still only ours
             out.set(Edpvs.NOROOM, null, System.nanoTime() - start);
             return Edpvs.NOROOM;
         }
@@ -410,18 +414,18 @@ final class MsgCore
         }
         else
         {
-            // ended by the master, which wrote the result and the queue before its terminal CAS; the queue stays
-            // ours to read until we release the original (see package-info)
+            // ended by the master, which wrote the result and the queue before its terminal CAS; from that CAS the
+            // original and its queue are ours, until we recycle the original (see package-info)
             rc = orig.result;
             final long latencyNs = System.nanoTime() - start;
             final McQueue q = orig.mcq;
-            if (null != q)
+            if (null != q && (0 == (q.seq & LATENCY_SAMPLE_MASK) || Edpvs.OK != rc))
             {
                 q.entry.recordLatency(latencyNs);
             }
             out.set(rc, null == q ? MulticastCoordinator.EMPTY_REPLIES : q, latencyNs);
         }
-        orig.release();
+        SyncWaiter.senderDone(orig, f); // recycles it (and its queue) or, when we gave up, releases our reference
         return rc;
     }
 
@@ -442,9 +446,9 @@ final class MsgCore
             return Edpvs.NOTEXIST;
         }
         final long start = System.nanoTime();
-        final MsgImpl orig = multicastOriginal(type, payload,
-            start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), completion, 1);
-        orig.orFlags(MsgFlags.ASYNC);
+        final MsgImpl orig = multicastOriginal(type, payload, start,
+            start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), completion, 1,
+            MsgFlags.ASYNC | MsgFlags.STATE_SEND);
         if (lcore(scheduler.currentLcoreId()) == master)
         {
             multicasts.start(orig);
@@ -453,7 +457,7 @@ final class MsgCore
         if (!master.offer(e.ring, orig))
         {
             e.ringFull.incrementAndGet();
-            orig.release();
+            orig.recycle(); // the master never got it: still only ours
             return Edpvs.NOROOM;
         }
         return Edpvs.OK;
@@ -474,14 +478,14 @@ final class MsgCore
     }
 
     /** The original of a multicast, for the master; its seq is the master's to assign. */
-    private MsgImpl multicastOriginal(final int type, final Object payload, final long deadlineNs,
-        final MulticastCompletion completion, final int refs)
+    private MsgImpl multicastOriginal(final int type, final Object payload, final long sentNs,
+        final long deadlineNs, final MulticastCompletion completion, final int refs, final int flags)
     {
         final MsgImpl orig = pool.acquire();
         orig.deadlineNs = deadlineNs;
         orig.completion = completion;
         return orig.init(MsgImpl.KIND_MC_START, type, 0, MsgMode.MULTICAST, scheduler.currentLcoreId(), master.id,
-            payload, System.nanoTime(), refs, MsgFlags.STATE_SEND);
+            payload, sentNs, refs, flags);
     }
 
     // ------------------------------------------------------------------ shared by the roles

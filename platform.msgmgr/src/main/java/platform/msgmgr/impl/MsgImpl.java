@@ -9,10 +9,23 @@ import platform.msgmgr.api.MulticastCompletion;
 import platform.msgmgr.api.MulticastResult;
 
 /**
- * A pooled message ({@code struct dpvs_msg}). Flags only gain bits, by atomic OR or by the terminal CAS
- * ({@link #tryTerminate}); FIN and DROP are terminal and exclusive, which decides races between a receiver
- * finishing and a sender timing out. A reference count decides who returns the message to the pool: the last
- * holder, never earlier.
+ * A pooled message ({@code struct dpvs_msg}). Its state is two words, each with as few writers as possible:
+ * <ul>
+ * <li>{@code flags}: set up by the sender before the ring publishes the message; then only the terminal transition
+ * adds bits. For a message somebody waits for (no ASYNC) that transition is a CAS ({@link #tryTerminate}), the one
+ * race of the protocol: the receiver (or a drop) finishing against the sender giving up. For an ASYNC message its
+ * only holder ends it with a plain store ({@link #endAlone}).</li>
+ * <li>{@code progress}: STATE_RECV, written by the receiver only ({@link #markReceived}).</li>
+ * </ul>
+ * The flags callers see are the union ({@link #publicFlags}); they only gain bits, FIN and DROP are terminal and
+ * exclusive.
+ * <p>
+ * Who returns a message to the pool (see the table in {@code package-info.java}): an ASYNC message has one holder
+ * at a time, which {@link #recycle}s it. A waited message has two, the sender and the receiving side, and the
+ * terminal CAS decides: when the receiving side ended it, the sender owns it from that CAS on and recycles it
+ * after reading the result (no reference count touched); when the sender gave up ({@link #SENDER_GAVE_UP}), both
+ * {@link #release()} it (the reference count, set to 2 at {@link #init}, is used on that slow path only) and the
+ * second one recycles it.
  */
 final class MsgImpl
 {
@@ -33,6 +46,7 @@ final class MsgImpl
     static final int PUBLIC_FLAGS = 0xff;
 
     private static final VarHandle FLAGS;
+    private static final VarHandle PROGRESS;
     private static final VarHandle REFS;
 
     static
@@ -41,6 +55,7 @@ final class MsgImpl
         {
             final MethodHandles.Lookup l = MethodHandles.lookup();
             FLAGS = l.findVarHandle(MsgImpl.class, "flags", int.class);
+            PROGRESS = l.findVarHandle(MsgImpl.class, "progress", int.class);
             REFS = l.findVarHandle(MsgImpl.class, "refs", int.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -73,6 +88,11 @@ final class MsgImpl
 
     @SuppressWarnings("unused")
     private volatile int flags;
+    /** STATE_RECV once the receiver took it: written by the receiver only. */
+    @SuppressWarnings("unused")
+    private volatile int progress;
+    /** True while the message sits in its pool: a second recycle is a bug, caught here (owner transitions only). */
+    boolean pooled;
     @SuppressWarnings("unused")
     private volatile int refs;
 
@@ -83,9 +103,11 @@ final class MsgImpl
 
     /**
      * The one set-up of a message taken from the pool: every field a sender or the manager fills, then the
-     * reference count, then the flags (a volatile store, last, as before: the ring's offer publishes the rest).
+     * reference count and the flags. Plain (release) stores: nobody else can see the message before the ring's
+     * offer, which publishes all of it.
      *
-     * @param refs  the holders that will each {@link #release()} it: see the table in {@code package-info.java}.
+     * @param refs  2 for a waited message (sender and receiving side, counted down only when the sender gives up),
+     *              1 for an ASYNC one: see the table in {@code package-info.java}.
      * @param flags the initial flags (STATE_SEND, with ASYNC when nobody waits).
      * @return this.
      */
@@ -101,13 +123,68 @@ final class MsgImpl
         this.payload = payload;
         this.sentNs = sentNs;
         REFS.setRelease(this, refs);
-        FLAGS.setVolatile(this, flags);
+        FLAGS.setRelease(this, flags);
         return this;
     }
 
+    /** @return the flag word (without the receiver's progress): the one the terminal CAS decides on. */
     int lvFlags()
     {
         return (int)FLAGS.getVolatile(this);
+    }
+
+    /** @return the receiver's progress: STATE_RECV or 0. */
+    int lvProgress()
+    {
+        return (int)PROGRESS.getVolatile(this);
+    }
+
+    /** @return the flags as DPVS shows them: the flag word and the receiver's progress, DPVS's bits only. */
+    int publicFlags()
+    {
+        return (lvFlags() | lvProgress()) & PUBLIC_FLAGS;
+    }
+
+    /** @return true when nobody waits for the message (set at {@link #init}, never changes). */
+    boolean isAsync()
+    {
+        return 0 != ((int)FLAGS.get(this) & MsgFlags.ASYNC);
+    }
+
+    /**
+     * The receiver took the message off its ring: publishes STATE_RECV and tells whether to handle it.
+     * <p>
+     * For a waited message this is one half of a Dekker handshake with a sender giving up
+     * ({@link SyncWaiter#await}): the receiver stores RECV then loads the flags (a volatile store and load), the
+     * sender CASes the flags then loads the progress. One of them sees the other, so a sender that reports no
+     * STATE_RECV gave up before the receiver took the message, and then the receiver sees the terminal flags here
+     * and does not call back. No read-modify-write: the progress word has a single writer.
+     *
+     * @return false when its synchronous sender gave up before: do not handle it (the result would be lost).
+     */
+    boolean markReceived()
+    {
+        if (isAsync())
+        {
+            PROGRESS.setRelease(this, MsgFlags.STATE_RECV); // nobody else writes or waits: no fence needed
+            return true;
+        }
+        PROGRESS.setVolatile(this, MsgFlags.STATE_RECV);
+        return 0 == ((int)FLAGS.getVolatile(this) & TERMINAL);
+    }
+
+    /** Clears the receiver's progress: a worker turning its multicast copy into the reply (its only holder). */
+    void resetProgress()
+    {
+        PROGRESS.setRelease(this, 0);
+    }
+
+    /**
+     * Ends an ASYNC message: it has one holder at a time and nobody waits, so a plain (release) store suffices.
+     */
+    void endAlone(final int bits)
+    {
+        FLAGS.setRelease(this, (int)FLAGS.get(this) | bits);
     }
 
     void svFlags(final int value)
@@ -115,6 +192,7 @@ final class MsgImpl
         FLAGS.setVolatile(this, value);
     }
 
+    /** Adds bits with an atomic OR: tests only (the protocol itself has no OR). */
     void orFlags(final int bits)
     {
         FLAGS.getAndBitwiseOr(this, bits);
@@ -151,7 +229,17 @@ final class MsgImpl
     }
 
     /**
-     * Drops one reference; the last returns the message to its pool.
+     * The message's only holder returns it to its pool (an ASYNC message after handling, a waited message by the
+     * sender that saw it end, a message that never got onto a ring).
+     */
+    void recycle()
+    {
+        pool.recycle(this);
+    }
+
+    /**
+     * Drops one reference; the last returns the message to its pool. Used when a sender gave up waiting (both it
+     * and the receiving side release) and by tests; the common paths {@link #recycle} instead.
      */
     void release()
     {
@@ -189,6 +277,7 @@ final class MsgImpl
         completion = null;
         mcResult = null;
         result = 0;
+        PROGRESS.setRelease(this, 0);
         FLAGS.setRelease(this, 0);
     }
 
@@ -199,7 +288,7 @@ final class MsgImpl
     public String toString()
     {
         return "msg{type=" + type + ", seq=" + seq + ", mode=" + mode + ", kind=" + kindName(kind) + ", cid=" + cid
-            + ", dest=" + dest + ", flags=" + MsgFlags.describe(lvFlags() & PUBLIC_FLAGS) + ", refs=" + lvRefs() + ", payload="
+            + ", dest=" + dest + ", flags=" + MsgFlags.describe(publicFlags()) + ", refs=" + lvRefs() + ", payload="
             + payload + ", reply=" + reply + "}";
     }
 

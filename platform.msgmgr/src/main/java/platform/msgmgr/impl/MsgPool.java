@@ -30,6 +30,8 @@ final class MsgPool
     private final MsgImpl[][] stash = new MsgImpl[MAX_LCORES][];
     private final int[] stashed = new int[MAX_LCORES * 16]; // one slot per cache line: stride 16 ints
     final AtomicLong allocated = new AtomicLong();
+    /** Messages recycled while already in the pool (a protocol bug; each one also throws). */
+    final AtomicLong doubleRecycles = new AtomicLong();
 
     MsgPool(final int capacity)
     {
@@ -58,6 +60,7 @@ final class MsgPool
                 final MsgImpl m = s[n - 1];
                 s[n - 1] = null;
                 stashed[id << 4] = n - 1;
+                m.pooled = false;
                 return m;
             }
         }
@@ -65,6 +68,7 @@ final class MsgPool
         final MsgImpl m = id >= 0 ? free.relaxedPoll() : free.poll();
         if (null != m)
         {
+            m.pooled = false;
             return m;
         }
         allocated.incrementAndGet();
@@ -75,7 +79,13 @@ final class MsgPool
 
     void recycle(final MsgImpl m)
     {
+        if (m.pooled)
+        {
+            doubleRecycles.incrementAndGet();
+            throw new IllegalStateException("message recycled twice: " + m);
+        }
         m.clear();
+        m.pooled = true;
         final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
@@ -88,6 +98,20 @@ final class MsgPool
             }
         }
         free.relaxedOffer(m);
+    }
+
+    /**
+     * @return messages in the shared queue and on every lcore's stack: for tests, once the lcores are idle (a
+     * stack's count is read without synchronization).
+     */
+    int pooledEverywhere()
+    {
+        int n = free.size();
+        for (int i = 0; i < MAX_LCORES; i++)
+        {
+            n += stashed[i << 4];
+        }
+        return n;
     }
 
     /**

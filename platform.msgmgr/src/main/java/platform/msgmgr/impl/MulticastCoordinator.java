@@ -3,6 +3,7 @@ package platform.msgmgr.impl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import org.jctools.queues.MpmcArrayQueue;
 import org.slf4j.Logger;
@@ -20,8 +21,9 @@ import platform.msgmgr.api.MulticastReplies;
  * expires it at its deadline and drops it when its type goes away or the manager stops.
  * <p>
  * Threads: the master lcore only (and the stopping thread once the lcores stopped draining). The original message
- * ends exactly once, by the terminal CAS in {@link #terminate}, so a completion runs exactly once and a
- * synchronous sender is released exactly once.
+ * ends exactly once in {@link #terminate}: an asynchronous one by its only holder, the master (so its completion
+ * runs exactly once), a synchronous one by the terminal CAS against its sender giving up (so the sender is released
+ * exactly once, and the original goes to whoever did not end it; see package-info).
  */
 final class MulticastCoordinator
 {
@@ -48,8 +50,8 @@ final class MulticastCoordinator
      */
     private McQueue[] pending = new McQueue[INITIAL_SLOTS];
     private int pendingCount;
-    /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last releases. */
-    private final MpmcArrayQueue<McQueue> freeQueues = new MpmcArrayQueue<>(INITIAL_SLOTS);
+    /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last holders. */
+    private final QueuePool freeQueues;
     /** Multicast queues the pool had to create (the steady state creates none). */
     final AtomicLong queuesAllocated = new AtomicLong();
     /** The earliest deadline of a pending multicast (or one that completed since): master only. */
@@ -64,6 +66,7 @@ final class MulticastCoordinator
         this.workerMask = workerMask;
         this.lateReplies = core.lateReplies;
         this.duplicateReplies = core.duplicateReplies;
+        this.freeQueues = new QueuePool(master.id, core::currentLcoreId);
     }
 
     /** Fans a multicast out to every worker; the original's holders are in the table in package-info. */
@@ -72,19 +75,16 @@ final class MulticastCoordinator
         final TypeEntry e = master.lookup(orig.type);
         if (null == e || e.closed || MsgMode.MULTICAST != e.mode)
         {
-            orig.result = Edpvs.MSG_DROP;
-            terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES);
-            orig.release();
+            dropUnstarted(orig);
             return;
         }
-        if (0 != (orig.lvFlags() & MsgImpl.TERMINAL))
+        if (!orig.markReceived())
         {
             lateReplies.incrementAndGet(); // its synchronous sender gave up before the master got to it
-            orig.release();
+            orig.release(); // the sender released the other reference
             return;
         }
         orig.seq = nextFreeSeq();
-        orig.orFlags(MsgFlags.STATE_RECV);
         final McQueue q = takeQueue().reset(orig, e, workerMask, orig.deadlineNs);
         orig.mcq = q; // from here the queue goes back to its pool with the original's last release
         e.received++;
@@ -103,14 +103,14 @@ final class MulticastCoordinator
                 master.id, w, orig.payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
             if (!wl.offer(e.ring, copy))
             {
-                copy.release();
+                copy.recycle(); // the ring never got it: still only ours
                 q.unsentMask |= 1L << w;
                 q.mask &= ~(1L << w);
                 we.ringFull.incrementAndGet();
             }
             else
             {
-                we.sent.incrementAndGet();
+                we.sent.increment(master.id);
             }
         }
         if (0 == q.mask)
@@ -155,38 +155,40 @@ final class MulticastCoordinator
                 complete(q, q.outcome(), false);
             }
         }
-        r.release();
+        r.recycle(); // the worker's copy, turned into its reply: the master took it from its own stack
     }
 
     /**
-     * Ends a multicast. With all replies in, runs the multicast callback; the original ends once, by CAS, so its
-     * completion runs exactly once.
+     * Ends a multicast. With all replies in, runs the multicast callback; the original ends once
+     * ({@link #terminate}), so its completion runs exactly once.
      */
     private void complete(final McQueue q, final int outcome, final boolean timedOut)
     {
         final MsgImpl orig = q.original;
+        // read before the terminal CAS: a synchronous sender may recycle the original, and its queue, right after
+        final TypeEntry entry = q.entry;
         remove(q);
         int rc = outcome;
         final int bits;
         if (Edpvs.OK == outcome)
         {
             int cb = Edpvs.OK;
-            if (!q.entry.closed)
+            if (!entry.closed)
             {
                 try
                 {
-                    cb = q.entry.multicast.onReplies(q);
+                    cb = entry.multicast.onReplies(q);
                 }
                 catch (final Throwable th)
                 {
                     cb = Edpvs.CALLBACKFAIL;
-                    core.logCallbackFailure(q.entry, th);
+                    core.logCallbackFailure(entry, th);
                 }
             }
             if (Edpvs.OK != cb || q.anyFailed)
             {
                 rc = Edpvs.MSG_FAIL;
-                q.entry.callbackFailures++;
+                entry.callbackFailures++;
                 bits = MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL;
             }
             else
@@ -199,44 +201,51 @@ final class MulticastCoordinator
             bits = MsgFlags.STATE_DROP | (timedOut ? MsgFlags.TIMEOUT : 0);
             if (timedOut)
             {
-                q.entry.timedOut.incrementAndGet();
+                entry.timedOut.incrementAndGet();
             }
             else
             {
-                q.entry.dropped++;
+                entry.dropped++;
             }
         }
         orig.result = rc;
-        if (null != orig.completion)
+        if (null != orig.completion && (0 == (q.seq & MsgCore.LATENCY_SAMPLE_MASK) || Edpvs.OK != rc))
         {
-            q.entry.recordLatency(System.nanoTime() - orig.sentNs);
+            entry.recordLatency(System.nanoTime() - orig.sentNs);
         }
         if (terminate(orig, bits, rc, q))
         {
             if (0 != (bits & MsgFlags.STATE_FIN))
             {
-                q.entry.finished++;
+                entry.finished++;
             }
         }
         else
         {
             lateReplies.incrementAndGet();
         }
-        orig.release();
     }
 
     /**
-     * Ends the original with {@code bits} unless it already ended; then wakes its synchronous sender or calls its
-     * completion.
+     * Ends the original with {@code bits} unless it already ended, and lets go of it: an asynchronous multicast
+     * (the master its only holder) gets its completion called, then the original is recycled (its queue with it);
+     * a synchronous one is ended by the terminal CAS, which wakes its sender and hands the original (and its queue)
+     * over to it, or, when the sender gave up first, released (the sender released the other reference).
      *
      * @return true when this call ended it.
      */
     static boolean terminate(final MsgImpl orig, final int bits, final int rc, final MulticastReplies replies)
     {
-        if (!SyncWaiter.finish(orig, bits))
+        if (!orig.isAsync())
         {
+            if (SyncWaiter.finish(orig, bits))
+            {
+                return true; // the sender's now (original and queue): not one more access
+            }
+            orig.release();
             return false;
         }
+        orig.endAlone(bits);
         final MulticastCompletion c = orig.completion;
         if (null != c)
         {
@@ -249,6 +258,7 @@ final class MulticastCoordinator
                 LOG.warn("multicast completion of msg type {} threw", orig.type, th);
             }
         }
+        orig.recycle();
         return true;
     }
 
@@ -257,7 +267,6 @@ final class MulticastCoordinator
     {
         orig.result = Edpvs.MSG_DROP;
         terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES);
-        orig.release();
     }
 
     /** Expires the multicasts whose deadline passed, when the earliest one did. */
@@ -426,6 +435,48 @@ final class MulticastCoordinator
         }
         queuesAllocated.incrementAndGet();
         return new McQueue(freeQueues, workers.length);
+    }
+
+    /**
+     * The pool of multicast queues: a stack the master alone uses (a multicast the master sent, or an asynchronous
+     * one, comes back to the master: no atomic operation per multicast), in front of a shared MPMC queue for the
+     * queues that other threads' synchronous multicasts return.
+     */
+    static final class QueuePool
+    {
+        private static final int STACK = 64;
+        private final MpmcArrayQueue<McQueue> shared = new MpmcArrayQueue<>(INITIAL_SLOTS);
+        private final McQueue[] stack = new McQueue[STACK];
+        private int stacked;
+        private final int masterId;
+        private final IntSupplier currentLcore;
+
+        QueuePool(final int masterId, final IntSupplier currentLcore)
+        {
+            this.masterId = masterId;
+            this.currentLcore = currentLcore;
+        }
+
+        McQueue poll()
+        {
+            if (currentLcore.getAsInt() == masterId && stacked > 0)
+            {
+                final McQueue q = stack[--stacked];
+                stack[stacked] = null;
+                return q;
+            }
+            return shared.poll();
+        }
+
+        void offer(final McQueue q)
+        {
+            if (currentLcore.getAsInt() == masterId && stacked < STACK)
+            {
+                stack[stacked++] = q;
+                return;
+            }
+            shared.relaxedOffer(q);
+        }
     }
 
     /**

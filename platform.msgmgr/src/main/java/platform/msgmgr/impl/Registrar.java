@@ -117,8 +117,8 @@ final class Registrar
         }
         final MsgImpl m = control(MsgImpl.KIND_REG, e);
         final int f = awaitControl(m, l);
-        final Object reply = m.reply;
-        m.release();
+        final Object reply = 0 != (f & MsgImpl.SENDER_GAVE_UP) ? null : m.reply;
+        SyncWaiter.senderDone(m, f);
         if (0 != (f & MsgFlags.STATE_DROP))
         {
             throw new IllegalStateException("lcore " + l.id + " did not enter " + e + " within "
@@ -183,8 +183,7 @@ final class Registrar
             }
             else
             {
-                m.initRefs(1); // the ring never got its reference: ours is the last
-                m.release();
+                m.recycle(); // the ring never got it: still only ours
                 retry.add(e);
             }
         }
@@ -194,7 +193,7 @@ final class Registrar
             final MsgImpl m = sent.get(i);
             final int f = core.waiter.await(m,
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(core.config.controlTimeoutMs()), selfMsg);
-            m.release();
+            SyncWaiter.senderDone(m, f);
             if (0 == (f & MsgFlags.STATE_FIN))
             {
                 retry.add(sentFor.get(i));
@@ -219,7 +218,7 @@ final class Registrar
             }
             final MsgImpl m = control(MsgImpl.KIND_UNREG, e);
             final int f = awaitControl(m, l);
-            m.release();
+            SyncWaiter.senderDone(m, f);
             if (0 != (f & MsgFlags.STATE_FIN))
             {
                 return;
@@ -239,17 +238,16 @@ final class Registrar
         if (null != holder)
         {
             m.reply = holder;
-            SyncWaiter.finish(m, MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL);
+            SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL);
         }
         else
         {
             l.store(e.id, e);
-            if (!SyncWaiter.finish(m, MsgFlags.STATE_FIN))
+            if (!SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_FIN))
             {
                 l.store(e.id, null); // the registrant gave up waiting: it will report failure, so undo
             }
         }
-        m.release();
     }
 
     /**
@@ -272,7 +270,7 @@ final class Registrar
         }
     }
 
-    /** A REG/UNREG with two holders: the registrant and the target lcore. */
+    /** A REG/UNREG, waited: the registrant and the target lcore (see package-info). */
     private MsgImpl control(final int kind, final TypeEntry e)
     {
         return core.pool.acquire().init(kind, MsgImpl.KIND_REG == kind ? MsgIds.REG : MsgIds.UNREG, 0,
@@ -291,8 +289,8 @@ final class Registrar
         {
             if (System.nanoTime() - deadline >= 0)
             {
+                // the ring never got it: still only ours (no SENDER_GAVE_UP, so the caller recycles it)
                 m.tryTerminate(MsgFlags.STATE_DROP | MsgFlags.TIMEOUT);
-                m.release(); // the ring never got its reference
                 return m.lvFlags();
             }
             core.waiter.idleWhileWaiting(self, deadline);

@@ -6,10 +6,17 @@ import platform.msgmgr.api.MsgFlags;
 
 /**
  * The synchronous waiter handshake: a sender waits in {@link #await} until its message ends; whoever ends it calls
- * {@link #finish} (or {@link MulticastCoordinator}'s terminate), which wins the terminal CAS and then unparks the
- * waiter. The two sides meet on {@link MsgImpl#waiter} and the flags: the waiter publishes itself before its
- * last look at the flags, the finisher reads it after its CAS, so one of them always sees the other (no lost
- * wake-up).
+ * {@link #finish} (or {@link #finishAndLetGo}, or {@link MulticastCoordinator}'s terminate), which wins the terminal
+ * CAS and then unparks the waiter. The two sides meet on {@link MsgImpl#waiter} and the flags: the waiter publishes
+ * itself before its last look at the flags, the finisher reads it after its CAS, so one of them always sees the
+ * other (no lost wake-up).
+ * <p>
+ * Ownership: the terminal CAS also hands the message over. When the receiving side wins it, the message is the
+ * sender's from that instant ({@link #senderDone} recycles it; the finisher does not touch it again except to read
+ * {@link MsgImpl#waiter}, which at worst unparks an unrelated thread once, a spurious wake-up every parker
+ * tolerates). When the sender wins it (it gave up), the message stays with the receiving side, which may still be
+ * running the callback and writing a reply into it: both then {@link MsgImpl#release()} and the second recycles,
+ * so a late reply is written into a message no new sender has yet.
  * <p>
  * Threads: {@link #await} on the sending thread; on an lcore it keeps draining that lcore's own rings (sending to
  * yourself cannot deadlock), elsewhere it spins briefly and then parks. {@link #finish} on any thread.
@@ -42,7 +49,8 @@ final class SyncWaiter
             final int f = m.lvFlags();
             if (0 != (f & MsgImpl.TERMINAL))
             {
-                return f;
+                // ended by the receiving side, which wrote its progress and the reply before its CAS
+                return f | m.lvProgress();
             }
             // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
             // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)
@@ -51,7 +59,9 @@ final class SyncWaiter
             {
                 if (m.tryTerminate(MsgFlags.STATE_DROP | MsgFlags.TIMEOUT | MsgImpl.SENDER_GAVE_UP))
                 {
-                    return m.lvFlags();
+                    // the other half of the Dekker handshake in MsgImpl.markReceived: CAS, then load the progress.
+                    // The message is still ours to read: the receiving side recycles only after our release.
+                    return m.lvFlags() | m.lvProgress();
                 }
                 continue;
             }
@@ -100,8 +110,50 @@ final class SyncWaiter
     }
 
     /**
+     * The waiting sender is done with {@code m}, having read its result: it recycles it when the receiving side
+     * ended it (the CAS handed it over), or releases its reference when it gave up (the receiving side releases
+     * the other).
+     *
+     * @param f the flags {@link #await} returned.
+     */
+    static void senderDone(final MsgImpl m, final int f)
+    {
+        if (0 != (f & MsgImpl.SENDER_GAVE_UP))
+        {
+            m.release();
+        }
+        else
+        {
+            m.recycle();
+        }
+    }
+
+    /**
+     * The receiving side ends {@code m} and lets go of it: an ASYNC message (its only holder) is ended with a plain
+     * store and recycled; a waited one is ended by the terminal CAS, which hands it to the sender, or, when the
+     * sender gave up first, released (the sender released the other reference).
+     *
+     * @return true when this call ended it; false when its sender had given up (the result is lost: count it late).
+     */
+    static boolean finishAndLetGo(final MsgImpl m, final int bits)
+    {
+        if (m.isAsync())
+        {
+            m.endAlone(bits);
+            m.recycle();
+            return true;
+        }
+        if (finish(m, bits))
+        {
+            return true; // the sender's now: not one more access
+        }
+        m.release();
+        return false;
+    }
+
+    /**
      * Ends {@code m} with {@code bits} (FIN or DROP with their companions) unless it already ended, and wakes its
-     * parked sender.
+     * parked sender. After a true return the caller must not touch {@code m}: its sender may recycle it.
      *
      * @return true when this call ended it.
      */

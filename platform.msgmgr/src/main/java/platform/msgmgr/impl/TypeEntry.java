@@ -33,8 +33,8 @@ final class TypeEntry extends TypeEntryPad1
     /** Set by the owning lcore when it removed the entry. */
     volatile boolean closed;
 
-    // counters written by senders (any thread)
-    final AtomicLong sent = new AtomicLong();
+    // counters written by senders (any thread): sent per sending lcore (no atomic per message), the rare ones atomic
+    final LcoreCounter sent = new LcoreCounter();
     final AtomicLong ringFull = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
     /** Latencies above this are recorded as this: a minute, beyond every timeout. */

@@ -7,35 +7,73 @@
  * Registrar             REG/UNREG: all-or-nothing register, batch unregister            (any thread + target lcore)
  * MulticastCoordinator  the master's multicasts: start, replies, completion, expiry, drop        (master lcore)
  * Dispatcher            drain by priority, handle by kind, callbacks, reply to master, drop    (owning lcore)
- * SyncWaiter            a synchronous sender's wait; finish = terminal CAS + unpark           (sender / finisher)
+ * SyncWaiter            a synchronous sender's wait; finish = terminal CAS + hand-over + unpark  (sender / finisher)
  * LcoreMsg, MsgPool, MsgImpl, McQueue, TypeEntry   per-lcore state, the pool, a message, a multicast, a type
+ * LcoreCounter          a counter with one single-writer slot per lcore (a type's sent count)
  * </pre>
  *
- * <h2>Who holds a message</h2>
- * Every message is set up by {@link platform.msgmgr.impl.MsgImpl#init} with the number of holders below; each
- * holder calls {@code release()} exactly once, and the last returns the message to the pool. When an offer to a
- * ring fails, the ring's reference was never handed out: the sender releases it too (it is then the last).
+ * <h2>Who holds a message, and who returns it to the pool</h2>
+ * A message is either ASYNC (nobody waits for it: it has one holder at a time, and that holder ends and recycles
+ * it with plain stores) or waited (a sender waits for its end: two holders, the sender and the receiving side).
+ * For a waited message the terminal CAS is also the hand-over: <b>whoever did not end it recycles it</b>.
+ * <ul>
+ * <li>the receiving side ends it (FIN, or DROP when the type is gone): from that CAS on the message is the
+ * sender's, which reads flags and reply and recycles it ({@code SyncWaiter.senderDone}); the receiving side does
+ * not touch it again;</li>
+ * <li>the sender gives up (TIMEOUT|DROP|{@code SENDER_GAVE_UP}): the receiving side may still be in the callback,
+ * writing a reply into it. Both then {@code release()} the reference count set to 2 at {@code init} (the only
+ * atomic decrements left, on this slow path), and the second recycles it. So a late reply is only ever written into
+ * a message no new sender has yet, and the sender never reads it (it reports no reply after a DROP).</li>
+ * </ul>
+ * A message that never got onto a ring (ring full) is still only its sender's: it recycles it.
  * <pre>
- * kind / path                 refs  holders (each releases once)
- * USER  sendAsync              1    the receiving lcore, after the callback (or the drop)
- * USER  sendSync               2    the receiving lcore, after the callback (or the drop);
- *                                   the sender, after reading flags and reply
- * USER  multicast copy         1    the worker, after its callback and its reply to the master
- * MC_REPLY                     1    the master, after recording it (or counting it late/duplicate)
- * MC_START multicastAsync      1    the master, after completing (or dropping) it
- * MC_START multicastSync       2    the master, after completing (or dropping) it;
- *                                   the sender, after copying the replies into its MulticastResult
- * REG / UNREG                  2    the target lcore, after applying it; the registrant, after its wait
+ * kind / path                 holders                        recycled by
+ * USER  sendAsync             the receiving lcore            that lcore, after the callback (or the drop)
+ * USER  sendSync              sender + receiving lcore       the sender when the lcore ended it (common path);
+ *                                                            else the second release (sender gave up)
+ * USER  multicast copy        the worker                     nobody: the worker turns it into its MC_REPLY
+ * MC_REPLY                    the master                     the master, after recording it (or counting it late)
+ * MC_START multicastAsync     the master                     the master, after the completion ran
+ * MC_START multicastSync      sender + master                the sender when the master ended it (with its
+ *                                                            queue, after copying the replies); else the second
+ *                                                            release (sender gave up)
+ * REG / UNREG                 registrant + target lcore      as sendSync
  * </pre>
- * The multicast queue ({@link platform.msgmgr.impl.McQueue}) of a started multicast belongs to its original: the
- * replies a synchronous sender copies stay valid until the sender's {@code release()}, and a queue is reused only
- * after its original's last release, never while a sender may still read it.
+ * The multicast queue ({@link platform.msgmgr.impl.McQueue}) of a started multicast belongs to its original: it is
+ * recycled with it, so the replies a synchronous sender copies stay valid until it recycles the original. A
+ * recycled message is marked ({@code MsgImpl.pooled}): recycling it again throws and is counted.
  *
- * <h2>How a message ends</h2>
- * Flags only gain bits. FIN and DROP are terminal and exclusive, set by one CAS
- * ({@link platform.msgmgr.impl.MsgImpl#tryTerminate}): the receiver finishing, the sender timing out
- * ({@code SENDER_GAVE_UP}) or a drop. Whoever wins the CAS wakes a parked sender
- * ({@link platform.msgmgr.impl.SyncWaiter#finish}) or calls the multicast completion; the loser counts a late
- * reply.
+ * <h2>How a message ends, and the atomic operations per message</h2>
+ * Two words per message, each with as few writers as possible: the flag word (set up by the sender before the ring
+ * publishes the message, then only the terminal transition) and the progress word (STATE_RECV, the receiver's
+ * only). Flags as callers see them are the union; they only gain bits; FIN and DROP are terminal and exclusive.
+ * <ul>
+ * <li>ASYNC message: the receiver stores RECV, then FIN (or DROP), with plain release stores: no read-modify-write
+ * on the message.</li>
+ * <li>Waited message: the receiver stores RECV with a volatile store and then reads the flags
+ * ({@code MsgImpl.markReceived}); if its sender already gave up it skips the callback. After the callback one CAS
+ * ends it ({@code MsgImpl.tryTerminate}), racing only the sender's give-up CAS: the one that wins decides FIN
+ * versus TIMEOUT, wakes a parked sender ({@link platform.msgmgr.impl.SyncWaiter#finish}) and hands the message
+ * over as above; the loser counts a late reply. The sender gives up with that CAS and then reads the progress word,
+ * so the RECV store and the give-up form a Dekker handshake: a send reported without STATE_RECV was never handled.
+ * </li>
+ * </ul>
+ * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
+ * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
+ * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}), the latency histogram records one
+ * round trip in eight. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
+ * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
+ * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
+ *
+ * <h2>The tests that prove it (each goes red when the code it names is removed)</h2>
+ * <ul>
+ * <li>{@code MsgHandOverStressTest}: terminal CAS exclusivity, the give-up path's release (instead of a recycle),
+ * the sender's recycle on the common path, no reply read after a DROP, the receiver's skip of a message whose
+ * sender gave up, and the volatile (Dekker) RECV store: with a release store it saw a send reported without
+ * STATE_RECV that was handled.</li>
+ * <li>{@code MsgCoreTest.shouldTimeOutThenDropTheLateReplyWithoutPoisoningLaterSends}: the skip at take;
+ * {@code shouldNeverReuseAPooledMessageWhileItIsHeld}: leaks; the multicast tests: the master handing a
+ * synchronous original over instead of recycling it.</li>
+ * </ul>
  */
 package platform.msgmgr.impl;
