@@ -293,7 +293,8 @@ final class RouteCore implements RouteLookup, Routes
         {
             if (null != present)
             {
-                return refuse(rep, Edpvs.EXIST, "route exists: " + present);
+                return refuse(rep, Edpvs.EXIST, "route exists: " + RouteEntry.ip(present.dst()) + "/" + plen + " dev "
+                    + present.ifname());
             }
             return change(MsgIds.ROUTE_ADD, e, rep);
         }
