@@ -1,0 +1,39 @@
+package modules.route.impl;
+
+/**
+ * One lcore's IPv4 longest-prefix-match table for the benchmarks, outside OSGi. Split package on the plain
+ * benchmark class path on purpose; it does not exist in the bundle.
+ */
+public final class BenchRoute
+{
+    private final Lpm4 lpm;
+
+    /** @param expected routes to size for. */
+    public BenchRoute(final int expected)
+    {
+        lpm = new Lpm4(expected);
+    }
+
+    /**
+     * @param prefix the prefix.
+     * @param plen   its length.
+     * @param value  the route's value.
+     * @return false for a duplicate.
+     */
+    public boolean add(final int prefix, final int plen, final int value)
+    {
+        return lpm.add(prefix, plen, value);
+    }
+
+    /** The lookup {@code RouteLookup.lookup4} makes once it has the calling lcore's table. */
+    public int lookup(final int addr)
+    {
+        return lpm.lookup(addr);
+    }
+
+    /** @return the bytes the table takes. */
+    public long bytes()
+    {
+        return lpm.bytes();
+    }
+}

@@ -1,0 +1,158 @@
+package itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+import platform.lcore.api.LcoreScheduler;
+import platform.sockopt.api.SockoptRegistry;
+import platform.sockopt.client.SockoptClient;
+import platform.sockopt.client.SockoptResponse;
+
+/**
+ * The routing table on packets: netif runs a synthetic port syn0 whose packets go from 192.168.100.0/24 to
+ * 10.1.0.0/16, and a second port syn1 (whose own generator, at its default rate, is pointed at 10.1.0.0/16 too, so
+ * that every packet is routed once the route is there). Without a route they are no-route drops; once dpip's bytes add
+ * 10.1.0.0/16 dev syn1 they are routed, and (no neighbour bundle yet) become no-neighbour drops; deleted, they are
+ * no-route drops again. Stopping the route bundle frees its sockopts (EDPVS_NOTSUPP) while netif keeps running.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RouteIT extends BaseTest
+{
+    @Inject
+    private CommandProcessor processor;
+
+    @Configuration
+    public Option[] config() throws Exception
+    {
+        final Path conf = Paths.get("target", "netif-route-" + System.nanoTime() + ".conf").toAbsolutePath();
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "port syn0 driver synthetic rate 20000 src 192.168.100.0/24 dst 10.1.0.0/16 "
+            + "proto udp\nport syn1 driver synthetic dst 10.1.0.0/16\nqueue 1 syn0 rx 0 tx 0\nqueue 1 syn1 rx 0 tx 0\n",
+            StandardCharsets.UTF_8);
+        return new Option[] {baseConfiguration(), frameworkProperty("platform.netif.conf").value(conf.toString()),
+            bundle(reactorJar("itest.modules.stats.jar")), bundle(reactorJar("itest.modules.netif.jar")),
+            bundle(reactorJar("itest.modules.route.jar"))};
+    }
+
+    /** dpip's dp_vs_route_detail for {@code route add|del 10.1.0.0/16 dev syn1}. */
+    private static byte[] detail()
+    {
+        final ByteBuffer b = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, 2).putInt(8, 0x400).putInt(32, 16);
+        b.put(16, HexFormat.of().parseHex("0a010000"));
+        b.put(96, "syn1".getBytes(StandardCharsets.US_ASCII));
+        return b.array();
+    }
+
+    @Test
+    public void routedPacketsStopBeingNoRouteDropsAndBecomeNoNeighbourDrops() throws Exception
+    {
+        final SockoptRegistry registry = awaitService(SockoptRegistry.class);
+        awaitLcoresRunning(awaitService(LcoreScheduler.class));
+        final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
+        await("GET 32 served", () -> ok(client, 32));
+        assertEquals("no routes: the 4-byte count", "00000000", HexFormat.of().formatHex(client.get(32, null).body()));
+        await("no-route drops", () -> counter("no_route") > 100);
+
+        final SockoptResponse add = client.set(28, detail());
+        assertEquals(add.errstr(), 0, add.errcode());
+        final long noNeigh = counter("no_neigh");
+        await("routed packets reach the (missing) neighbour stage", () -> counter("no_neigh") > noNeigh + 100);
+        final long noRoute = counter("no_route");
+        final long neighNow = counter("no_neigh");
+        await("more routed packets", () -> counter("no_neigh") > neighNow + 100);
+        assertEquals("no no-route drops while routed", noRoute, counter("no_route"));
+        assertTrue(execute(processor, "route:list"), execute(processor, "route:list").contains(
+            "inet 10.1.0.0/16 via 0.0.0.0 src 0.0.0.0 dev syn1"));
+        assertTrue(execute(processor, "route:lookup 10.1.2.3"), execute(processor, "route:lookup 10.1.2.3")
+            .contains("lcore 1: inet 10.1.0.0/16"));
+        final SockoptResponse dup = client.set(28, detail());
+        assertEquals("EDPVS_EXIST", -3, dup.errcode());
+
+        final SockoptResponse del = client.set(29, detail());
+        assertEquals(del.errstr(), 0, del.errcode());
+        final long routeAfterDel = counter("no_route");
+        await("no-route drops again", () -> counter("no_route") > routeAfterDel + 100);
+        final long neighAfter = counter("no_neigh");
+        final long routeNow = counter("no_route");
+        await("more no-route drops", () -> counter("no_route") > routeNow + 100);
+        assertEquals("no routed packets after the delete", neighAfter, counter("no_neigh"));
+
+        final Bundle route = java.util.Arrays.stream(context.getBundles())
+            .filter(b -> "modules.route".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        route.stop();
+        assertEquals("EDPVS_NOTSUPP", -14, client.get(32, null).errcode());
+        assertEquals("EDPVS_NOTSUPP", -14, client.set(28, detail()).errcode());
+        final long stopped = counter("no_route");
+        await("netif keeps running", () -> counter("no_route") > stopped + 100);
+        route.start();
+        await("GET 32 back", () -> ok(client, 32));
+        assertEquals(0, client.set(28, detail()).errcode());
+        final long back = counter("no_neigh");
+        await("routed again", () -> counter("no_neigh") > back + 100);
+    }
+
+    private long counter(final String name)
+    {
+        try
+        {
+            // an lcore busy past the snapshot's timeout shows "no answer" (and no counters): ask again
+            String stats = execute(processor, "netif:stats");
+            for (int i = 0; i < 50 && stats.contains("no answer"); i++)
+            {
+                Thread.sleep(20);
+                stats = execute(processor, "netif:stats");
+            }
+            assertTrue(stats, !stats.contains("no answer"));
+            final Matcher m = Pattern.compile(name + " (\\d+)").matcher(stats);
+            long sum = 0;
+            while (m.find())
+            {
+                sum += Long.parseLong(m.group(1));
+            }
+            return sum;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static boolean ok(final SockoptClient client, final int id)
+    {
+        try
+        {
+            return client.get(id, null).ok();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+}

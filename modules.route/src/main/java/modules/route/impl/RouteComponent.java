@@ -1,0 +1,89 @@
+package modules.route.impl;
+
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import modules.netif.api.Netif;
+import modules.netif.api.Route4;
+import modules.netif.api.RouteLookup;
+import modules.route.api.Routes;
+import platform.lcore.api.LcoreScheduler;
+import platform.msgmgr.api.MsgManager;
+import platform.sockopt.api.SockoptRegistry;
+
+/**
+ * The route bundle's one component: on activation it registers the workers' INIT job, the route message types
+ * (ROUTE_ADD 6, ROUTE_DEL 7, ROUTE_FLUSH 44 and two of its own) and the sockopts SET 28..31 and GET 32, then offers
+ * {@link RouteLookup} (which netif binds) and {@link Routes}, and the {@code route:} Gogo commands; on deactivation
+ * it removes every one of them. Needs netif: a route names its device, a port of netif's.
+ */
+@Component(immediate = true, configurationPid = RouteComponent.PID, service = {RouteLookup.class, Routes.class})
+@Designate(ocd = RouteComponent.Config.class)
+public final class RouteComponent implements RouteLookup, Routes
+{
+    /** Configuration PID. */
+    public static final String PID = "modules.route";
+
+    /** Typed configuration. */
+    @ObjectClassDefinition(name = "Route")
+    public @interface Config
+    {
+        @AttributeDefinition(description = "Routes each lcore's table is sized for at first (it grows beyond)")
+        int expected_routes() default 1024;
+
+        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
+        long timeout_us() default 200_000;
+    }
+
+    private final RouteCore core;
+    private final ServiceRegistration<RouteCommands> commands;
+
+    @Activate
+    public RouteComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
+        @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
+        final Config config)
+    {
+        this.core = new RouteCore(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
+            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.start(sockopts);
+        final Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.command.scope", "route");
+        props.put("osgi.command.function", RouteCommands.FUNCTIONS);
+        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core), props);
+    }
+
+    @Deactivate
+    void deactivate()
+    {
+        // DS has already unregistered RouteLookup: netif no longer calls it
+        commands.unregister();
+        core.stop();
+    }
+
+    @Override
+    public boolean lookup4(final int lcoreId, final int daddr, final Route4 out)
+    {
+        return core.lookup4(lcoreId, daddr, out);
+    }
+
+    @Override
+    public int size()
+    {
+        return core.size();
+    }
+
+    @Override
+    public String describe(final int daddr)
+    {
+        return core.describe(daddr);
+    }
+}
