@@ -60,12 +60,15 @@ public class DpvsCClientIT
         {
             p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             p.awaitLog("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
+            // netif (the worker's queue list) and route (GET 32) ship too: wait for both, they start in any order
+            p.awaitLog("netif started from", Duration.ofSeconds(60));
+            p.awaitLog("routing table started for", Duration.ofSeconds(60));
 
             final Run cpus = run(p, "link-show-cpu", "-s");
             assertEquals(cpus.toString(), 0, cpus.exit);
             assertTrue(cpus.out, cpus.out.matches("(?s)<< Controll Plane >>\n1: cpu0: socket \\d+\n    queues none\n"
                 + "    lcore_loop {10}pktburst .*\n    \\d+ +0 +0 +0 +\n.*<< Data Plane >>\n2: cpu1: socket \\d+\n"
-                + "    queues none\n.*"));
+                + "    queues syn0:rx0        syn0:tx0        \n.*"));
 
             // ipvsadm's bytes, with garbage after the IPv4 addresses, and its length check on the reply
             assertEquals(0, run(p, "blklst-add", "10.0.0.1", "80", "1.2.3.4").exit);
@@ -78,9 +81,9 @@ public class DpvsCClientIT
                 + "already blacklisted: TCP 10.0.0.1:80 1.2.3.4(-3)"));
 
             // an id nobody registered: an error reply the tools can print (DPVS closes without one)
-            final Run unknown = run(p, "get", "32");
+            final Run unknown = run(p, "get", "90");
             assertEquals(1, unknown.exit);
-            assertTrue(unknown.err, unknown.err.contains("errcode set in socket msg#32 header: no GET sockopt 32 "
+            assertTrue(unknown.err, unknown.err.contains("errcode set in socket msg#90 header: no GET sockopt 90 "
                 + "registered(-14)"));
             final Run ranges = run(p, "get", "9000");
             assertEquals(0, ranges.exit);

@@ -33,6 +33,8 @@ public class SockoptIT
         try (PlatformProcess p = PlatformProcess.start("sockopt-dplanectl", List.of()))
         {
             p.awaitLog("control socket listening on " + p.socket(), Duration.ofSeconds(60));
+            p.awaitLog("routing table started for", Duration.ofSeconds(60));
+            p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             final Cli ranges = dplanectl(p, "ranges");
             assertEquals("dplanectl ranges:\n" + ranges, 0, ranges.exit);
             assertTrue(ranges.out, ranges.out.contains("GET  9000-9003   0x010000 sockopt          platform.sockopt"));
@@ -64,6 +66,7 @@ public class SockoptIT
         {
             p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             p.awaitLog("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
+            p.awaitLog("netif started from", Duration.ofSeconds(60));
             final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
             assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
             final Cli show = dplanectl(p, "blklst", "show");

@@ -26,9 +26,12 @@ final class LcoreNetif
     static final int TO_KNI = 8;
     static final int KNI_FULL = 9;
     static final int TX_FULL = 10;
-    /** Names of the counters, in index order. */
+    /** Names of the drop and hand-over counters, in index order. */
     static final String[] NAMES = {"bad_header", "no_route", "no_neigh", "neigh_drop", "ttl_exceeded",
         "hook_drop", "hook_stolen", "not_handled", "to_kni", "kni_full", "tx_full"};
+    /** Then, in a snapshot, the lcore's DPVS counters (modules.stats), read on the lcore with the others. */
+    static final String[] LCORE_NAMES = {"pktburst", "zpktburst", "fpktburst", "z2hpktburst", "h2fpktburst",
+        "ipackets", "ibytes", "opackets", "obytes", "dropped"};
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Padding slots before and after the counters, so two lcores' counters never share a line. */
@@ -90,13 +93,26 @@ final class LcoreNetif
         LONGS.setOpaque(drops, PAD + reason, drops[PAD + reason] + n);
     }
 
+    /** @return the drop counters, then the DPVS lcore counters: consistent with each other when called on the lcore. */
     long[] snapshot()
     {
-        final long[] s = new long[NAMES.length];
-        for (int i = 0; i < s.length; i++)
+        final long[] s = new long[NAMES.length + LCORE_NAMES.length];
+        for (int i = 0; i < NAMES.length; i++)
         {
             s[i] = (long)LONGS.getOpaque(drops, PAD + i);
         }
+        final LcoreCounters c = counters;
+        int i = NAMES.length;
+        s[i++] = c.pktburst();
+        s[i++] = c.zpktburst();
+        s[i++] = c.fpktburst();
+        s[i++] = c.z2hpktburst();
+        s[i++] = c.h2fpktburst();
+        s[i++] = c.ipackets();
+        s[i++] = c.ibytes();
+        s[i++] = c.opackets();
+        s[i++] = c.obytes();
+        s[i] = c.dropped();
         return s;
     }
 }

@@ -75,7 +75,7 @@ public final class NetifCommands
         return sb.toString();
     }
 
-    @Descriptor("the packet path's drop and hand-over counters per forwarding lcore, read on each lcore")
+    @Descriptor("the packet path's drop and hand-over counters and DPVS's lcore counters per forwarding lcore, read on each lcore (NETIF_LCORE_STATS) so they agree with each other")
     public String stats()
     {
         final StringBuilder sb = new StringBuilder();
@@ -90,7 +90,9 @@ public final class NetifCommands
             }
             for (int i = 0; i < s.length; i++)
             {
-                sb.append(' ').append(LcoreNetif.NAMES[i]).append(' ').append(s[i]);
+                final String name = i < LcoreNetif.NAMES.length ? LcoreNetif.NAMES[i]
+                    : LcoreNetif.LCORE_NAMES[i - LcoreNetif.NAMES.length];
+                sb.append(' ').append(name).append(' ').append(s[i]);
             }
             sb.append(System.lineSeparator());
         }

@@ -1044,7 +1044,7 @@ final class NetifCore implements Netif
     /** @return the counters of every worker, summed. */
     long[] totals()
     {
-        final long[] sum = new long[LcoreNetif.NAMES.length];
+        final long[] sum = new long[LcoreNetif.NAMES.length + LcoreNetif.LCORE_NAMES.length];
         for (final LcoreNetif l : perLcore)
         {
             if (null != l)

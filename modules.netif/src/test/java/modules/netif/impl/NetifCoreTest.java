@@ -133,6 +133,9 @@ public class NetifCoreTest
         assertEquals("burst counters of the lcores", in, counters.get(1).ipackets() + counters.get(2).ipackets());
         assertEquals("dropped in the lcore counters", in, counters.get(1).dropped() + counters.get(2).dropped());
         assertEquals("every buffer back in the pool", 0, core.pool().inUse());
+        final long[] totals = core.totals();
+        assertEquals("ipackets in the snapshot", in, totals[LcoreNetif.NAMES.length + 5]);
+        assertEquals("dropped in the snapshot", in, totals[LcoreNetif.NAMES.length + 9]);
         core = null;
     }
 
