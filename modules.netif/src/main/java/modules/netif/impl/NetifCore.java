@@ -21,10 +21,8 @@ import modules.netif.api.MbufPool;
 import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
 import modules.netif.api.PortInfo;
-import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
 import modules.stats.api.LcoreStats;
-import platform.common.LogLimiter;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
@@ -52,6 +50,10 @@ import platform.sockopt.api.SockoptRegistry;
  * What the data plane does not handle (not IPv4, or addressed to us) goes to the kernel through the port's KNI
  * tap when one is configured: the workers hand it over on a lock-free ring to the {@code kni} job (on the
  * KNI_WORKER lcore, else the master), which also sends what the kernel writes back out of the port.
+ * <p>
+ * Roles: this class owns the ports, the registrations, the KNI job and the {@link Netif} service;
+ * {@link QueueAssignment} checks and applies the queue configuration once at construction; {@link PacketPath} is
+ * everything that runs per packet on the forwarding lcores.
  */
 final class NetifCore implements Netif
 {
@@ -101,11 +103,9 @@ final class NetifCore implements Netif
     private final LcoreNetif[] perLcore = new LcoreNetif[LcoreScheduler.MAX_LCORES];
     private final List<String> refused = new ArrayList<>();
     private final List<AutoCloseable> handles = new ArrayList<>();
-    private final LogLimiter hookFailureLog = new LogLimiter(1_000_000_000L);
-    private final AtomicLong hookFailures = new AtomicLong();
     private final AtomicLong masterXmitFailures = new AtomicLong();
-    private volatile RouteLookup routeLookup;
-    private volatile NeighOutput neighOutput;
+    /** The forwarding lcores' side: built once the ports and queues are set. */
+    private final PacketPath path;
     private int kniLcore = -1;
     private final NetifSockopts sockopts = new NetifSockopts(this);
 
@@ -132,13 +132,14 @@ final class NetifCore implements Netif
         try
         {
             openPorts(drivers);
-            assignQueues();
+            new QueueAssignment(config, ports, portIds, perLcore, lcores, lcoreStats).assign();
         }
         catch (final NetifConfig.ConfigException | RuntimeException ex)
         {
             closePorts();
             throw ex;
         }
+        this.path = new PacketPath(ports, perLcore, pool, hooks);
     }
 
     private void openPorts(final Map<String, PortDriver> drivers)
@@ -166,133 +167,6 @@ final class NetifCore implements Netif
                 LOG.error("port {} refused: {}", pc.name, ex.getMessage(), ex instanceof PortException ? null : ex);
             }
         }
-    }
-
-    private void assignQueues() throws NetifConfig.ConfigException
-    {
-        final int[] workers = lcores.lcoreIds(LcoreRole.FWD_WORKER);
-        for (final NetifConfig.KniConf k : config.knis)
-        {
-            final Integer p = portIds.get(k.port());
-            final Integer t = portIds.get(k.tap());
-            if (null == p || null == t)
-            {
-                if (!isRefused(k.port()) && !isRefused(k.tap()))
-                {
-                    throw new NetifConfig.ConfigException(k.where(), "no port " + (null == p ? k.port() : k.tap()));
-                }
-                LOG.warn("{}: kni {} {} left out: a port of it was refused", k.where(), k.port(), k.tap());
-                continue;
-            }
-            if (p.equals(t) || ports[p].kniTap >= 0 || ports[t].kniOf >= 0 || ports[p].kniOf >= 0
-                || ports[t].kniTap >= 0)
-            {
-                throw new NetifConfig.ConfigException(k.where(), "kni " + k.port() + " " + k.tap()
-                    + ": each port has at most one KNI tap, and a tap serves one port");
-            }
-            ports[p].kniTap = t;
-            ports[t].kniOf = p;
-            ports[p].kniRing = new MpscArrayQueue<>(KNI_RING);
-        }
-        final Map<String, String> rxTaken = new HashMap<>();
-        for (final NetifConfig.QueueConf q : config.queues)
-        {
-            final Integer pid = portIds.get(q.port());
-            if (null == pid)
-            {
-                if (isRefused(q.port()))
-                {
-                    LOG.warn("{}: queue line for port {} left out: the port was refused", q.where(), q.port());
-                    continue;
-                }
-                throw new NetifConfig.ConfigException(q.where(), "no port " + q.port());
-            }
-            if (Arrays.stream(workers).noneMatch(w -> w == q.lcoreId()))
-            {
-                throw new NetifConfig.ConfigException(q.where(), "lcore " + q.lcoreId()
-                    + " is not a FWD_WORKER (the workers are " + Arrays.toString(workers) + ")");
-            }
-            final Port port = ports[pid];
-            if (port.kniOf >= 0)
-            {
-                throw new NetifConfig.ConfigException(q.where(), "port " + q.port()
-                    + " is a KNI tap: the kni job serves it, no worker polls it");
-            }
-            final LcoreNetif l = lcore(q.lcoreId());
-            if (l.txQueue[pid] >= 0)
-            {
-                throw new NetifConfig.ConfigException(q.where(), "lcore " + q.lcoreId() + " already has port "
-                    + q.port() + " (one queue line per lcore and port)");
-            }
-            for (final int rxq : q.rxQueues())
-            {
-                if (rxq >= port.dev.rxQueues())
-                {
-                    throw new NetifConfig.ConfigException(q.where(), "port " + q.port() + " has "
-                        + port.dev.rxQueues() + " rx queues, no rx queue " + rxq);
-                }
-                final String prev = rxTaken.put(pid + "/" + rxq, q.where());
-                if (null != prev)
-                {
-                    throw new NetifConfig.ConfigException(q.where(), "rx queue " + rxq + " of port " + q.port()
-                        + " is already polled (" + prev + ")");
-                }
-                l.addRx(pid, rxq);
-            }
-            if (q.txQueue() >= port.dev.txQueues())
-            {
-                throw new NetifConfig.ConfigException(q.where(), "port " + q.port() + " has " + port.dev.txQueues()
-                    + " tx queues, no tx queue " + q.txQueue());
-            }
-            if (port.txOwner[q.txQueue()] >= 0)
-            {
-                throw new NetifConfig.ConfigException(q.where(), "tx queue " + q.txQueue() + " of port " + q.port()
-                    + " already belongs to lcore " + port.txOwner[q.txQueue()]);
-            }
-            port.txOwner[q.txQueue()] = q.lcoreId();
-            l.txQueue[pid] = q.txQueue();
-        }
-        for (final Port p : ports)
-        {
-            if (null == p || p.kniOf >= 0)
-            {
-                continue;
-            }
-            for (int rxq = 0; rxq < p.dev.rxQueues(); rxq++)
-            {
-                if (!rxTaken.containsKey(p.conf.id + "/" + rxq))
-                {
-                    throw new NetifConfig.ConfigException(config.source, "rx queue " + rxq + " of port "
-                        + p.conf.name + " is polled by no lcore: add a queue line");
-                }
-            }
-            if (Arrays.stream(p.txOwner).allMatch(o -> o < 0))
-            {
-                throw new NetifConfig.ConfigException(config.source, "port " + p.conf.name
-                    + " has no tx queue on any lcore: add a queue line");
-            }
-        }
-    }
-
-    private boolean isRefused(final String port)
-    {
-        for (final PortConf pc : config.ports)
-        {
-            if (pc.name.equals(port))
-            {
-                return null == ports[pc.id];
-            }
-        }
-        return false;
-    }
-
-    private LcoreNetif lcore(final int lcoreId)
-    {
-        if (null == perLcore[lcoreId])
-        {
-            perLcore[lcoreId] = new LcoreNetif(lcoreId, ports.length, lcoreStats.counters(lcoreId));
-        }
-        return perLcore[lcoreId];
     }
 
     /**
@@ -325,9 +199,9 @@ final class NetifCore implements Netif
                     handles.add(s::close);
                 }
             }
-            final JobHandle rf = lcores.register(JobSpec.loop(JOB_RECV_FWD, LcoreRole.FWD_WORKER, this::recvFwd));
+            final JobHandle rf = lcores.register(JobSpec.loop(JOB_RECV_FWD, LcoreRole.FWD_WORKER, path::recvFwd));
             handles.add(rf::close);
-            final JobHandle xm = lcores.register(JobSpec.loop(JOB_XMIT, LcoreRole.FWD_WORKER, this::xmitJob));
+            final JobHandle xm = lcores.register(JobSpec.loop(JOB_XMIT, LcoreRole.FWD_WORKER, path::xmitJob));
             handles.add(xm::close);
             if (Arrays.stream(ports).anyMatch(p -> null != p && p.kniTap >= 0))
             {
@@ -407,7 +281,7 @@ final class NetifCore implements Netif
 
     void routeLookup(final RouteLookup r)
     {
-        routeLookup = r;
+        path.routeLookup(r);
         if (null == r)
         {
             // once this returns, no lcore is still inside the old service's lookup
@@ -417,7 +291,7 @@ final class NetifCore implements Netif
 
     void neighOutput(final NeighOutput n)
     {
-        neighOutput = n;
+        path.neighOutput(n);
         if (null == n)
         {
             lcores.synchronize(LcoreRole.FWD_WORKER);
@@ -426,278 +300,10 @@ final class NetifCore implements Netif
 
     // ------------------------------------------------------------------ on the forwarding lcores
 
-    /** The {@code recv_fwd} job: a burst from each of the lcore's receive queues, through the packet path. */
+    /** The {@code recv_fwd} job (delegates to the packet path; the benchmarks call it on their own thread). */
     int recvFwd(final int lcoreId)
     {
-        final LcoreNetif l = perLcore[lcoreId];
-        if (null == l)
-        {
-            return 0;
-        }
-        int work = 0;
-        final Mbuf[] burst = l.burst;
-        for (int i = 0; i < l.rxCount; i++)
-        {
-            final Port port = ports[l.rxPort[i]];
-            final int q = l.rxQueue[i];
-            final int n = port.dev.rxBurst(lcoreId, q, burst, BURST);
-            long bytes = 0;
-            for (int j = 0; j < n; j++)
-            {
-                bytes += burst[j].length();
-            }
-            l.counters.rxBurst(n, BURST, bytes);
-            if (0 == n)
-            {
-                continue;
-            }
-            port.stats.rx(q, n, bytes);
-            for (int j = 0; j < n; j++)
-            {
-                final Mbuf m = burst[j];
-                burst[j] = null;
-                receive(l, port, q, m);
-            }
-            work += n;
-        }
-        flushAll(l);
-        return work;
-    }
-
-    /** The {@code xmit} job: sends what MASTER_XMIT messages queued since the last burst. */
-    int xmitJob(final int lcoreId)
-    {
-        final LcoreNetif l = perLcore[lcoreId];
-        return null == l ? 0 : flushAll(l);
-    }
-
-    private void receive(final LcoreNetif l, final Port port, final int q, final Mbuf m)
-    {
-        final int len = m.length();
-        if (len < Ipv4.ETH_HLEN)
-        {
-            drop(l, m, LcoreNetif.BAD_HEADER, port, q);
-            return;
-        }
-        if (Ipv4.ETHERTYPE_IPV4 != m.u16(Ipv4.ETH_TYPE))
-        {
-            toKernel(l, port, m);
-            return;
-        }
-        final int l3 = Ipv4.ETH_HLEN;
-        m.l3Offset(l3);
-        if (len < l3 + Ipv4.MIN_HLEN)
-        {
-            drop(l, m, LcoreNetif.BAD_HEADER, port, q);
-            return;
-        }
-        final int verIhl = m.u8(l3 + Ipv4.VER_IHL);
-        final int hlen = (verIhl & 0xf) << 2;
-        final int totLen = m.u16(l3 + Ipv4.TOT_LEN);
-        if (0x40 != (verIhl & 0xf0) || hlen < Ipv4.MIN_HLEN || totLen < hlen || l3 + totLen > len
-            || 0 != Ipv4.checksum(m.array(), m.offset() + l3, hlen))
-        {
-            drop(l, m, LcoreNetif.BAD_HEADER, port, q);
-            return;
-        }
-        if (l3 + totLen < len)
-        {
-            // Ethernet padding of a short frame is not part of the datagram
-            m.length(l3 + totLen);
-        }
-        if (InetHook.ACCEPT != runHooks(l, HookPoint.PRE_ROUTING, m))
-        {
-            return;
-        }
-        final RouteLookup rl = routeLookup;
-        final Route4 rt = l.route;
-        if (null == rl || !rl.lookup4(l.lcoreId, m.u32(l3 + Ipv4.DADDR), rt))
-        {
-            drop(l, m, LcoreNetif.NO_ROUTE, null, 0);
-            return;
-        }
-        if (Route4.LOCAL == rt.kind)
-        {
-            if (InetHook.ACCEPT != runHooks(l, HookPoint.LOCAL_IN, m))
-            {
-                return;
-            }
-            toKernel(l, port, m);
-            return;
-        }
-        if (m.u8(l3 + Ipv4.TTL) <= 1)
-        {
-            drop(l, m, LcoreNetif.TTL_EXCEEDED, null, 0);
-            return;
-        }
-        if (InetHook.ACCEPT != runHooks(l, HookPoint.FORWARD, m))
-        {
-            return;
-        }
-        Ipv4.decTtl(m, l3);
-        output(l, m, rt.port, rt.nextHop);
-    }
-
-    private void output(final LcoreNetif l, final Mbuf m, final int port, final int nextHop)
-    {
-        if (InetHook.ACCEPT != runHooks(l, HookPoint.POST_ROUTING, m))
-        {
-            return;
-        }
-        final NeighOutput no = neighOutput;
-        if (null == no)
-        {
-            drop(l, m, LcoreNetif.NO_NEIGH, null, 0);
-            return;
-        }
-        final int verdict;
-        try
-        {
-            verdict = no.output(l.lcoreId, m, port, nextHop);
-        }
-        catch (final RuntimeException ex)
-        {
-            hookFailed(l, "neighbour output", ex);
-            // ownership passed to the service: it may have freed or queued the packet, so it is not freed here
-            return;
-        }
-        if (InetHook.ACCEPT != verdict)
-        {
-            l.count(LcoreNetif.NEIGH_DROP);
-            l.counters.drop(1);
-        }
-    }
-
-    /**
-     * Runs a point's hooks in order.
-     *
-     * @return ACCEPT to go on; DROP (the packet was freed and counted) or STOLEN (a hook owns it) to stop.
-     */
-    private int runHooks(final LcoreNetif l, final HookPoint point, final Mbuf m)
-    {
-        final HookChain.Entry[] chain = hooks.at(point);
-        for (final HookChain.Entry e : chain)
-        {
-            final int v;
-            try
-            {
-                v = e.hook.hook(l.lcoreId, point, m);
-            }
-            catch (final RuntimeException ex)
-            {
-                e.failures.incrementAndGet();
-                hookFailed(l, e.toString(), ex);
-                drop(l, m, LcoreNetif.HOOK_DROP, null, 0);
-                return InetHook.DROP;
-            }
-            if (InetHook.ACCEPT == v)
-            {
-                continue;
-            }
-            if (InetHook.STOLEN == v)
-            {
-                e.stolen.incrementAndGet();
-                l.count(LcoreNetif.HOOK_STOLEN);
-                return InetHook.STOLEN;
-            }
-            e.drops.incrementAndGet();
-            drop(l, m, LcoreNetif.HOOK_DROP, null, 0);
-            return InetHook.DROP;
-        }
-        return InetHook.ACCEPT;
-    }
-
-    private void hookFailed(final LcoreNetif l, final String what, final RuntimeException ex)
-    {
-        hookFailures.incrementAndGet();
-        final long left = hookFailureLog.admit(System.nanoTime());
-        if (left >= 0)
-        {
-            LOG.warn("lcore {}: {} threw; the packet is dropped{}", l.lcoreId, what,
-                0 == left ? "" : " (" + left + " more failures not logged in the last second)", ex);
-        }
-    }
-
-    /** Hands a packet the data plane does not handle to the port's KNI tap, or drops it. */
-    private void toKernel(final LcoreNetif l, final Port port, final Mbuf m)
-    {
-        if (null == port.kniRing)
-        {
-            drop(l, m, LcoreNetif.NOT_HANDLED, null, 0);
-            return;
-        }
-        if (!port.kniRing.offer(m))
-        {
-            drop(l, m, LcoreNetif.KNI_FULL, null, 0);
-            return;
-        }
-        l.count(LcoreNetif.TO_KNI);
-    }
-
-    private void drop(final LcoreNetif l, final Mbuf m, final int reason, final Port port, final int q)
-    {
-        l.count(reason);
-        l.counters.drop(1);
-        if (null != port)
-        {
-            port.stats.rxError(q, 1);
-        }
-        pool.free(l.lcoreId, m);
-    }
-
-    /** Adds a packet to the lcore's burst for a port, sending the burst when full. */
-    private int enqueueTx(final LcoreNetif l, final Mbuf m, final int port)
-    {
-        final Mbuf[] buf = l.tx[port];
-        buf[l.txLen[port]++] = m;
-        if (BURST == l.txLen[port])
-        {
-            flush(l, port);
-        }
-        return Edpvs.OK;
-    }
-
-    private int flushAll(final LcoreNetif l)
-    {
-        int sent = 0;
-        for (int p = 0; p < l.txLen.length; p++)
-        {
-            if (0 != l.txLen[p])
-            {
-                sent += flush(l, p);
-            }
-        }
-        return sent;
-    }
-
-    private int flush(final LcoreNetif l, final int portId)
-    {
-        final Mbuf[] buf = l.tx[portId];
-        final int n = l.txLen[portId];
-        l.txLen[portId] = 0;
-        final Port port = ports[portId];
-        final int q = l.txQueue[portId];
-        long bytes = 0;
-        for (int i = 0; i < n; i++)
-        {
-            bytes += buf[i].length();
-        }
-        final int sent = port.dev.txBurst(l.lcoreId, q, buf, n);
-        long unsentBytes = 0;
-        for (int i = sent; i < n; i++)
-        {
-            unsentBytes += buf[i].length();
-            pool.free(l.lcoreId, buf[i]);
-        }
-        Arrays.fill(buf, 0, n, null);
-        port.stats.tx(q, sent, bytes - unsentBytes, n - sent);
-        l.counters.tx(sent, bytes - unsentBytes);
-        if (sent < n)
-        {
-            l.count(LcoreNetif.TX_FULL, n - sent);
-            l.counters.drop(n - sent);
-        }
-        return n;
+        return path.recvFwd(lcoreId);
     }
 
     /** MASTER_XMIT on a forwarding lcore: the payload is an mbuf whose {@link Mbuf#port()} is the port to send on. */
@@ -712,7 +318,7 @@ final class NetifCore implements Netif
             masterXmitFailures.incrementAndGet();
             return Edpvs.NOTSUPP;
         }
-        return enqueueTx(l, m, m.port());
+        return path.enqueueTx(l, m, m.port());
     }
 
     /** NETIF_LCORE_STATS: the lcore's own counters, read on the lcore so they are consistent with each other. */
@@ -851,7 +457,7 @@ final class NetifCore implements Netif
         // the caller's word that it is that lcore, as with every lcore id the data path passes around
         if (null != l && l.txQueue[port] >= 0)
         {
-            return enqueueTx(l, m, port);
+            return path.enqueueTx(l, m, port);
         }
         final int owner = txOwner(ports[port], m);
         m.from(port, 0);
@@ -903,7 +509,7 @@ final class NetifCore implements Netif
 
     long hookFailures()
     {
-        return hookFailures.get();
+        return path.hookFailures.get();
     }
 
     NetifSockopts sockopts()
