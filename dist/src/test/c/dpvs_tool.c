@@ -5,6 +5,9 @@
  * link it), not only against Java's idea of them. Written from ../shared/dpvs-reference.md part C.
  *
  *   dpvs_tool link-show-cpu [-s]          dpip's "link show cpu [-s]": GET 57, then GET 58 (and 59) per lcore
+ *   dpvs_tool link-show [-s]              dpip's "link show [-s]": GET 60, then GET 61 (and 62, whose length dpip
+ *                                         asserts) per NIC with its 32-byte name; prints dump_nic_basic's first
+ *                                         line and, with -s, the packet counters
  *   dpvs_tool blklst-add VIP PORT IP      SET 73 alone (no GET 18 first: what ipvsadm would send next)
  *   dpvs_tool blklst-get                  GET 76 alone, len checked as ipvsadm's library does; prints every entry
  *   dpvs_tool get ID                      any GET with an empty body; prints the reply length
@@ -308,6 +311,114 @@ static int link_show_cpu(int stats)
     return ret ? 1 : 0;
 }
 
+/* netif.h: the NIC list, basic and stats replies (natural alignment, x86_64) */
+struct port_id_name {
+    uint16_t id;
+    char name[16];
+};
+typedef struct netif_nic_list_get {
+    uint16_t nic_num;
+    uint16_t phy_pid_base;
+    uint16_t phy_pid_end;
+    uint16_t bond_pid_base;
+    uint16_t bond_pid_end;
+    struct port_id_name idname[0];
+} netif_nic_list_get_t;
+typedef struct netif_nic_basic_get {
+    char name[32];
+    char addr[32];
+    char link_status[16];
+    char link_duplex[16];
+    char link_autoneg[16];
+    uint32_t link_speed;
+    uint8_t nrxq;
+    uint8_t ntxq;
+    uint8_t padding[3];
+    uint8_t socket_id;
+    uint16_t port_id;
+    uint16_t mtu;
+    uint16_t promisc:1, allmulticast:1, fwd2kni:1, tc_egress:1, tc_ingress:1, ol_rx_ip_csum:1, ol_tx_ip_csum:1,
+        ol_tx_tcp_csum:1, ol_tx_udp_csum:1, lldp:1;
+} netif_nic_basic_get_t;
+typedef struct netif_nic_stats_get {
+    uint32_t mbuf_avail;
+    uint32_t mbuf_inuse;
+    uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors, oerrors, rx_nombuf;
+    uint64_t q_ipackets[16], q_opackets[16], q_ibytes[16], q_obytes[16], q_errors[16];
+    uint16_t padding[3];
+    uint16_t port_id;
+} netif_nic_stats_get_t;
+_Static_assert(sizeof(struct port_id_name) == 18, "port_id_name");
+_Static_assert(sizeof(netif_nic_list_get_t) == 10, "netif_nic_list_get");
+_Static_assert(sizeof(netif_nic_basic_get_t) == 128, "netif_nic_basic_get");
+_Static_assert(sizeof(netif_nic_stats_get_t) == 720, "netif_nic_stats_get");
+
+static int nic_show(const char *name, int stats)
+{
+    char req[32];
+    void *p;
+    size_t len;
+    memset(req, 0, sizeof(req));
+    strncpy(req, name, sizeof(req) - 1);
+    int err = sockopt(61, SOCKOPT_GET, req, sizeof(req), &p, &len);
+    if (err || !p || !len)
+        return err ? err : 1;
+    if (len != sizeof(netif_nic_basic_get_t)) {
+        fprintf(stderr, "PORT_BASIC reply of %zu bytes, want %zu\n", len, sizeof(netif_nic_basic_get_t));
+        return 1;
+    }
+    netif_nic_basic_get_t *b = p;
+    printf("%d: %s: socket %d mtu %d rx-queue %d tx-queue %d\n", b->port_id + 1, b->name, b->socket_id, b->mtu,
+        b->nrxq, b->ntxq);
+    printf("    %s %d Mbps %s %s%s\n", b->link_status, b->link_speed, b->link_duplex, b->link_autoneg,
+        b->promisc ? " promisc" : "");
+    printf("    addr %s\n", b->addr);
+    free(p);
+    if (!stats)
+        return 0;
+    err = sockopt(62, SOCKOPT_GET, req, sizeof(req), &p, &len);
+    if (err || !p || !len)
+        return err ? err : 1;
+    if (len != sizeof(netif_nic_stats_get_t)) {
+        fprintf(stderr, "PORT_STATS reply of %zu bytes, dpip asserts %zu\n", len, sizeof(netif_nic_stats_get_t));
+        return 1;
+    }
+    netif_nic_stats_get_t *s = p;
+    uint64_t q = 0;
+    for (int i = 0; i < 16; i++)
+        q += s->q_ipackets[i];
+    printf("    ipackets %lu opackets %lu ibytes %lu obytes %lu ierrors %lu imissed %lu mbuf-avail %u mbuf-inuse %u"
+        " q_ipackets %lu port %d\n", s->ipackets, s->opackets, s->ibytes, s->obytes, s->ierrors, s->imissed,
+        s->mbuf_avail, s->mbuf_inuse, q, s->port_id);
+    free(p);
+    return 0;
+}
+
+static int link_show(int stats)
+{
+    void *p;
+    size_t len;
+    int ret = 0;
+    int err = sockopt(60, SOCKOPT_GET, NULL, 0, &p, &len);
+    if (err || !p || !len) {
+        fprintf(stderr, "Fail to get configured NIC list\n");
+        return 1;
+    }
+    netif_nic_list_get_t *l = p;
+    if (len < sizeof(*l) + l->nic_num * sizeof(struct port_id_name)) {
+        fprintf(stderr, "PORT_LIST reply of %zu bytes for %d NICs\n", len, l->nic_num);
+        return 1;
+    }
+    for (int i = 0; i < l->nic_num; i++) {
+        char name[17];
+        memcpy(name, l->idname[i].name, 16);
+        name[16] = 0;
+        ret |= nic_show(name, stats);
+    }
+    free(p);
+    return ret ? 1 : 0;
+}
+
 static int blklst_add(const char *vip, const char *port, const char *ip)
 {
     struct dp_vs_blklst_conf conf;
@@ -495,6 +606,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && !strcmp(argv[1], "ipvsadm"))
         return ipvsadm(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "link-show"))
+        return link_show(argc == 3 && !strcmp(argv[2], "-s"));
     if (argc >= 2 && !strcmp(argv[1], "link-show-cpu"))
         return link_show_cpu(argc == 3 && !strcmp(argv[2], "-s"));
     if (argc == 5 && !strcmp(argv[1], "blklst-add"))
@@ -511,6 +624,6 @@ int main(int argc, char **argv)
         free(p);
         return 0;
     }
-    fprintf(stderr, "usage: %s link-show-cpu [-s] | blklst-add VIP PORT IP | blklst-get | get ID\n", argv[0]);
+    fprintf(stderr, "usage: %s link-show-cpu [-s] | link-show [-s] | blklst-add VIP PORT IP | blklst-get | get ID\n", argv[0]);
     return 2;
 }

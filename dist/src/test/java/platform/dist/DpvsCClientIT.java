@@ -70,6 +70,18 @@ public class DpvsCClientIT
                 + "    lcore_loop {10}pktburst .*\n    \\d+ +0 +0 +0 +\n.*<< Data Plane >>\n2: cpu1: socket \\d+\n"
                 + "    queues syn0:rx0        syn0:tx0        \n.*"));
 
+            // dpip's "link show -s": GET 60, then GET 61 and GET 62 (720 bytes, asserted) per NIC, by name
+            final Run nics = run(p, "link-show", "-s");
+            assertEquals(nics.toString(), 0, nics.exit);
+            final java.util.regex.Matcher nic = java.util.regex.Pattern.compile("1: syn0: socket 0 mtu 1500 rx-queue 1 "
+                + "tx-queue 1\n    UP 10000 Mbps full-duplex fixed-nego\n    addr 02:00:00:00:00:01\n"
+                + "    ipackets (\\d+) opackets 0 ibytes (\\d+) obytes 0 ierrors 0 imissed \\d+ mbuf-avail (\\d+) "
+                + "mbuf-inuse (\\d+) q_ipackets (\\d+) port 0\n").matcher(nics.out);
+            assertTrue(nics.out, nic.matches());
+            assertTrue("the synthetic port's packets", Long.parseLong(nic.group(1)) > 0);
+            assertEquals("the queue array sums to the total", nic.group(1), nic.group(5));
+            assertEquals("the whole pool", 16384, Long.parseLong(nic.group(3)) + Long.parseLong(nic.group(4)));
+
             // ipvsadm's bytes, with garbage after the IPv4 addresses, and its length check on the reply
             assertEquals(0, run(p, "blklst-add", "10.0.0.1", "80", "1.2.3.4").exit);
             final Run list = run(p, "blklst-get");
