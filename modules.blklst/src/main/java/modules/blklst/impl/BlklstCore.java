@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.Registrations;
+
 import modules.blklst.api.Blacklist;
 import modules.blklst.api.BlklstConf;
 import platform.lcore.api.JobHandle;
@@ -73,7 +75,7 @@ final class BlklstCore implements Blacklist
     final AtomicLong refused = new AtomicLong();
     final AtomicLong multicastFailures = new AtomicLong();
 
-    private final List<AutoCloseable> handles = new ArrayList<>();
+    private final Registrations handles = new Registrations(LOG, "blacklist");
 
     /**
      * @param lcores     the lcores.
@@ -133,18 +135,7 @@ final class BlklstCore implements Blacklist
     /** Closes the sockopts, the message types and the job, newest first: none of this bundle's code runs after. */
     void stop()
     {
-        for (int i = handles.size() - 1; i >= 0; i--)
-        {
-            try
-            {
-                handles.get(i).close();
-            }
-            catch (final Exception ex)
-            {
-                LOG.warn("closing a blacklist registration failed", ex);
-            }
-        }
-        handles.clear();
+        handles.closeAll();
     }
 
     // ------------------------------------------------------------------ on every forwarding lcore

@@ -13,6 +13,8 @@ import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.Registrations;
+
 import modules.netif.api.HookHandle;
 import modules.netif.api.HookPoint;
 import modules.netif.api.InetHook;
@@ -102,7 +104,7 @@ final class NetifCore implements Netif
     /** Indexed by lcore id; built before the jobs start, then each touched by its own lcore only. */
     private final LcoreNetif[] perLcore = new LcoreNetif[LcoreScheduler.MAX_LCORES];
     private final List<String> refused = new ArrayList<>();
-    private final List<AutoCloseable> handles = new ArrayList<>();
+    private final Registrations handles = new Registrations(LOG, "netif");
     private final AtomicLong masterXmitFailures = new AtomicLong();
     /** The forwarding lcores' side: built once the ports and queues are set. */
     private final PacketPath path;
@@ -244,18 +246,7 @@ final class NetifCore implements Netif
             }
         }
         hooks.closeAll(null);
-        for (int i = handles.size() - 1; i >= 0; i--)
-        {
-            try
-            {
-                handles.get(i).close();
-            }
-            catch (final Exception ex)
-            {
-                LOG.warn("closing a netif registration failed", ex);
-            }
-        }
-        handles.clear();
+        handles.closeAll();
         closePorts();
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.Registrations;
+
 import modules.netif.api.Netif;
 import modules.netif.api.PortInfo;
 import modules.netif.api.Route4;
@@ -78,7 +80,7 @@ final class RouteCore implements RouteLookup, Routes
     final AtomicLong refused = new AtomicLong();
     final AtomicLong multicastFailures = new AtomicLong();
 
-    private final List<AutoCloseable> handles = new ArrayList<>();
+    private final Registrations handles = new Registrations(LOG, "route");
 
     /**
      * @param lcores    the lcores.
@@ -141,18 +143,7 @@ final class RouteCore implements RouteLookup, Routes
     /** Closes the sockopts, the message types and the job, newest first: none of this bundle's code runs after. */
     void stop()
     {
-        for (int i = handles.size() - 1; i >= 0; i--)
-        {
-            try
-            {
-                handles.get(i).close();
-            }
-            catch (final Exception ex)
-            {
-                LOG.warn("closing a route registration failed", ex);
-            }
-        }
-        handles.clear();
+        handles.closeAll();
     }
 
     // ------------------------------------------------------------------ on every lcore
