@@ -293,6 +293,56 @@ public abstract class BaseTest
     }
 
     /**
+     * One of netif's packet-path counters (as {@code netif:stats} prints them), summed over the forwarding lcores.
+     * An lcore busy past the snapshot's timeout shows "no answer" and no counters: it is asked again.
+     *
+     * @param processor the Gogo command processor.
+     * @param name      the counter, e.g. {@code no_route}.
+     * @return the sum.
+     */
+    protected static long netifCounter(final CommandProcessor processor, final String name)
+    {
+        try
+        {
+            String stats = execute(processor, "netif:stats");
+            for (int i = 0; i < 50 && stats.contains("no answer"); i++)
+            {
+                Thread.sleep(20);
+                stats = execute(processor, "netif:stats");
+            }
+            assertTrue(stats, !stats.contains("no answer"));
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + " (\\d+)").matcher(stats);
+            long sum = 0;
+            while (m.find())
+            {
+                sum += Long.parseLong(m.group(1));
+            }
+            return sum;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * @param client a control socket client.
+     * @param id     a GET id.
+     * @return true when a GET with an empty body is answered OK (false on an error code or an I/O failure).
+     */
+    protected static boolean getOk(final platform.sockopt.client.SockoptClient client, final int id)
+    {
+        try
+        {
+            return client.get(id, null).ok();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * Asserts that some line of {@code output} matches {@code rowRegex} as a whole.
      *
      * @param output   a command's output.

@@ -66,25 +66,25 @@ public class BlklstNetifIT extends BaseTest
         final SockoptRegistry registry = awaitService(SockoptRegistry.class);
         awaitLcoresRunning(awaitService(LcoreScheduler.class));
         final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
-        await("GET 76 served", () -> ok(client, 76));
+        await("GET 76 served", () -> getOk(client, 76));
         await("the hook in netif", () -> hooks().contains("blklst"));
         assertRow(hooks(), "PRE_ROUTING\\s+-100\\s+blklst\\s+.*modules\\.blklst/.*");
 
-        final long before = counter("hook_drop");
+        final long before = netifCounter(processor, "hook_drop");
         final SockoptResponse add = client.set(73, HexFormat.of().parseHex(ADD));
         assertEquals(add.errstr(), 0, add.errcode());
-        await("packets dropped by the hook", () -> counter("hook_drop") > before + 100);
+        await("packets dropped by the hook", () -> netifCounter(processor, "hook_drop") > before + 100);
         final Matcher m = Pattern.compile("dropped (\\d+)").matcher(execute(processor, "blklst:list"));
         assertTrue(m.find());
         assertTrue("hits counted on the entry", Long.parseLong(m.group(1)) > 100);
 
         final SockoptResponse del = client.set(74, HexFormat.of().parseHex(ADD));
         assertEquals(del.errstr(), 0, del.errcode());
-        final long afterDel = counter("hook_drop");
-        await("no-route drops go on", () -> counter("no_route") > 0);
-        final long routed = counter("no_route");
-        await("packets pass the hook again", () -> counter("no_route") > routed + 100);
-        assertEquals("dropped by the hook after the delete", afterDel, counter("hook_drop"));
+        final long afterDel = netifCounter(processor, "hook_drop");
+        await("no-route drops go on", () -> netifCounter(processor, "no_route") > 0);
+        final long routed = netifCounter(processor, "no_route");
+        await("packets pass the hook again", () -> netifCounter(processor, "no_route") > routed + 100);
+        assertEquals("dropped by the hook after the delete", afterDel, netifCounter(processor, "hook_drop"));
 
         final Bundle blklst = java.util.Arrays.stream(context.getBundles())
             .filter(b -> "modules.blklst".equals(b.getSymbolicName())).findFirst().orElseThrow();
@@ -103,36 +103,6 @@ public class BlklstNetifIT extends BaseTest
         catch (final Exception ex)
         {
             throw new IllegalStateException(ex);
-        }
-    }
-
-    private long counter(final String name)
-    {
-        try
-        {
-            final Matcher m = Pattern.compile(name + " (\\d+)").matcher(execute(processor, "netif:stats"));
-            long sum = 0;
-            while (m.find())
-            {
-                sum += Long.parseLong(m.group(1));
-            }
-            return sum;
-        }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static boolean ok(final SockoptClient client, final int id)
-    {
-        try
-        {
-            return client.get(id, null).ok();
-        }
-        catch (final java.io.IOException ex)
-        {
-            return false;
         }
     }
 }

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -76,18 +74,19 @@ public class RouteIT extends BaseTest
         final SockoptRegistry registry = awaitService(SockoptRegistry.class);
         awaitLcoresRunning(awaitService(LcoreScheduler.class));
         final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
-        await("GET 32 served", () -> ok(client, 32));
+        await("GET 32 served", () -> getOk(client, 32));
         assertEquals("no routes: the 4-byte count", "00000000", HexFormat.of().formatHex(client.get(32, null).body()));
-        await("no-route drops", () -> counter("no_route") > 100);
+        await("no-route drops", () -> netifCounter(processor, "no_route") > 100);
 
         final SockoptResponse add = client.set(28, detail());
         assertEquals(add.errstr(), 0, add.errcode());
-        final long noNeigh = counter("no_neigh");
-        await("routed packets reach the (missing) neighbour stage", () -> counter("no_neigh") > noNeigh + 100);
-        final long noRoute = counter("no_route");
-        final long neighNow = counter("no_neigh");
-        await("more routed packets", () -> counter("no_neigh") > neighNow + 100);
-        assertEquals("no no-route drops while routed", noRoute, counter("no_route"));
+        final long noNeigh = netifCounter(processor, "no_neigh");
+        await("routed packets reach the (missing) neighbour stage",
+            () -> netifCounter(processor, "no_neigh") > noNeigh + 100);
+        final long noRoute = netifCounter(processor, "no_route");
+        final long neighNow = netifCounter(processor, "no_neigh");
+        await("more routed packets", () -> netifCounter(processor, "no_neigh") > neighNow + 100);
+        assertEquals("no no-route drops while routed", noRoute, netifCounter(processor, "no_route"));
         assertTrue(execute(processor, "route:list"), execute(processor, "route:list").contains(
             "inet 10.1.0.0/16 via 0.0.0.0 src 0.0.0.0 dev syn1"));
         assertTrue(execute(processor, "route:lookup 10.1.2.3"), execute(processor, "route:lookup 10.1.2.3")
@@ -97,62 +96,24 @@ public class RouteIT extends BaseTest
 
         final SockoptResponse del = client.set(29, detail());
         assertEquals(del.errstr(), 0, del.errcode());
-        final long routeAfterDel = counter("no_route");
-        await("no-route drops again", () -> counter("no_route") > routeAfterDel + 100);
-        final long neighAfter = counter("no_neigh");
-        final long routeNow = counter("no_route");
-        await("more no-route drops", () -> counter("no_route") > routeNow + 100);
-        assertEquals("no routed packets after the delete", neighAfter, counter("no_neigh"));
+        final long routeAfterDel = netifCounter(processor, "no_route");
+        await("no-route drops again", () -> netifCounter(processor, "no_route") > routeAfterDel + 100);
+        final long neighAfter = netifCounter(processor, "no_neigh");
+        final long routeNow = netifCounter(processor, "no_route");
+        await("more no-route drops", () -> netifCounter(processor, "no_route") > routeNow + 100);
+        assertEquals("no routed packets after the delete", neighAfter, netifCounter(processor, "no_neigh"));
 
         final Bundle route = java.util.Arrays.stream(context.getBundles())
             .filter(b -> "modules.route".equals(b.getSymbolicName())).findFirst().orElseThrow();
         route.stop();
         assertEquals("EDPVS_NOTSUPP", -14, client.get(32, null).errcode());
         assertEquals("EDPVS_NOTSUPP", -14, client.set(28, detail()).errcode());
-        final long stopped = counter("no_route");
-        await("netif keeps running", () -> counter("no_route") > stopped + 100);
+        final long stopped = netifCounter(processor, "no_route");
+        await("netif keeps running", () -> netifCounter(processor, "no_route") > stopped + 100);
         route.start();
-        await("GET 32 back", () -> ok(client, 32));
+        await("GET 32 back", () -> getOk(client, 32));
         assertEquals(0, client.set(28, detail()).errcode());
-        final long back = counter("no_neigh");
-        await("routed again", () -> counter("no_neigh") > back + 100);
-    }
-
-    private long counter(final String name)
-    {
-        try
-        {
-            // an lcore busy past the snapshot's timeout shows "no answer" (and no counters): ask again
-            String stats = execute(processor, "netif:stats");
-            for (int i = 0; i < 50 && stats.contains("no answer"); i++)
-            {
-                Thread.sleep(20);
-                stats = execute(processor, "netif:stats");
-            }
-            assertTrue(stats, !stats.contains("no answer"));
-            final Matcher m = Pattern.compile(name + " (\\d+)").matcher(stats);
-            long sum = 0;
-            while (m.find())
-            {
-                sum += Long.parseLong(m.group(1));
-            }
-            return sum;
-        }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static boolean ok(final SockoptClient client, final int id)
-    {
-        try
-        {
-            return client.get(id, null).ok();
-        }
-        catch (final java.io.IOException ex)
-        {
-            return false;
-        }
+        final long back = netifCounter(processor, "no_neigh");
+        await("routed again", () -> netifCounter(processor, "no_neigh") > back + 100);
     }
 }
