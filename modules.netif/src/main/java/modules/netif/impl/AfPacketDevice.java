@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import modules.netif.api.Mbuf;
@@ -83,6 +82,7 @@ final class AfPacketDevice implements PortDevice
     private final int ifindex;
     private final int port;
     private final MbufPool pool;
+    private final AfPacketSyscalls sys;
     private final RxQueue[] rx;
     private final TxQueue[] tx;
     private final byte[] mac = new byte[6];
@@ -98,6 +98,7 @@ final class AfPacketDevice implements PortDevice
         this.ifindex = ifindex;
         this.port = conf.id;
         this.pool = pool;
+        this.sys = new AfPacketSyscalls(conf, iface, ifindex);
         this.rx = new RxQueue[rxq];
         this.tx = new TxQueue[txq];
     }
@@ -150,7 +151,7 @@ final class AfPacketDevice implements PortDevice
                 }
                 catch (final LastErrorException ex)
                 {
-                    throw dev.failed("PACKET_ADD_MEMBERSHIP promisc", ex);
+                    throw dev.sys.failed("PACKET_ADD_MEMBERSHIP promisc", ex);
                 }
                 dev.promisc = true;
             }
@@ -168,12 +169,12 @@ final class AfPacketDevice implements PortDevice
     {
         final String rxq = "rx queue " + q + ": ";
         // protocol 0 until bound to the interface: the socket sees nothing of other interfaces meanwhile
-        r.fd = socket(rxq);
-        setInt(r.fd, PACKET_VERSION, TPACKET_V3, rxq + "PACKET_VERSION TPACKET_V3");
+        r.fd = sys.socket(rxq);
+        sys.setInt(r.fd, PACKET_VERSION, TPACKET_V3, rxq + "PACKET_VERSION TPACKET_V3");
         try
         {
             // frames this host sends are not for the data plane (Linux 4.20+; older kernels: filtered by pkttype)
-            setInt(r.fd, PACKET_IGNORE_OUTGOING, 1, rxq + "PACKET_IGNORE_OUTGOING");
+            sys.setInt(r.fd, PACKET_IGNORE_OUTGOING, 1, rxq + "PACKET_IGNORE_OUTGOING");
         }
         catch (final PortException ignored)
         {
@@ -183,16 +184,16 @@ final class AfPacketDevice implements PortDevice
         final ByteBuffer req = ByteBuffer.allocate(TPACKET_REQ3_SIZE).order(ByteOrder.nativeOrder());
         req.putInt(0, (int)o.blockSize).putInt(4, (int)o.blocks).putInt(8, (int)o.frameSize)
             .putInt(12, (int)o.blocks * framesPerBlock).putInt(16, (int)o.blockTovMs);
-        setsockopt(r.fd, PACKET_RX_RING, req.array(), rxq + "PACKET_RX_RING " + o.blocks + "x" + o.blockSize);
+        sys.setsockopt(r.fd, PACKET_RX_RING, req.array(), rxq + "PACKET_RX_RING " + o.blocks + "x" + o.blockSize);
         r.blocks = (int)o.blocks;
         r.blockSize = (int)o.blockSize;
         r.size = o.blocks * o.blockSize;
-        r.addr = map(r.fd, r.size, rxq);
+        r.addr = sys.map(r.fd, r.size, rxq);
         r.ring = new Pointer(r.addr).getByteBuffer(0, r.size).order(ByteOrder.nativeOrder());
-        bind(r.fd, ETH_P_ALL, rxq);
+        sys.bind(r.fd, ETH_P_ALL, rxq);
         if (fanoutId >= 0)
         {
-            setInt(r.fd, PACKET_FANOUT, fanoutId | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16,
+            sys.setInt(r.fd, PACKET_FANOUT, fanoutId | (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16,
                 rxq + "PACKET_FANOUT " + fanoutId);
         }
     }
@@ -200,21 +201,21 @@ final class AfPacketDevice implements PortDevice
     private void openTx(final TxQueue t, final int q, final AfPacketDriver.Options o) throws PortException
     {
         final String txq = "tx queue " + q + ": ";
-        t.fd = socket(txq);
-        setInt(t.fd, PACKET_VERSION, TPACKET_V2, txq + "PACKET_VERSION TPACKET_V2");
+        t.fd = sys.socket(txq);
+        sys.setInt(t.fd, PACKET_VERSION, TPACKET_V2, txq + "PACKET_VERSION TPACKET_V2");
         if (o.qdiscBypass)
         {
-            setInt(t.fd, PACKET_QDISC_BYPASS, 1, txq + "PACKET_QDISC_BYPASS");
+            sys.setInt(t.fd, PACKET_QDISC_BYPASS, 1, txq + "PACKET_QDISC_BYPASS");
         }
         // a malformed frame is dropped and its slot freed rather than stopping the ring
-        setInt(t.fd, PACKET_LOSS, 1, txq + "PACKET_LOSS");
+        sys.setInt(t.fd, PACKET_LOSS, 1, txq + "PACKET_LOSS");
         final int framesPerBlock = (int)(o.blockSize / o.frameSize);
         final int frames = (int)o.blocks * framesPerBlock;
         final ByteBuffer req = ByteBuffer.allocate(TPACKET_REQ_SIZE).order(ByteOrder.nativeOrder());
         req.putInt(0, (int)o.blockSize).putInt(4, (int)o.blocks).putInt(8, (int)o.frameSize).putInt(12, frames);
-        setsockopt(t.fd, PACKET_TX_RING, req.array(), txq + "PACKET_TX_RING " + frames + "x" + o.frameSize);
+        sys.setsockopt(t.fd, PACKET_TX_RING, req.array(), txq + "PACKET_TX_RING " + frames + "x" + o.frameSize);
         t.size = o.blocks * o.blockSize;
-        t.addr = map(t.fd, t.size, txq);
+        t.addr = sys.map(t.fd, t.size, txq);
         t.ring = new Pointer(t.addr).getByteBuffer(0, t.size).order(ByteOrder.nativeOrder());
         t.slots = new int[frames];
         for (int i = 0; i < frames; i++)
@@ -223,83 +224,7 @@ final class AfPacketDevice implements PortDevice
         }
         t.maxFrame = (int)o.frameSize - TP2_TX_DATA;
         // protocol 0: bound to the interface for sending, never hooked for receiving
-        bind(t.fd, 0, txq);
-    }
-
-    private PortException failed(final String what, final LastErrorException ex)
-    {
-        final int errno = ex.getErrorCode();
-        String hint = "";
-        if (1 == errno || 13 == errno)
-        {
-            hint = " (af_packet needs CAP_NET_RAW, and CAP_NET_ADMIN to change the interface)";
-        }
-        return new PortException(conf, "iface " + iface + ": " + AfPacketLibC.describe(what, ex) + hint, ex);
-    }
-
-    private int socket(final String where) throws PortException
-    {
-        try
-        {
-            return AfPacketLibC.socket(AF_PACKET, SOCK_RAW, 0);
-        }
-        catch (final LastErrorException ex)
-        {
-            throw failed(where + "socket(AF_PACKET, SOCK_RAW)", ex);
-        }
-    }
-
-    private long map(final int fd, final long size, final String where) throws PortException
-    {
-        final long addr;
-        try
-        {
-            addr = AfPacketLibC.mmap(0, size, PROT_READ_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-        }
-        catch (final LastErrorException ex)
-        {
-            throw failed(where + "mmap " + size + " bytes", ex);
-        }
-        if (MAP_FAILED == addr)
-        {
-            throw failed(where + "mmap " + size + " bytes", new LastErrorException(Native.getLastError()));
-        }
-        return addr;
-    }
-
-    private void bind(final int fd, final int protocol, final String where) throws PortException
-    {
-        final ByteBuffer sll = ByteBuffer.allocate(SOCKADDR_LL_SIZE).order(ByteOrder.nativeOrder());
-        sll.putShort(0, (short)AF_PACKET);
-        sll.order(ByteOrder.BIG_ENDIAN).putShort(SLL_PROTOCOL, (short)protocol);
-        sll.order(ByteOrder.nativeOrder()).putInt(SLL_IFINDEX, ifindex);
-        try
-        {
-            AfPacketLibC.bind(fd, sll.array(), SOCKADDR_LL_SIZE);
-        }
-        catch (final LastErrorException ex)
-        {
-            throw failed(where + "bind", ex);
-        }
-    }
-
-    private void setInt(final int fd, final int name, final int value, final String what) throws PortException
-    {
-        final byte[] v = new byte[4];
-        ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).putInt(0, value);
-        setsockopt(fd, name, v, what);
-    }
-
-    private void setsockopt(final int fd, final int name, final byte[] v, final String what) throws PortException
-    {
-        try
-        {
-            AfPacketLibC.setsockopt(fd, SOL_PACKET, name, v, v.length);
-        }
-        catch (final LastErrorException ex)
-        {
-            throw failed(what, ex);
-        }
+        sys.bind(t.fd, 0, txq);
     }
 
     private void ioctl(final long request, final byte[] ifr, final String what) throws PortException
@@ -310,7 +235,7 @@ final class AfPacketDevice implements PortDevice
         }
         catch (final LastErrorException ex)
         {
-            throw failed(what, ex);
+            throw sys.failed(what, ex);
         }
     }
 
