@@ -3,8 +3,6 @@ package modules.netif.impl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,9 +138,9 @@ public class AfPacketForwardBenchmark
     private NetifCore core;
     private JobHandle recvFwd;
 
-    NetDev nsA;
-    NetDev nsB;
-    NetDev root;
+    ProcNetDev nsA;
+    ProcNetDev nsB;
+    ProcNetDev root;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception
@@ -165,8 +163,8 @@ public class AfPacketForwardBenchmark
                 "/sys/class/net/" + PEER_B + "/address").trim();
 
             nsBWatcher = start("idle-b", "afp_gen: idle", "ip", "netns", "exec", NS_B, gcc.toString(), "-i");
-            nsB = new NetDev(Path.of("/proc", Long.toString(nsBWatcher.process.pid()), "net", "dev"));
-            root = new NetDev(Path.of("/proc/self/net/dev"));
+            nsB = new ProcNetDev(Path.of("/proc", Long.toString(nsBWatcher.process.pid()), "net", "dev"));
+            root = new ProcNetDev(Path.of("/proc/self/net/dev"));
             if ("java".equals(forwarder))
             {
                 startJava(Macs.parse(peerBMac));
@@ -182,7 +180,7 @@ public class AfPacketForwardBenchmark
             }
             gen = start("afp_gen", "afp_gen: " + PEER_A, "ip", "netns", "exec", NS_A, gcc.toString(), "-r",
                 Long.toString(genRate), "-d", hostAMac, "-S", PEER_A_IP, "-D", DST_IP, PEER_A);
-            nsA = new NetDev(Path.of("/proc", Long.toString(gen.process.pid()), "net", "dev"));
+            nsA = new ProcNetDev(Path.of("/proc", Long.toString(gen.process.pid()), "net", "dev"));
             // forwarding works before the first iteration starts
             final long b0 = nsB.rxPackets(PEER_B);
             final long deadline = System.nanoTime() + STALL_NS;
@@ -332,110 +330,6 @@ public class AfPacketForwardBenchmark
 
     // ------------------------------------------------------------------ counters
 
-    /**
-     * A namespace's {@code /proc/<pid>/net/dev}, re-read from offset 0 through one open channel into one buffer
-     * (no allocation per read: the benchmark thread shares the JVM with the java forwarder). The fields are those
-     * of {@code /sys/class/net/<dev>/statistics} (both come from {@code dev_get_stats}).
-     */
-    static final class NetDev
-    {
-        private final Path path;
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-
-        NetDev(final Path path) throws IOException
-        {
-            this.path = path;
-            this.ch = FileChannel.open(path, StandardOpenOption.READ);
-        }
-
-        long rxPackets(final String dev) throws IOException
-        {
-            return field(dev, 1);
-        }
-
-        long txPackets(final String dev) throws IOException
-        {
-            return field(dev, 9);
-        }
-
-        /** @return the index-th number (0 = rx bytes) on dev's line. */
-        long field(final String dev, final int index) throws IOException
-        {
-            buf.clear();
-            long pos = 0;
-            int n;
-            while ((n = ch.read(buf, pos)) > 0)
-            {
-                pos += n;
-            }
-            final byte[] a = buf.array();
-            final int end = buf.position();
-            int i = lineOf(a, end, dev);
-            if (i < 0)
-            {
-                throw new IllegalStateException("no " + dev + " in " + path);
-            }
-            for (int k = 0; ; k++)
-            {
-                while (i < end && ' ' == a[i])
-                {
-                    i++;
-                }
-                long v = 0;
-                while (i < end && a[i] >= '0' && a[i] <= '9')
-                {
-                    v = v * 10 + a[i++] - '0';
-                }
-                if (k == index)
-                {
-                    return v;
-                }
-            }
-        }
-
-        /** @return the offset just after "dev:" at a line's start (after blanks), or -1. */
-        private static int lineOf(final byte[] a, final int end, final String dev)
-        {
-            int i = 0;
-            while (i < end)
-            {
-                int j = i;
-                while (j < end && ' ' == a[j])
-                {
-                    j++;
-                }
-                int k = 0;
-                while (k < dev.length() && j + k < end && a[j + k] == dev.charAt(k))
-                {
-                    k++;
-                }
-                if (k == dev.length() && j + k < end && ':' == a[j + k])
-                {
-                    return j + k + 1;
-                }
-                while (i < end && '\n' != a[i])
-                {
-                    i++;
-                }
-                i++;
-            }
-            return -1;
-        }
-
-        void close()
-        {
-            try
-            {
-                ch.close();
-            }
-            catch (final IOException ignored)
-            {
-                // a /proc file
-            }
-        }
-    }
-
     private String report()
     {
         final StringBuilder sb = new StringBuilder();
@@ -471,7 +365,8 @@ public class AfPacketForwardBenchmark
                 .append(in.dev.rxMissed()).append(", dpdk1 opackets ").append(out.stats.txTotal(PortStats.OPACKETS))
                 .append(" oerrors ").append(out.stats.txTotal(PortStats.OERRORS)).append(", drops ");
             final long[] t = core.totals();
-            for (int i = 0; i < t.length; i++)
+            // the drop counters only (the snapshot goes on with the lcore's DPVS counters)
+            for (int i = 0; i < LcoreNetif.NAMES.length; i++)
             {
                 if (0 != t[i])
                 {
@@ -621,7 +516,7 @@ public class AfPacketForwardBenchmark
                 c.process.destroyForcibly();
             }
         }
-        for (final NetDev d : Arrays.asList(nsA, nsB, root))
+        for (final ProcNetDev d : Arrays.asList(nsA, nsB, root))
         {
             if (null != d)
             {
