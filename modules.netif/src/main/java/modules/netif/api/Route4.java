@@ -21,6 +21,13 @@ public final class Route4
     public int kind;
     /** MTU of the route, 0 for the port's. */
     public int mtu;
+    /**
+     * The route's preferred source (DPVS's {@code src}: a connected route carries the address it follows), 0 when
+     * none; what the data plane puts as sender in the packets it builds for that route (ARP requests, ICMP).
+     *
+     * @since 1.1
+     */
+    public int src;
 
     /**
      * @param port    port.
@@ -34,6 +41,7 @@ public final class Route4
         this.nextHop = nextHop;
         this.kind = kind;
         this.mtu = 0;
+        this.src = 0;
         return this;
     }
 }

@@ -11,7 +11,9 @@ import modules.netif.api.InetHook;
 import modules.netif.api.Mbuf;
 import modules.netif.api.MbufPool;
 import modules.netif.api.Netif;
+import modules.netif.api.PacketReceiver;
 import modules.netif.api.PortInfo;
+import modules.netif.api.ReceiverHandle;
 
 /**
  * One bundle's view of netif: its hooks carry the bundle as owner, and those still registered when the bundle
@@ -61,12 +63,30 @@ final class BundleNetif implements Netif
         return core.xmit(lcoreId, m, port);
     }
 
+    @Override
+    public ReceiverHandle registerPacketType(final int ethertype, final String name, final PacketReceiver receiver)
+    {
+        return core.registerPacketType(ethertype, name, receiver, owner);
+    }
+
+    @Override
+    public ReceiverHandle registerProtocol(final int protocol, final String name, final PacketReceiver receiver)
+    {
+        return core.registerProtocol(protocol, name, receiver, owner);
+    }
+
+    @Override
+    public int output4(final int lcoreId, final Mbuf m)
+    {
+        return core.output4(lcoreId, m);
+    }
+
     void release()
     {
         final int n = core.closeHooksOf(owner);
         if (n > 0)
         {
-            LOG.info("closed {} hooks {} left registered", n, owner);
+            LOG.info("closed {} hooks and receivers {} left registered", n, owner);
         }
     }
 }

@@ -26,9 +26,15 @@ final class LcoreNetif
     static final int TO_KNI = 8;
     static final int KNI_FULL = 9;
     static final int TX_FULL = 10;
+    /** Handed to a feature's receiver (an ethertype's, or a local IPv4 protocol's). */
+    static final int RECEIVED = 11;
+    /** A receiver said drop, or threw. */
+    static final int RECEIVER_DROP = 12;
+    /** Built by a feature and sent through the routing path ({@code output4}). */
+    static final int LOCAL_OUT = 13;
     /** Names of the drop and hand-over counters, in index order. */
     static final String[] NAMES = {"bad_header", "no_route", "no_neigh", "neigh_drop", "ttl_exceeded",
-        "hook_drop", "hook_stolen", "not_handled", "to_kni", "kni_full", "tx_full"};
+        "hook_drop", "hook_stolen", "not_handled", "to_kni", "kni_full", "tx_full", "received", "receiver_drop", "local_out"};
     /** Then, in a snapshot, the lcore's DPVS counters (modules.stats), read on the lcore with the others. */
     static final String[] LCORE_NAMES = {"pktburst", "zpktburst", "fpktburst", "z2hpktburst", "h2fpktburst",
         "ipackets", "ibytes", "opackets", "obytes", "dropped"};

@@ -62,7 +62,7 @@ public final class NetifCommands
         return sb.toString();
     }
 
-    @Descriptor("lists the hooks by point, in calling order, with their owners and counters")
+    @Descriptor("lists the hooks by point, in calling order, then the ethertype and protocol receivers, with their owners and counters")
     public String hooks()
     {
         final List<HookChain.Entry> all = core.hooks();
@@ -71,6 +71,13 @@ public final class NetifCommands
         {
             sb.append(String.format(Locale.ROOT, "%-12s %6d %-24s drops %d, stolen %d, failures %d (%s)%n", e.point,
                 e.priority, e.name, e.drops.get(), e.stolen.get(), e.failures.get(), e.owner));
+        }
+        final List<Receivers.Entry> receivers = core.receivers();
+        sb.append(String.format(Locale.ROOT, "%d receivers%n", receivers.size()));
+        for (final Receivers.Entry e : receivers)
+        {
+            sb.append(String.format(Locale.ROOT, "%-18s %-24s failures %d (%s)%n", e.key(), e.name,
+                e.failures.get(), e.owner));
         }
         return sb.toString();
     }

@@ -22,7 +22,9 @@ import modules.netif.api.Mbuf;
 import modules.netif.api.MbufPool;
 import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
+import modules.netif.api.PacketReceiver;
 import modules.netif.api.PortInfo;
+import modules.netif.api.ReceiverHandle;
 import modules.netif.api.RouteLookup;
 import modules.stats.api.LcoreStats;
 import platform.lcore.api.Edpvs;
@@ -65,6 +67,8 @@ final class NetifCore implements Netif
     static final int BURST = PortDevice.MAX_BURST;
     /** Packets waiting for the KNI job per port; beyond, they are dropped and counted. */
     static final int KNI_RING = 1024;
+    /** The port of a MASTER_XMIT packet that is to be routed rather than sent on a given port. */
+    static final int LOCAL_OUT = -2;
 
     private static final Logger LOG = LoggerFactory.getLogger(NetifCore.class);
 
@@ -99,6 +103,7 @@ final class NetifCore implements Netif
     private final NetifConfig config;
     private final MbufPool pool;
     private final HookChain hooks;
+    private final Receivers receivers;
     private final Port[] ports;
     private final Map<String, Integer> portIds = new HashMap<>();
     /** Indexed by lcore id; built before the jobs start, then each touched by its own lcore only. */
@@ -130,6 +135,7 @@ final class NetifCore implements Netif
         this.config = config;
         this.pool = new MbufPool("netif", config.mbufs, config.mbufSize);
         this.hooks = new HookChain(lcores);
+        this.receivers = new Receivers(lcores);
         this.ports = new Port[config.ports.size()];
         try
         {
@@ -141,7 +147,7 @@ final class NetifCore implements Netif
             closePorts();
             throw ex;
         }
-        this.path = new PacketPath(ports, perLcore, pool, hooks);
+        this.path = new PacketPath(ports, perLcore, pool, hooks, receivers);
     }
 
     private void openPorts(final Map<String, PortDriver> drivers)
@@ -246,6 +252,7 @@ final class NetifCore implements Netif
             }
         }
         hooks.closeAll(null);
+        receivers.closeAll(null);
         handles.closeAll();
         closePorts();
     }
@@ -297,13 +304,20 @@ final class NetifCore implements Netif
         return path.recvFwd(lcoreId);
     }
 
-    /** MASTER_XMIT on a forwarding lcore: the payload is an mbuf whose {@link Mbuf#port()} is the port to send on. */
+    /**
+     * MASTER_XMIT on a forwarding lcore: the payload is an mbuf whose {@link Mbuf#port()} is the port to send on,
+     * or {@link #LOCAL_OUT} for an IPv4 packet to route ({@code output4} from another thread).
+     */
     private int onMasterXmit(final Msg msgIn)
     {
         final Mbuf m = (Mbuf)msgIn.payload();
         final int lcoreId = lcores.currentLcoreId();
         final LcoreNetif l = perLcore[lcoreId];
-        if (null == l || l.txQueue[m.port()] < 0)
+        if (null != l && LOCAL_OUT == m.port())
+        {
+            return path.localOut(l, m);
+        }
+        if (null == l || m.port() < 0 || m.port() >= l.txQueue.length || l.txQueue[m.port()] < 0)
         {
             pool.free(lcoreId, m);
             masterXmitFailures.incrementAndGet();
@@ -400,7 +414,68 @@ final class NetifCore implements Netif
 
     int closeHooksOf(final Object owner)
     {
-        return hooks.closeAll(owner);
+        return hooks.closeAll(owner) + receivers.closeAll(owner);
+    }
+
+    @Override
+    public ReceiverHandle registerPacketType(final int ethertype, final String name, final PacketReceiver receiver)
+    {
+        return registerPacketType(ethertype, name, receiver, "netif");
+    }
+
+    ReceiverHandle registerPacketType(final int ethertype, final String name, final PacketReceiver receiver,
+        final Object owner)
+    {
+        final Receivers.Entry e = receivers.addType(ethertype, name, receiver, owner);
+        LOG.info("{} registered", e);
+        return e;
+    }
+
+    @Override
+    public ReceiverHandle registerProtocol(final int protocol, final String name, final PacketReceiver receiver)
+    {
+        return registerProtocol(protocol, name, receiver, "netif");
+    }
+
+    ReceiverHandle registerProtocol(final int protocol, final String name, final PacketReceiver receiver,
+        final Object owner)
+    {
+        final Receivers.Entry e = receivers.addProtocol(protocol, name, receiver, owner);
+        LOG.info("{} registered", e);
+        return e;
+    }
+
+    @Override
+    public int output4(final int lcoreId, final Mbuf m)
+    {
+        final LcoreNetif l = lcoreId >= 0 ? perLcore[lcoreId] : null;
+        if (null != l)
+        {
+            return path.localOut(l, m);
+        }
+        // another thread: the packet goes to a forwarding lcore as a MASTER_XMIT without a port
+        int workers = 0;
+        for (final LcoreNetif w : perLcore)
+        {
+            workers += null == w ? 0 : 1;
+        }
+        int owner = -1;
+        int pick = 0 == workers ? -1 : m.index() % workers;
+        for (int i = 0; i < perLcore.length && owner < 0; i++)
+        {
+            if (null != perLcore[i] && 0 == pick--)
+            {
+                owner = i;
+            }
+        }
+        m.from(LOCAL_OUT, 0);
+        final int rc = owner < 0 ? Edpvs.NOTSUPP : msg.sendAsync(MsgIds.MASTER_XMIT, owner, m);
+        if (Edpvs.OK != rc)
+        {
+            masterXmitFailures.incrementAndGet();
+            pool.free(lcoreId, m);
+        }
+        return rc;
     }
 
     @Override
@@ -496,6 +571,11 @@ final class NetifCore implements Netif
     List<HookChain.Entry> hooks()
     {
         return hooks.all();
+    }
+
+    List<Receivers.Entry> receivers()
+    {
+        return receivers.all();
     }
 
     long hookFailures()

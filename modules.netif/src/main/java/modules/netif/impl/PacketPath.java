@@ -31,6 +31,7 @@ final class PacketPath
     private final LcoreNetif[] perLcore;
     private final MbufPool pool;
     private final HookChain hooks;
+    private final Receivers receivers;
     private final LogLimiter hookFailureLog = new LogLimiter(1_000_000_000L);
     final AtomicLong hookFailures = new AtomicLong();
     private volatile RouteLookup routeLookup;
@@ -41,9 +42,12 @@ final class PacketPath
      * @param perLcore each forwarding lcore's state, by lcore id.
      * @param pool     the packet pool.
      * @param hooks    the hook chains.
+     * @param receivers the ethertype and local protocol receivers.
      */
-    PacketPath(final NetifCore.Port[] ports, final LcoreNetif[] perLcore, final MbufPool pool, final HookChain hooks)
+    PacketPath(final NetifCore.Port[] ports, final LcoreNetif[] perLcore, final MbufPool pool, final HookChain hooks,
+        final Receivers receivers)
     {
+        this.receivers = receivers;
         this.ports = ports;
         this.perLcore = perLcore;
         this.pool = pool;
@@ -115,9 +119,14 @@ final class PacketPath
             drop(l, m, LcoreNetif.BAD_HEADER, port, q);
             return;
         }
-        if (Ipv4.ETHERTYPE_IPV4 != m.u16(Ipv4.ETH_TYPE))
+        final int ethertype = m.u16(Ipv4.ETH_TYPE);
+        if (Ipv4.ETHERTYPE_IPV4 != ethertype)
         {
-            toKernel(l, port, m);
+            final Receivers.Entry r = receivers.type(ethertype);
+            if (null == r || InetHook.ACCEPT == deliver(l, r, port.conf.id, m))
+            {
+                toKernel(l, port, m);
+            }
             return;
         }
         final int l3 = Ipv4.ETH_HLEN;
@@ -154,11 +163,7 @@ final class PacketPath
         }
         if (Route4.LOCAL == rt.kind)
         {
-            if (InetHook.ACCEPT != runHooks(l, HookPoint.LOCAL_IN, m))
-            {
-                return;
-            }
-            toKernel(l, port, m);
+            localIn(l, port, m);
             return;
         }
         if (m.u8(l3 + Ipv4.TTL) <= 1)
@@ -172,6 +177,89 @@ final class PacketPath
         }
         Ipv4.decTtl(m, l3);
         output(l, m, rt.port, rt.nextHop);
+    }
+
+    /** A packet for one of our addresses: the LOCAL_IN hooks, then its protocol's receiver or the kernel. */
+    private void localIn(final LcoreNetif l, final NetifCore.Port port, final Mbuf m)
+    {
+        if (InetHook.ACCEPT != runHooks(l, HookPoint.LOCAL_IN, m))
+        {
+            return;
+        }
+        final Receivers.Entry r = receivers.protocol(m.u8(m.l3Offset() + Ipv4.PROTO));
+        if (null == r || InetHook.ACCEPT == deliver(l, r, port.conf.id, m))
+        {
+            toKernel(l, port, m);
+        }
+    }
+
+    /**
+     * Hands a packet to a feature's receiver.
+     *
+     * @return ACCEPT when the receiver gave it back (the caller goes on with it); DROP (freed and counted) or
+     * STOLEN (the receiver owns it) when done.
+     */
+    private int deliver(final LcoreNetif l, final Receivers.Entry r, final int port, final Mbuf m)
+    {
+        final int v;
+        try
+        {
+            v = r.receiver.receive(l.lcoreId, port, m);
+        }
+        catch (final RuntimeException ex)
+        {
+            r.failures.incrementAndGet();
+            hookFailed(l, r.toString(), ex);
+            drop(l, m, LcoreNetif.RECEIVER_DROP, null, 0);
+            return InetHook.DROP;
+        }
+        if (InetHook.ACCEPT == v)
+        {
+            return InetHook.ACCEPT;
+        }
+        if (InetHook.STOLEN == v)
+        {
+            l.count(LcoreNetif.RECEIVED);
+            return InetHook.STOLEN;
+        }
+        drop(l, m, LcoreNetif.RECEIVER_DROP, null, 0);
+        return InetHook.DROP;
+    }
+
+    /**
+     * {@code Netif.output4} on a forwarding lcore: a packet a feature built, through LOCAL_OUT, the route lookup,
+     * POST_ROUTING and the neighbour output. Its data starts at room for the Ethernet header.
+     *
+     * @return OK when handed on, NOROUTE when no route matched (freed and counted).
+     */
+    int localOut(final LcoreNetif l, final Mbuf m)
+    {
+        l.count(LcoreNetif.LOCAL_OUT);
+        m.l3Offset(Ipv4.ETH_HLEN);
+        if (InetHook.ACCEPT != runHooks(l, HookPoint.LOCAL_OUT, m))
+        {
+            return Edpvs.OK;
+        }
+        final RouteLookup rl = routeLookup;
+        final Route4 rt = l.route;
+        if (null == rl || !rl.lookup4(l.lcoreId, m.u32(Ipv4.ETH_HLEN + Ipv4.DADDR), rt))
+        {
+            drop(l, m, LcoreNetif.NO_ROUTE, null, 0);
+            return Edpvs.NOROUTE;
+        }
+        if (rt.port < 0 || rt.port >= ports.length || null == ports[rt.port])
+        {
+            drop(l, m, LcoreNetif.NO_ROUTE, null, 0);
+            return Edpvs.NOROUTE;
+        }
+        if (Route4.LOCAL == rt.kind)
+        {
+            // addressed to ourselves: delivered as if received on the route's port (Linux's loopback)
+            localIn(l, ports[rt.port], m);
+            return Edpvs.OK;
+        }
+        output(l, m, rt.port, rt.nextHop);
+        return Edpvs.OK;
     }
 
     private void output(final LcoreNetif l, final Mbuf m, final int port, final int nextHop)
