@@ -15,6 +15,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import modules.netif.api.Netif;
 import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
+import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
@@ -85,5 +86,17 @@ public final class RouteComponent implements RouteLookup, Routes
     public String describe(final int daddr)
     {
         return core.describe(daddr);
+    }
+
+    @Override
+    public int add(final RouteSpec route)
+    {
+        return core.add(route);
+    }
+
+    @Override
+    public int delete(final RouteSpec route)
+    {
+        return core.delete(route);
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import modules.netif.api.PortInfo;
 import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
 import modules.route.api.RouteConf;
+import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
@@ -29,6 +31,7 @@ import platform.msgmgr.api.Msg;
 import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgPriority;
+import platform.msgmgr.api.MsgReply;
 import platform.msgmgr.api.MsgTypeHandle;
 import platform.msgmgr.api.MsgTypeSpec;
 import platform.msgmgr.api.MulticastResult;
@@ -56,6 +59,8 @@ final class RouteCore implements RouteLookup, Routes
     static final int MSG_ROUTE_COUNT = 264;
     /** Every worker replies with its own longest match for an address (for {@code route:lookup}). */
     static final int MSG_ROUTE_LOOKUP = 265;
+    /** On the master lcore: another thread's {@link #add} or {@link #delete}. */
+    static final int MSG_ROUTE_API = 266;
     static final String JOB_NAME = "route_init";
     private static final Logger LOG = LoggerFactory.getLogger(RouteCore.class);
 
@@ -120,6 +125,9 @@ final class RouteCore implements RouteLookup, Routes
             register(MsgTypeSpec.multicast(MSG_ROUTE_COUNT, "route_count", MsgPriority.LOW, this::onCount, null));
             register(MsgTypeSpec.multicast(MSG_ROUTE_LOOKUP, "route_lookup", MsgPriority.LOW, this::onLookup,
                 null));
+            final MsgTypeHandle api = msg.register(MsgTypeSpec.unicast(MSG_ROUTE_API, "route_api",
+                MsgPriority.NORM, this::onApi), msg.masterLcoreId());
+            handles.add(api::close);
             final SockoptHandle so = sockopts.register(SockoptSpec.builder("route")
                 .set(RouteConf.SOCKOPT_SET_ROUTE_ADD, RouteConf.SOCKOPT_SET_ROUTE_FLUSH, this::onSet)
                 .get(RouteConf.SOCKOPT_GET_ROUTE_SHOW, RouteConf.SOCKOPT_GET_ROUTE_SHOW, this::onGet)
@@ -233,67 +241,133 @@ final class RouteCore implements RouteLookup, Routes
     {
         if (RouteConf.SOCKOPT_SET_ROUTE_FLUSH == req.id())
         {
-            return change(MsgIds.ROUTE_FLUSH, null, rep);
+            return change(MsgIds.ROUTE_FLUSH, null, rep::message);
         }
         final ByteBuffer body = req.body();
         if (body.remaining() != RouteConf.SIZE)
         {
-            return refuse(rep, Edpvs.INVAL, "dp_vs_route_detail is " + RouteConf.SIZE + " bytes, got "
+            return refuse(rep::message, Edpvs.INVAL, "dp_vs_route_detail is " + RouteConf.SIZE + " bytes, got "
                 + body.remaining());
         }
         final int at = body.position();
         final int af = body.getInt(at + RouteConf.AF_OFFSET);
         if (RouteConf.AF_INET != af && RouteConf.AF_UNSPEC != af)
         {
-            return refuse(rep, Edpvs.NOTSUPP, "af " + af + ": only inet (2) routes here");
+            return refuse(rep::message, Edpvs.NOTSUPP, "af " + af + ": only inet (2) routes here");
         }
         if (RouteConf.SOCKOPT_SET_ROUTE_SET == req.id())
         {
-            return refuse(rep, Edpvs.NOTSUPP, "route set is not supported (DPVS does not support it either)");
+            return refuse(rep::message, Edpvs.NOTSUPP,
+                "route set is not supported (DPVS does not support it either)");
         }
-        final int plen = body.getInt(at + RouteConf.DST_PLEN_OFFSET);
-        final int flags = body.getInt(at + RouteConf.FLAGS_OFFSET);
-        final int dst = Integer.reverseBytes(body.getInt(at + RouteConf.DST_OFFSET));
+        final RouteSpec spec = new RouteSpec(Integer.reverseBytes(body.getInt(at + RouteConf.DST_OFFSET)),
+            body.getInt(at + RouteConf.DST_PLEN_OFFSET), body.getInt(at + RouteConf.FLAGS_OFFSET),
+            Integer.reverseBytes(body.getInt(at + RouteConf.GATEWAY_OFFSET)),
+            Integer.reverseBytes(body.getInt(at + RouteConf.SRC_OFFSET)), body.getInt(at + RouteConf.MTU_OFFSET),
+            body.getInt(at + RouteConf.METRIC_OFFSET), ifname(body, at));
+        return apply(RouteConf.SOCKOPT_SET_ROUTE_ADD == req.id(), spec, rep::message);
+    }
+
+    /**
+     * Checks a route add or delete as DPVS does, then against the master's table, then applies it everywhere. On
+     * the master lcore.
+     *
+     * @param add add, else delete.
+     * @param r   the route.
+     * @param why receives the reason of a refusal or failure.
+     * @return the code for the caller.
+     */
+    private int apply(final boolean add, final RouteSpec r, final Consumer<String> why)
+    {
+        final int plen = r.plen();
+        final int flags = r.flags();
+        final int dst = r.dst();
         if (plen < 0 || plen > 32)
         {
-            return refuse(rep, Edpvs.INVAL, "prefix length " + plen + ": want 0..32");
+            return refuse(why, Edpvs.INVAL, "prefix length " + plen + ": want 0..32");
         }
         if (0 != (flags & (RouteConf.RTF_LOCALIN | RouteConf.RTF_KNI)) && (0 == dst || 32 != plen))
         {
-            return refuse(rep, Edpvs.INVAL, "a host (local or kni) route needs a /32 address, got "
+            return refuse(why, Edpvs.INVAL, "a host (local or kni) route needs a /32 address, got "
                 + RouteEntry.ip(dst) + "/" + plen);
         }
         if (0 == (flags & (RouteConf.RTF_LOCALIN | RouteConf.RTF_KNI | RouteConf.RTF_FORWARD
             | RouteConf.RTF_DEFAULT)))
         {
-            return refuse(rep, Edpvs.INVAL, String.format(Locale.ROOT,
+            return refuse(why, Edpvs.INVAL, String.format(Locale.ROOT,
                 "flags 0x%x: want forward (0x400), localin (0x800), default (0x1000) or kni (0x2000)", flags));
         }
-        final String ifname = ifname(body, at);
+        final String ifname = null == r.ifname() ? "" : r.ifname();
         final PortInfo port = port(ifname);
         if (null == port)
         {
-            return refuse(rep, Edpvs.INVAL, "no such device: \"" + ifname + "\"");
+            return refuse(why, Edpvs.INVAL, "no such device: \"" + ifname + "\"");
         }
-        final int mtu = body.getInt(at + RouteConf.MTU_OFFSET);
-        final RouteEntry e = new RouteEntry(dst, plen, flags, Integer.reverseBytes(body.getInt(
-            at + RouteConf.GATEWAY_OFFSET)), Integer.reverseBytes(body.getInt(at + RouteConf.SRC_OFFSET)),
-            0 != mtu ? mtu : port.mtu(), body.getInt(at + RouteConf.METRIC_OFFSET), port.id(), port.name());
+        final RouteEntry e = new RouteEntry(dst, plen, flags, r.gateway(), r.src(),
+            0 != r.mtu() ? r.mtu() : port.mtu(), r.metric(), port.id(), port.name());
         final RouteEntry present = master.get(PrefixMap.key(e.prefix(), plen));
-        if (RouteConf.SOCKOPT_SET_ROUTE_ADD == req.id())
+        if (add)
         {
             if (null != present)
             {
-                return refuse(rep, Edpvs.EXIST, "route exists: " + RouteEntry.ip(present.dst()) + "/" + plen + " dev "
-                    + present.ifname());
+                return refuse(why, Edpvs.EXIST, "route exists: " + RouteEntry.ip(present.dst()) + "/" + plen
+                    + " dev " + present.ifname());
             }
-            return change(MsgIds.ROUTE_ADD, e, rep);
+            return change(MsgIds.ROUTE_ADD, e, why);
         }
         if (null == present || present.port() != e.port())
         {
-            return refuse(rep, Edpvs.NOTEXIST, "no route " + RouteEntry.ip(dst) + "/" + plen + " dev " + ifname);
+            return refuse(why, Edpvs.NOTEXIST, "no route " + RouteEntry.ip(dst) + "/" + plen + " dev " + ifname);
         }
-        return change(MsgIds.ROUTE_DEL, present, rep);
+        return change(MsgIds.ROUTE_DEL, present, why);
+    }
+
+    @Override
+    public int add(final RouteSpec route)
+    {
+        return fromBundle(true, route);
+    }
+
+    @Override
+    public int delete(final RouteSpec route)
+    {
+        return fromBundle(false, route);
+    }
+
+    /** Another bundle's change: applied on the master lcore, travelling there as a message when called elsewhere. */
+    private int fromBundle(final boolean add, final RouteSpec route)
+    {
+        if (null == route)
+        {
+            return Edpvs.INVAL;
+        }
+        final Consumer<String> log = why -> LOG.info("route {} {} from a bundle: {}", add ? "add" : "del", route,
+            why);
+        if (lcores.currentLcoreId() == msg.masterLcoreId())
+        {
+            return apply(add, route, log);
+        }
+        final MsgReply out = new MsgReply();
+        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {add, route}, 2 * timeoutUs,
+            out);
+        if (Edpvs.OK != rc)
+        {
+            LOG.warn("route {} {} from a bundle: the master lcore did not answer ({})", add ? "add" : "del", route,
+                Edpvs.strerror(rc));
+            return rc;
+        }
+        return (Integer)out.reply();
+    }
+
+    /** MSG_ROUTE_API on the master lcore: another thread's {@link #add} or {@link #delete}. */
+    private int onApi(final Msg m)
+    {
+        final Object[] p = (Object[])m.payload();
+        final RouteSpec route = (RouteSpec)p[1];
+        final boolean add = (Boolean)p[0];
+        m.reply(apply(add, route, why -> LOG.info("route {} {} from a bundle: {}", add ? "add" : "del", route,
+            why)));
+        return Edpvs.OK;
     }
 
     private static String ifname(final ByteBuffer body, final int at)
@@ -325,10 +399,10 @@ final class RouteCore implements RouteLookup, Routes
         return null;
     }
 
-    private int refuse(final SockoptReply rep, final int code, final String why)
+    private int refuse(final Consumer<String> rep, final int code, final String why)
     {
         refused.incrementAndGet();
-        rep.message(why);
+        rep.accept(why);
         LOG.debug("route SET refused: {} ({})", why, Edpvs.strerror(code));
         return code;
     }
@@ -338,10 +412,10 @@ final class RouteCore implements RouteLookup, Routes
      *
      * @param type ROUTE_ADD, ROUTE_DEL or ROUTE_FLUSH.
      * @param e    the route, null for the flush.
-     * @param rep  for the error text.
+     * @param rep  receives the error text.
      * @return the code for the client.
      */
-    private int change(final int type, final RouteEntry e, final SockoptReply rep)
+    private int change(final int type, final RouteEntry e, final Consumer<String> rep)
     {
         final int rc = msg.multicastSync(type, e, timeoutUs, result);
         final String what = MsgIds.ROUTE_ADD == type ? "add" : MsgIds.ROUTE_DEL == type ? "del" : "flush";
@@ -354,7 +428,7 @@ final class RouteCore implements RouteLookup, Routes
                 null == e ? "" : e, Edpvs.strerror(rc), Long.toHexString(result.askedMask()),
                 Long.toHexString(result.missingMask()));
             undo(type, e);
-            rep.message(why);
+            rep.accept(why);
             return rc;
         }
         final RouteTable t = table(lcores.currentLcoreId());

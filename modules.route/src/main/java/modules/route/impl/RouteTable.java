@@ -41,6 +41,7 @@ final class RouteTable
         out.kind = kind;
         out.nextHop = Route4.GATEWAY == kind ? r.gateway() : daddr;
         out.mtu = r.mtu();
+        out.src = r.src();
         return true;
     }
 

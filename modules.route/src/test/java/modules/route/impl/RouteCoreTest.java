@@ -27,9 +27,12 @@ import modules.netif.api.InetHook;
 import modules.netif.api.Mbuf;
 import modules.netif.api.MbufPool;
 import modules.netif.api.Netif;
+import modules.netif.api.PacketReceiver;
 import modules.netif.api.PortInfo;
+import modules.netif.api.ReceiverHandle;
 import modules.netif.api.Route4;
 import modules.route.api.RouteConf;
+import modules.route.api.RouteSpec;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
@@ -83,6 +86,24 @@ public class RouteCoreTest
 
         @Override
         public int xmit(final int lcoreId, final Mbuf m, final int port)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReceiverHandle registerPacketType(final int ethertype, final String name, final PacketReceiver r)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReceiverHandle registerProtocol(final int protocol, final String name, final PacketReceiver r)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int output4(final int lcoreId, final Mbuf m)
         {
             throw new UnsupportedOperationException();
         }
@@ -334,6 +355,35 @@ public class RouteCoreTest
         assertEquals(7, core.refused.get());
         assertEquals(0, core.size());
         assertEquals(0, core.multicastFailures.get());
+    }
+
+    @Test
+    public void shouldTakeAnotherBundlesChangesOnTheMasterLcoreWithTheSameChecks() throws Exception
+    {
+        // called on the test thread, not an lcore: the change travels to the master as a message
+        final RouteSpec connected = new RouteSpec(ip("192.168.0.0"), 24, RouteConf.RTF_FORWARD, 0, ip("192.168.0.1"),
+            0, 0, "dpdk1");
+        assertEquals(Edpvs.OK, core.add(connected));
+        awaitWorkersSee(route(1, Route4.CONNECTED, "192.168.0.5"));
+        assertEquals("the preferred source reaches the data path", ip("192.168.0.1"), seenSrc(1));
+        assertEquals(Edpvs.EXIST, core.add(connected));
+        assertEquals(Edpvs.INVAL, core.add(new RouteSpec(ip("10.0.0.0"), 33, RouteConf.RTF_FORWARD, 0, 0, 0, 0,
+            "dpdk0")));
+        assertEquals(Edpvs.INVAL, core.add(new RouteSpec(ip("10.0.0.0"), 8, RouteConf.RTF_FORWARD, 0, 0, 0, 0,
+            "nosuch")));
+        assertEquals("the socket lists it", 1, core.showOrder(-1).size());
+        assertEquals(Edpvs.NOTEXIST, core.delete(new RouteSpec(ip("192.168.0.0"), 24, RouteConf.RTF_FORWARD, 0, 0,
+            0, 0, "dpdk0")));
+        assertEquals(Edpvs.OK, core.delete(connected));
+        awaitWorkersSee(-1);
+        assertEquals(Edpvs.NOTEXIST, core.delete(connected));
+        assertEquals(0, core.size());
+    }
+
+    private int seenSrc(final int lcoreId) throws InterruptedException
+    {
+        // read on the test thread after the worker's lookups saw the route: its last answer's source
+        return outs[lcoreId].src;
     }
 
     @Test
