@@ -37,7 +37,7 @@ public class RouteLookupBenchmark
 {
     private static final int QUERIES = 4096;
 
-    @Param({"1000", "100000"})
+    @Param({"10", "10000", "100000"})
     public int routes;
 
     private BenchRoute lpm;

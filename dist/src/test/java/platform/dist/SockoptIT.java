@@ -124,7 +124,7 @@ public class SockoptIT
         assertTrue(notRunning.err, notRunning.err.contains("the platform is not running"));
     }
 
-    private static Cli dplanectl(final PlatformProcess p, final String... args) throws IOException, InterruptedException
+    static Cli dplanectl(final PlatformProcess p, final String... args) throws IOException, InterruptedException
     {
         return run(p.home(), p.socket(), args);
     }

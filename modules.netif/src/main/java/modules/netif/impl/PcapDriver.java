@@ -39,6 +39,9 @@ final class PcapDriver implements PortDriver
         final int mtu = (int)conf.number("mtu", 1500, TapDriver.MIN_MTU, PcapFormat.SNAPLEN - 14);
         final long rxq = conf.number("rxq", 1, 1, Integer.MAX_VALUE);
         final long txq = conf.number("txq", 1, 1, Integer.MAX_VALUE);
+        // down at start: the capture is replayed once the port is set up (dpip link set PORT up), after the
+        // routes and neighbours it needs are in place
+        final boolean up = conf.flag("up", true);
         conf.checkAllRead();
         if (1 != rxq || 1 != txq)
         {
@@ -59,6 +62,11 @@ final class PcapDriver implements PortDriver
         {
             throw new PortException(conf, "in and out are the same file " + in + ": writing would destroy the input");
         }
-        return PcapDevice.open(conf, pool, inPath, outPath, loop, rate, mac, mtu);
+        final PcapDevice dev = PcapDevice.open(conf, pool, inPath, outPath, loop, rate, mac, mtu);
+        if (!up)
+        {
+            dev.up(false);
+        }
+        return dev;
     }
 }

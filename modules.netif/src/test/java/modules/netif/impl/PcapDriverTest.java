@@ -28,6 +28,7 @@ import org.junit.rules.TemporaryFolder;
 
 import modules.netif.api.Mbuf;
 import modules.netif.api.MbufPool;
+import platform.lcore.api.Edpvs;
 
 /**
  * The pcap driver: what it transmits is a valid capture holding the same frames (read back by a reader of this
@@ -311,6 +312,25 @@ public class PcapDriverTest
             assertArrayEquals("frame " + i, frames.get(i % 3), got.get(i));
         }
         assertFalse(d.inputEnded());
+    }
+
+    @Test(timeout = 20_000)
+    public void shouldHoldTheCaptureWhileDownAndReplayItOnceUp() throws Exception
+    {
+        final List<byte[]> frames = frames(3);
+        final Path in = tmp.newFile().toPath();
+        writePcap(in, ByteOrder.LITTLE_ENDIAN, false, 1, frames, 0);
+        final PcapDevice d = open("in", in.toString(), "up", "off");
+        assertFalse(d.up());
+        final Mbuf[] burst = new Mbuf[32];
+        for (int i = 0; i < 100; i++)
+        {
+            assertEquals("nothing while down", 0, d.rxBurst(-1, 0, burst, 32));
+        }
+        assertEquals(Edpvs.OK, d.up(true));
+        final List<byte[]> got = receive(d, 3, 3);
+        assertEquals(3, got.size());
+        assertArrayEquals(frames.get(0), got.get(0));
     }
 
     @Test(timeout = 20_000)

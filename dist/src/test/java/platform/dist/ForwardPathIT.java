@@ -1,0 +1,181 @@
+package platform.dist;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.Timeout;
+
+/**
+ * The data path end to end, in the real distribution: two network namespaces, each a host joined to the platform
+ * by a veth pair whose other end is an af_packet port. Addresses are set with the platform's command line; the
+ * hosts' kernels ping each other through the platform, which answers their ARP for its addresses, resolves theirs
+ * by ARP, and answers a ping to its own address. Then a blacklist entry drops the traffic and its counter moves;
+ * stopping modules.route turns it into counted no-route drops; starting it again restores the path.
+ */
+public class ForwardPathIT
+{
+    @Rule
+    public final Timeout timeout = Timeout.seconds(240);
+
+    private int marker;
+
+    @Test
+    public void hostsPingEachOtherThroughThePlatform() throws Exception
+    {
+        try (NetNsHost a = new NetNsHost("a", "10.0.1.2", 24, "10.0.1.1");
+            NetNsHost b = new NetNsHost("b", "10.0.2.2", 24, "10.0.2.1"))
+        {
+            final Path conf = Files.createTempFile("netif", ".conf");
+            Files.writeString(conf, "port dpdk0 driver af_packet iface " + a.link + "\n"
+                + "port dpdk1 driver af_packet iface " + b.link + "\n"
+                + "queue 1 dpdk0 rx 0 tx 0\nqueue 1 dpdk1 rx 0 tx 0\n");
+            try (PlatformProcess p = PlatformProcess.startWithInput("forward-path", List.of("-Dgosh.args=",
+                "-Dplatform.netif.conf=" + conf)))
+            {
+                p.awaitLog("netif started from", Duration.ofSeconds(60));
+                p.awaitLog("routing table started for", Duration.ofSeconds(60));
+                p.awaitLog("addresses started for", Duration.ofSeconds(60));
+                p.awaitLog("neighbours started for", Duration.ofSeconds(60));
+                p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
+
+                ok(p, "addr", "add", "10.0.1.1/24", "dev", "dpdk0");
+                ok(p, "addr", "add", "10.0.2.1/24", "dev", "dpdk1");
+                final String routes = ok(p, "route", "show");
+                assertTrue(routes, routes.contains("10.0.1.0/24") && routes.contains("10.0.2.0/24")
+                    && routes.contains("10.0.1.1/32") && routes.contains("10.0.2.1/32"));
+
+                // the platform's own address: ARP answered by modules.neigh, the echo by modules.inetaddr
+                final NetNsHost.Result own = a.ping("10.0.1.1", 3);
+                assertEquals("ping 10.0.1.1:\n" + own.output() + p.describe(), 0, own.exit());
+                assertTrue(a.neighbours(), a.neighbours().contains("10.0.1.1"));
+
+                // through the platform: 10.0.2.2 resolved by the platform's ARP on dpdk1
+                final NetNsHost.Result through = a.ping("10.0.2.2", 5);
+                assertEquals("ping 10.0.2.2:\n" + through.output() + p.describe(), 0, through.exit());
+                final String neigh = ok(p, "neigh", "show");
+                assertTrue(neigh, neigh.contains("10.0.2.2") && neigh.contains("REACHABLE"));
+                assertTrue("b learned the platform's MAC by ARP: " + b.neighbours(),
+                    b.neighbours().contains("10.0.2.1"));
+
+                // UDP from a to b arrives (b's kernel counts it: nobody listens on port 80)
+                final long before = b.udpNoPorts();
+                a.sendUdp("10.0.2.2", 80, 20);
+                awaitEq("20 datagrams reach b", before + 20, b::udpNoPorts);
+
+                // blacklisted: dropped by the PRE_ROUTING hook, counted per entry
+                ok(p, "blklst", "add", "udp", "10.0.2.2:80", "10.0.1.2");
+                a.sendUdp("10.0.2.2", 80, 20);
+                awaitTrue("the entry's counter moves", () -> gogo(p, "blklst:list").matches(
+                    "(?s).*10\\.0\\.1\\.2.*\\b20\\b.*"));
+                Thread.sleep(300);
+                assertEquals("nothing blacklisted reaches b", before + 20, b.udpNoPorts());
+                ok(p, "blklst", "del", "udp", "10.0.2.2:80", "10.0.1.2");
+
+                // modules.route stopped: no route, counted as such
+                final long noRoute = counter(gogo(p, "netif:stats"), "no_route");
+                final String route = bundleId(gogo(p, "lb -s"), "modules.route");
+                gogo(p, "stop " + route);
+                final NetNsHost.Result none = a.ping("10.0.2.2", 2);
+                assertNotEquals("no route without modules.route:\n" + none.output(), 0, none.exit());
+                awaitTrue("no-route drops counted", () -> counter(gogo(p, "netif:stats"), "no_route")
+                    >= noRoute + 2);
+
+                // started again: the addresses' routes come back and the path works again
+                gogo(p, "start " + route);
+                p.awaitLog("routing table started for", Duration.ofSeconds(30));
+                awaitTrue("the connected routes are back", () -> ok(p, "route", "show").contains("10.0.2.0/24"));
+                final NetNsHost.Result again = a.ping("10.0.2.2", 3);
+                assertEquals("ping after modules.route came back:\n" + again.output() + p.describe(), 0,
+                    again.exit());
+            }
+            finally
+            {
+                Files.deleteIfExists(conf);
+            }
+        }
+    }
+
+    private static String ok(final PlatformProcess p, final String... args) throws Exception
+    {
+        final SockoptIT.Cli c = SockoptIT.dplanectl(p, args);
+        assertEquals("dplanectl " + String.join(" ", args) + ":\n" + c.out() + c.err(), 0, c.exit());
+        return c.out();
+    }
+
+    /** Runs a Gogo command on the platform's console and returns what it printed. */
+    private String gogo(final PlatformProcess p, final String command) throws Exception
+    {
+        final String end = "==end " + (++marker) + "==";
+        final int from = p.stdout().length();
+        p.send(command);
+        p.send("echo " + end);
+        p.awaitOutput(end, Duration.ofSeconds(30));
+        final String out = p.stdout().substring(from);
+        return out.substring(0, Math.max(0, out.indexOf(end)));
+    }
+
+    /** The sum of a counter over the lcores in netif:stats' output. */
+    private static long counter(final String stats, final String name)
+    {
+        final Matcher m = Pattern.compile("\\b" + name + " (\\d+)").matcher(stats);
+        long sum = 0;
+        boolean found = false;
+        while (m.find())
+        {
+            sum += Long.parseLong(m.group(1));
+            found = true;
+        }
+        assertTrue("no " + name + " in:\n" + stats, found);
+        return sum;
+    }
+
+    private static String bundleId(final String lb, final String symbolicName)
+    {
+        final Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|.*\\|" + Pattern.quote(symbolicName) + " ").matcher(lb);
+        assertTrue("no " + symbolicName + " in:\n" + lb, m.find());
+        return m.group(1);
+    }
+
+    /** A value that may be computed with checked exceptions. */
+    interface Probe<T>
+    {
+        T get() throws Exception;
+    }
+
+    private static void awaitTrue(final String what, final Probe<Boolean> condition) throws Exception
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.get())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitEq(final String what, final long expect, final Probe<Long> value) throws Exception
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        long v;
+        while ((v = value.get()) != expect)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for: " + what + " (have " + v + ", want " + expect + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
