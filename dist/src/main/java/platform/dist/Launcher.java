@@ -55,6 +55,12 @@ public final class Launcher
     static final String GOSH_ARGS = "gosh.args";
     /** System property: the log file (default {@code <home>/log/platform.log}); read by etc/logback.xml. */
     static final String LOG_FILE_PROPERTY = "platform.log.file";
+    /**
+     * The start level of the feature bundles: fileinstall installs what it finds in {@code deploy/} (where the
+     * distribution ships them) at this level, above the platform bundles of {@code bundle/1..3}.
+     */
+    static final int FEATURE_LEVEL = 4;
+
     /** System property: the lowest level shown on the console (default WARN); read by etc/logback.xml. */
     static final String CONSOLE_LEVEL_PROPERTY = "platform.log.console.level";
     /** System property: how long the launcher waits for the platform's core services, in milliseconds. */
@@ -359,8 +365,11 @@ public final class Launcher
         final Map<String, String> cfg = new HashMap<>();
         cfg.put("org.osgi.framework.storage", home.resolve("data").resolve("felix-cache").toString());
         cfg.put("org.osgi.framework.storage.clean", "onFirstInit");
-        cfg.put("org.osgi.framework.startlevel.beginning", Integer.toString(maxLevel));
+        // the feature bundles come from deploy/ at their own level, above the platform's, so the framework must
+        // reach it even when no bundle/<n>/ folder goes that high
+        cfg.put("org.osgi.framework.startlevel.beginning", Integer.toString(Math.max(maxLevel, FEATURE_LEVEL)));
         cfg.put("felix.fileinstall.dir", home.resolve("deploy").toString());
+        cfg.put("felix.fileinstall.start.level", Integer.toString(FEATURE_LEVEL));
         cfg.put("felix.fileinstall.poll", "1000");
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put(LCORE_CONF_PROPERTY, home.resolve("etc").resolve("lcores.conf").toString());

@@ -27,8 +27,6 @@ public class ForwardPathIT
     @Rule
     public final Timeout timeout = Timeout.seconds(240);
 
-    private int marker;
-
     @Test
     public void hostsPingEachOtherThroughThePlatform() throws Exception
     {
@@ -75,23 +73,23 @@ public class ForwardPathIT
                 // blacklisted: dropped by the PRE_ROUTING hook, counted per entry
                 ok(p, "blklst", "add", "udp", "10.0.2.2:80", "10.0.1.2");
                 a.sendUdp("10.0.2.2", 80, 20);
-                awaitTrue("the entry's counter moves", () -> gogo(p, "blklst:list").matches(
+                awaitTrue("the entry's counter moves", () -> p.gogo("blklst:list").matches(
                     "(?s).*10\\.0\\.1\\.2.*\\b20\\b.*"));
                 Thread.sleep(300);
                 assertEquals("nothing blacklisted reaches b", before + 20, b.udpNoPorts());
                 ok(p, "blklst", "del", "udp", "10.0.2.2:80", "10.0.1.2");
 
                 // modules.route stopped: no route, counted as such
-                final long noRoute = counter(gogo(p, "netif:stats"), "no_route");
-                final String route = bundleId(gogo(p, "lb -s"), "modules.route");
-                gogo(p, "stop " + route);
+                final long noRoute = counter(p.gogo("netif:stats"), "no_route");
+                final String route = bundleId(p.gogo("lb -s"), "modules.route");
+                p.gogo("stop " + route);
                 final NetNsHost.Result none = a.ping("10.0.2.2", 2);
                 assertNotEquals("no route without modules.route:\n" + none.output(), 0, none.exit());
-                awaitTrue("no-route drops counted", () -> counter(gogo(p, "netif:stats"), "no_route")
+                awaitTrue("no-route drops counted", () -> counter(p.gogo("netif:stats"), "no_route")
                     >= noRoute + 2);
 
                 // started again: the addresses' routes come back and the path works again
-                gogo(p, "start " + route);
+                p.gogo("start " + route);
                 p.awaitLog("routing table started for", Duration.ofSeconds(30));
                 awaitTrue("the connected routes are back", () -> ok(p, "route", "show").contains("10.0.2.0/24"));
                 final NetNsHost.Result again = a.ping("10.0.2.2", 3);
@@ -110,18 +108,6 @@ public class ForwardPathIT
         final SockoptIT.Cli c = SockoptIT.dplanectl(p, args);
         assertEquals("dplanectl " + String.join(" ", args) + ":\n" + c.out() + c.err(), 0, c.exit());
         return c.out();
-    }
-
-    /** Runs a Gogo command on the platform's console and returns what it printed. */
-    private String gogo(final PlatformProcess p, final String command) throws Exception
-    {
-        final String end = "==end " + (++marker) + "==";
-        final int from = p.stdout().length();
-        p.send(command);
-        p.send("echo " + end);
-        p.awaitOutput(end, Duration.ofSeconds(30));
-        final String out = p.stdout().substring(from);
-        return out.substring(0, Math.max(0, out.indexOf(end)));
     }
 
     /** The sum of a counter over the lcores in netif:stats' output. */

@@ -140,6 +140,26 @@ final class PlatformProcess implements AutoCloseable
         process.getOutputStream().flush();
     }
 
+    private int gogoMarker;
+
+    /**
+     * Runs a Gogo command on the console of a platform started {@link #startWithInput} with {@code -Dgosh.args=}.
+     *
+     * @param command the command line.
+     * @return what it printed.
+     */
+    String gogo(final String command) throws IOException, InterruptedException
+    {
+        final String end = "gogo-end-" + (++gogoMarker);
+        final int from = stdout.length();
+        send(command);
+        send("echo " + end);
+        awaitOutput(end, Duration.ofSeconds(30));
+        final String out = stdout.substring(from);
+        final int at = out.indexOf(end);
+        return at < 0 ? out : out.substring(0, at);
+    }
+
     /** The platform's log file (etc/logback.xml; default platform.log.file). */
     Path logFile()
     {

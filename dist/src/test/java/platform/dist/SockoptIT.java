@@ -58,7 +58,7 @@ public class SockoptIT
         }
     }
 
-    /** The feature bundles ship started (bundle/4), and dplanectl finds their subcommands beside them. */
+    /** The feature bundles ship started (deploy/), and dplanectl finds their subcommands there. */
     @Test
     public void theShippedBlacklistIsReachedThroughDplanectl() throws Exception
     {
