@@ -47,6 +47,15 @@ public final class BenchSockopt implements AutoCloseable
     }
 
     /**
+     * @param owner the owner the registrations are listed under.
+     * @return the registry a bundle would get, for a feature's real sockopts.
+     */
+    public platform.sockopt.api.SockoptRegistry registry(final String owner)
+    {
+        return new BundleSockoptRegistry(core, owner);
+    }
+
+    /**
      * @return "requests 123, connections 4, errors 0" from the server's counters.
      */
     public String describe()
