@@ -71,7 +71,7 @@ public class RouteChangeBenchmark
         lcores = BenchLcores.start("backoff", "backoff", false);
         msg = new BenchMsg(lcores.service());
         dir = Files.createTempDirectory("route-bench");
-        sockopt = BenchSockopt.start(dir.resolve("s.ipc"), lcores.service(), 9098);
+        sockopt = BenchSockopt.start(dir.resolve("s.ipc"), lcores.service(), 8998);
         final String rate = "forwarding".equals(worker) ? "0" : "1000";
         netif = new BenchNetif(lcores.service(), msg.service(), "mbufs 8192\nport in0 driver synthetic rate " + rate
             + " src 192.168.0.0/16 dst 10.0.0.0/14 size 60 proto udp\nport out0 driver synthetic\n"

@@ -348,8 +348,10 @@ final class RouteCore implements RouteLookup, Routes
             return apply(add, route, log);
         }
         final MsgReply out = new MsgReply();
-        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {add, route}, 2 * timeoutUs,
-            out);
+        // generous: the master answers once the change went through its own multicast (timeoutUs), and a caller
+        // told "timed out" while the master still applies the change would be told wrong
+        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {add, route},
+            Math.max(5_000_000L, 4 * timeoutUs), out);
         if (Edpvs.OK != rc)
         {
             LOG.warn("route {} {} from a bundle: the master lcore did not answer ({})", add ? "add" : "del", route,
