@@ -21,7 +21,6 @@ import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
 import modules.route.api.RouteConf;
 import modules.route.api.RouteSpec;
-import modules.route.api.Routes;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
@@ -53,7 +52,7 @@ import platform.sockopt.api.SockoptSpec;
  * Workers apply changes idempotently (adding a present prefix or removing an absent one succeeds), so an undo or a
  * table built from {@link #snapshot} can overlap a change in flight without harm.
  */
-final class RouteCore implements RouteLookup, Routes
+final class RouteCore implements RouteLookup
 {
     /** Every worker replies with its table's size (for {@code route:lcores} and the tests). */
     static final int MSG_ROUTE_COUNT = 264;
@@ -220,7 +219,6 @@ final class RouteCore implements RouteLookup, Routes
         return null != t && t.lookup(daddr, out);
     }
 
-    @Override
     public String describe(final int daddr)
     {
         final int id = lcores.currentLcoreId();
@@ -229,7 +227,6 @@ final class RouteCore implements RouteLookup, Routes
         return null == r ? null : r.toString();
     }
 
-    @Override
     public int size()
     {
         return size;
@@ -322,13 +319,11 @@ final class RouteCore implements RouteLookup, Routes
         return change(MsgIds.ROUTE_DEL, present, why);
     }
 
-    @Override
     public int add(final RouteSpec route)
     {
         return fromBundle(true, route);
     }
 
-    @Override
     public int delete(final RouteSpec route)
     {
         return fromBundle(false, route);
