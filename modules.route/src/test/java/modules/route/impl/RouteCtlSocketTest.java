@@ -122,7 +122,7 @@ public class RouteCtlSocketTest
     }
 
     @Test
-    public void shouldDriveTheIpv6TableAsDpipDoes()
+    public void shouldDriveTheIpv6TableAsDpipDoes() throws Exception
     {
         assertEquals(err(), 0, ctl("route", "-6", "add", "2001:db8::/64", "via", "2001:db8::1", "dev", "dpdk0"));
         // the table holds what dpip's bytes for the same words give (Route6CoreTest's GET 35 record)
