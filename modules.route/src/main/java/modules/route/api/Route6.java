@@ -1,7 +1,7 @@
 package modules.route.api;
 
 /**
- * The answer of an IPv6 route lookup, filled in by {@link Routes#lookup6}. One per lcore, reused for every packet,
+ * The answer of an IPv6 route lookup, filled in by {@link Routes6#lookup6}. One per lcore, reused for every packet,
  * so a lookup allocates nothing. An address is two longs: {@code hi} holds its first 8 bytes, {@code lo} its last 8,
  * each read big-endian (2001:db8::1 is hi {@code 0x20010db800000000L}, lo {@code 1L}).
  *

@@ -3,9 +3,8 @@ package modules.route.api;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The routing tables as other bundles read and change them. Changes from the control socket (SET 28..31, and for
- * IPv6 SET 33..34) and from {@link #add} and {@link #delete} all run on the master lcore, so every lcore's table
- * sees them in one order. IPv6 addresses are two longs: the first 8 bytes read big-endian, then the last 8.
+ * The routing table as other bundles read and change it. Changes from the control socket (SET 28..31) and from
+ * {@link #add} and {@link #delete} all run on the master lcore, so every lcore's table sees them in one order.
  */
 @ProviderType
 public interface Routes
@@ -44,34 +43,4 @@ public interface Routes
      * @since 1.1
      */
     int delete(RouteSpec route);
-
-    /**
-     * @return the number of IPv6 routes the master lcore holds (what GET 35 lists).
-     * @since 1.1
-     */
-    int size6();
-
-    /**
-     * The data path's IPv6 lookup: the longest match for a destination in the calling lcore's own table. Allocates
-     * nothing and takes no lock; call it on the lcore {@code lcoreId} only.
-     *
-     * @param lcoreId the lcore calling.
-     * @param hi      the destination's first 8 bytes, big-endian.
-     * @param lo      its last 8 bytes.
-     * @param out     filled in when a route matches.
-     * @return whether one did (false too when the lcore has no table yet).
-     * @since 1.1
-     */
-    boolean lookup6(int lcoreId, long hi, long lo, Route6 out);
-
-    /**
-     * Called on an lcore: its own IPv6 table's longest match, as {@code dpip -6 route show} prints it.
-     *
-     * @param hi the destination's first 8 bytes, big-endian.
-     * @param lo its last 8 bytes.
-     * @return the route ("inet6 2001:db8::/64 dev dpdk0 mtu 1500 scope link"), or null when none matches or the
-     * caller is not an lcore. Allocates: for tools and tests, not the data path.
-     * @since 1.1
-     */
-    String describe6(long hi, long lo);
 }

@@ -18,6 +18,7 @@ import modules.netif.api.RouteLookup;
 import modules.route.api.Route6;
 import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
+import modules.route.api.Routes6;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
@@ -25,13 +26,14 @@ import platform.sockopt.api.SockoptRegistry;
 /**
  * The route bundle's one component: on activation it registers the workers' INIT jobs, the route message types
  * (ROUTE_ADD 6, ROUTE_DEL 7, ROUTE_FLUSH 44, ROUTE6 17 and four of its own) and the sockopts SET 28..31, GET 32
- * (IPv4, {@link RouteCore}) and SET 33..34, GET 35 (IPv6, {@link Route6Core}), then offers {@link RouteLookup} (which
- * netif binds) and {@link Routes}, and the {@code route:} Gogo commands; on deactivation it removes every one of
- * them. Needs netif: a route names its device, a port of netif's.
+ * (IPv4, {@link RouteCore}) and SET 33..34, GET 35 (IPv6, {@link Route6Core}), then offers {@link RouteLookup}
+ * (which netif binds), {@link Routes} and {@link Routes6}, and the {@code route:} Gogo commands; on deactivation it
+ * removes every one of them. Needs netif: a route names its device, a port of netif's.
  */
-@Component(immediate = true, configurationPid = RouteComponent.PID, service = {RouteLookup.class, Routes.class})
+@Component(immediate = true, configurationPid = RouteComponent.PID,
+    service = {RouteLookup.class, Routes.class, Routes6.class})
 @Designate(ocd = RouteComponent.Config.class)
-public final class RouteComponent implements RouteLookup, Routes
+public final class RouteComponent implements RouteLookup, Routes, Routes6
 {
     /** Configuration PID. */
     public static final String PID = "modules.route";

@@ -21,6 +21,7 @@ import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
 import modules.route.api.RouteConf;
 import modules.route.api.RouteSpec;
+import modules.route.api.Routes;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
 import platform.lcore.api.JobSpec;
@@ -52,7 +53,7 @@ import platform.sockopt.api.SockoptSpec;
  * Workers apply changes idempotently (adding a present prefix or removing an absent one succeeds), so an undo or a
  * table built from {@link #snapshot} can overlap a change in flight without harm.
  */
-final class RouteCore implements RouteLookup
+final class RouteCore implements RouteLookup, Routes
 {
     /** Every worker replies with its table's size (for {@code route:lcores} and the tests). */
     static final int MSG_ROUTE_COUNT = 264;
@@ -219,6 +220,7 @@ final class RouteCore implements RouteLookup
         return null != t && t.lookup(daddr, out);
     }
 
+    @Override
     public String describe(final int daddr)
     {
         final int id = lcores.currentLcoreId();
@@ -227,6 +229,7 @@ final class RouteCore implements RouteLookup
         return null == r ? null : r.toString();
     }
 
+    @Override
     public int size()
     {
         return size;
@@ -319,11 +322,13 @@ final class RouteCore implements RouteLookup
         return change(MsgIds.ROUTE_DEL, present, why);
     }
 
+    @Override
     public int add(final RouteSpec route)
     {
         return fromBundle(true, route);
     }
 
+    @Override
     public int delete(final RouteSpec route)
     {
         return fromBundle(false, route);

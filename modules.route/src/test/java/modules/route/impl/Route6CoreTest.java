@@ -263,6 +263,15 @@ public class Route6CoreTest
         assertTrue(onWorkers, onWorkers.contains("lcore 1: inet6 default via fe80::1 dev dpdk0 mtu 1500 scope global"));
         assertTrue(onWorkers, onWorkers.contains("lcore 2: inet6 default via fe80::1 dev dpdk0 mtu 1500 scope global"));
         assertEquals("IPv4 untouched", "", new RouteCommands(core4, core).list());
+        // Gogo's route:lookup takes either family; route:lcores and route:stats count both
+        final RouteCommands gogo = new RouteCommands(core4, core);
+        assertTrue(gogo.lookup("3000::1"), gogo.lookup("3000::1").contains(
+            "lcore 2: inet6 default via fe80::1 dev dpdk0 mtu 1500 scope global"));
+        assertTrue(gogo.lookup("10.1.2.3"), gogo.lookup("10.1.2.3").contains("lcore 1: no route"));
+        assertEquals("not an IPv6 address: 3000::g", gogo.lookup("3000::g"));
+        assertEquals("not an IPv4 address: 10.1.2", gogo.lookup("10.1.2"));
+        assertTrue(gogo.lcores(), gogo.lcores().contains("lcore 1: 1 IPv6 routes"));
+        assertTrue(gogo.stats(), gogo.stats().contains("IPv6 routes 1; added 4, deleted 3, flushed 0, refused 0"));
     }
 
     /** GET 35 lists longest prefix first, oldest first within a length; "dev X" lists that port's only. */
