@@ -4,18 +4,22 @@ import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
 
+import modules.route.cli.Ipv6Text;
+
 /**
  * Gogo commands of the {@code route} scope, registered by {@link RouteComponent}. Each returns its output.
  */
 public final class RouteCommands
 {
-    static final String[] FUNCTIONS = {"list", "lcores", "lookup", "stats"};
+    static final String[] FUNCTIONS = {"list", "list6", "lcores", "lookup", "stats"};
 
     private final RouteCore core;
+    private final Route6Core core6;
 
-    RouteCommands(final RouteCore core)
+    RouteCommands(final RouteCore core, final Route6Core core6)
     {
         this.core = core;
+        this.core6 = core6;
     }
 
     @Descriptor("lists the routes as the master lcore holds them, in GET 32's order, as dpip route show prints them")
@@ -29,33 +33,51 @@ public final class RouteCommands
         return sb.toString();
     }
 
-    @Descriptor("asks every forwarding lcore how many routes its own table holds")
+    @Descriptor("lists the IPv6 routes as the master lcore holds them, in GET 35's order, as dpip -6 route show "
+        + "prints them")
+    public String list6()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Route6Entry e : core6.showOrder(-1))
+        {
+            sb.append(e).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    @Descriptor("asks every forwarding lcore how many IPv4 and IPv6 routes its own tables hold")
     public String lcores()
     {
-        return core.lcoreCounts() + core.memory();
+        return core.lcoreCounts() + core.memory() + core6.lcoreCounts() + core6.memory();
     }
 
-    @Descriptor("asks every forwarding lcore for its own longest match of an IPv4 address")
-    public String lookup(@Descriptor("IPv4 address, e.g. 10.1.2.3") final String address)
+    @Descriptor("asks every forwarding lcore for its own longest match of an IPv4 or IPv6 address")
+    public String lookup(@Descriptor("IPv4 or IPv6 address, e.g. 10.1.2.3 or 2001:db8::1") final String address)
     {
-        final String[] p = address.split("\\.");
-        if (4 != p.length)
+        try
         {
-            return "not an IPv4 address: " + address;
+            if (address.contains(":"))
+            {
+                final byte[] a = Ipv6Text.parse(address);
+                return core6.lookupOnWorkers(Ipv6Text.read(a, 0), Ipv6Text.read(a, 8));
+            }
+            final byte[] a = Ipv6Text.parse4(address);
+            return core.lookupOnWorkers((a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | a[3] & 0xff);
         }
-        int a = 0;
-        for (final String b : p)
+        catch (final IllegalArgumentException ex)
         {
-            a = (a << 8) | (Integer.parseInt(b) & 0xff);
+            return ex.getMessage();
         }
-        return core.lookupOnWorkers(a);
     }
 
-    @Descriptor("the routing table's counters")
+    @Descriptor("the routing tables' counters")
     public String stats()
     {
         return String.format(Locale.ROOT, "routes %d; added %d, deleted %d, flushed %d, refused %d, "
             + "multicasts failed %d%n", core.size(), core.added.get(), core.deleted.get(), core.flushed.get(),
-            core.refused.get(), core.multicastFailures.get());
+            core.refused.get(), core.multicastFailures.get())
+            + String.format(Locale.ROOT, "IPv6 routes %d; added %d, deleted %d, flushed %d, refused %d, "
+            + "multicasts failed %d%n", core6.size(), core6.added.get(), core6.deleted.get(), core6.flushed.get(),
+            core6.refused.get(), core6.multicastFailures.get());
     }
 }

@@ -15,21 +15,25 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import modules.netif.api.Netif;
 import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
+import modules.route.api.Route6;
 import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
+import modules.route.api.Routes6;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
 /**
- * The route bundle's one component: on activation it registers the workers' INIT job, the route message types
- * (ROUTE_ADD 6, ROUTE_DEL 7, ROUTE_FLUSH 44 and two of its own) and the sockopts SET 28..31 and GET 32, then offers
- * {@link RouteLookup} (which netif binds) and {@link Routes}, and the {@code route:} Gogo commands; on deactivation
- * it removes every one of them. Needs netif: a route names its device, a port of netif's.
+ * The route bundle's one component: on activation it registers the workers' INIT jobs, the route message types
+ * (ROUTE_ADD 6, ROUTE_DEL 7, ROUTE_FLUSH 44, ROUTE6 17 and four of its own) and the sockopts SET 28..31, GET 32
+ * (IPv4, {@link RouteCore}) and SET 33..34, GET 35 (IPv6, {@link Route6Core}), then offers {@link RouteLookup}
+ * (which netif binds), {@link Routes} and {@link Routes6}, and the {@code route:} Gogo commands; on deactivation it
+ * removes every one of them. Needs netif: a route names its device, a port of netif's.
  */
-@Component(immediate = true, configurationPid = RouteComponent.PID, service = {RouteLookup.class, Routes.class})
+@Component(immediate = true, configurationPid = RouteComponent.PID,
+    service = {RouteLookup.class, Routes.class, Routes6.class})
 @Designate(ocd = RouteComponent.Config.class)
-public final class RouteComponent implements RouteLookup, Routes
+public final class RouteComponent implements RouteLookup, Routes, Routes6
 {
     /** Configuration PID. */
     public static final String PID = "modules.route";
@@ -46,6 +50,7 @@ public final class RouteComponent implements RouteLookup, Routes
     }
 
     private final RouteCore core;
+    private final Route6Core core6;
     private final ServiceRegistration<RouteCommands> commands;
 
     @Activate
@@ -55,11 +60,22 @@ public final class RouteComponent implements RouteLookup, Routes
     {
         this.core = new RouteCore(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        this.core6 = new Route6Core(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
+            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
         core.start(sockopts);
+        try
+        {
+            core6.start(sockopts);
+        }
+        catch (final RuntimeException ex)
+        {
+            core.stop();
+            throw ex;
+        }
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);
-        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core), props);
+        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core, core6), props);
     }
 
     @Deactivate
@@ -67,6 +83,7 @@ public final class RouteComponent implements RouteLookup, Routes
     {
         // DS has already unregistered RouteLookup: netif no longer calls it
         commands.unregister();
+        core6.stop();
         core.stop();
     }
 
@@ -98,5 +115,23 @@ public final class RouteComponent implements RouteLookup, Routes
     public int delete(final RouteSpec route)
     {
         return core.delete(route);
+    }
+
+    @Override
+    public int size6()
+    {
+        return core6.size();
+    }
+
+    @Override
+    public boolean lookup6(final int lcoreId, final long hi, final long lo, final Route6 out)
+    {
+        return core6.lookup6(lcoreId, hi, lo, out);
+    }
+
+    @Override
+    public String describe6(final long hi, final long lo)
+    {
+        return core6.describe6(hi, lo);
     }
 }

@@ -307,7 +307,7 @@ public class RouteCoreTest
         assertEquals("inet 10.0.0.1/32 via 0.0.0.0 src 0.0.0.0 dev dpdk1 mtu 9000 tos 0 scope host metric 0 proto auto \n"
             + "inet 10.0.0.0/24 via 0.0.0.0 src 10.0.0.1 dev dpdk0 mtu 1500 tos 0 scope link metric 0 proto auto \n"
             + "inet 0.0.0.0/0 via 10.0.0.254 src 0.0.0.0 dev dpdk0 mtu 1500 tos 0 scope global metric 5 proto auto \n",
-            new RouteCommands(core).list().replace(System.lineSeparator(), "\n"));
+            new RouteCommands(core, null).list().replace(System.lineSeparator(), "\n"));
         // dpip route show dev dpdk1: that port's routes only
         final SockoptResponse dev1 = client.get(RouteConf.SOCKOPT_GET_ROUTE_SHOW, detail(0, 0, 0, 0, "0.0.0.0", 0,
             "0.0.0.0", "0.0.0.0", "dpdk1"));
