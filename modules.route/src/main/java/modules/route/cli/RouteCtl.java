@@ -45,7 +45,7 @@ public final class RouteCtl implements CtlCommand
     }
 
     /** A request's words, parsed as dpip's route4_parse_args and route6_parse_args do. */
-    static final class Parsed
+    public static final class Parsed
     {
         String prefix;
         String via;
@@ -182,7 +182,7 @@ public final class RouteCtl implements CtlCommand
      * @return them parsed; numbers and scope words checked, addresses not yet.
      * @throws IllegalArgumentException naming what is wrong.
      */
-    static Parsed parse(final List<String> words)
+    public static Parsed parse(final List<String> words)
     {
         final Parsed p = new Parsed();
         for (int i = 0; i < words.size(); i++)
@@ -275,7 +275,7 @@ public final class RouteCtl implements CtlCommand
      * @param p the parsed words.
      * @return the 112 bytes.
      */
-    static byte[] detail(final Parsed p)
+    public static byte[] detail(final Parsed p)
     {
         final ByteBuffer b = ByteBuffer.allocate(RouteConf.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         int flags = RouteConf.RTF_FORWARD;

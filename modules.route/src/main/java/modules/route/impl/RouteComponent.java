@@ -47,6 +47,10 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
 
         @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
         long timeout_us() default 200_000;
+
+        @AttributeDefinition(description = "Static IPv4 routes added at start, as dpip's route add words, comma "
+            + "separated, e.g. \"10.1.0.0/16 via 10.2.0.1 dev dpdk1, default via 10.0.0.254 dev dpdk0\"")
+        String routes() default "";
     }
 
     private final RouteCore core;
@@ -72,6 +76,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
             core.stop();
             throw ex;
         }
+        core.addStatic(config.routes());
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);

@@ -260,12 +260,23 @@ final class RouteCore implements RouteLookup, Routes
             return refuse(rep::message, Edpvs.NOTSUPP,
                 "route set is not supported (DPVS does not support it either)");
         }
-        final RouteSpec spec = new RouteSpec(Integer.reverseBytes(body.getInt(at + RouteConf.DST_OFFSET)),
-            body.getInt(at + RouteConf.DST_PLEN_OFFSET), body.getInt(at + RouteConf.FLAGS_OFFSET),
-            Integer.reverseBytes(body.getInt(at + RouteConf.GATEWAY_OFFSET)),
-            Integer.reverseBytes(body.getInt(at + RouteConf.SRC_OFFSET)), body.getInt(at + RouteConf.MTU_OFFSET),
-            body.getInt(at + RouteConf.METRIC_OFFSET), ifname(body, at));
+        final RouteSpec spec = spec(body, at);
         return apply(RouteConf.SOCKOPT_SET_ROUTE_ADD == req.id(), spec, rep::message);
+    }
+
+    /**
+     * @param body a dp_vs_route_detail (little-endian, addresses in network order).
+     * @param at   where it starts.
+     * @return its fields.
+     */
+    static RouteSpec spec(final ByteBuffer body, final int at)
+    {
+        final ByteBuffer b = body.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return new RouteSpec(Integer.reverseBytes(b.getInt(at + RouteConf.DST_OFFSET)),
+            b.getInt(at + RouteConf.DST_PLEN_OFFSET), b.getInt(at + RouteConf.FLAGS_OFFSET),
+            Integer.reverseBytes(b.getInt(at + RouteConf.GATEWAY_OFFSET)),
+            Integer.reverseBytes(b.getInt(at + RouteConf.SRC_OFFSET)), b.getInt(at + RouteConf.MTU_OFFSET),
+            b.getInt(at + RouteConf.METRIC_OFFSET), ifname(b, at));
     }
 
     /**
@@ -337,39 +348,92 @@ final class RouteCore implements RouteLookup, Routes
     /** Another bundle's change: applied on the master lcore, travelling there as a message when called elsewhere. */
     private int fromBundle(final boolean add, final RouteSpec route)
     {
+        return fromBundle(add, route, why -> LOG.info("route {} {} from a bundle: {}", add ? "add" : "del", route,
+            why));
+    }
+
+    /**
+     * @param why receives the reason of a refusal, on the master lcore (before the call returns).
+     */
+    private int fromBundle(final boolean add, final RouteSpec route, final Consumer<String> why)
+    {
         if (null == route)
         {
             return Edpvs.INVAL;
         }
-        final Consumer<String> log = why -> LOG.info("route {} {} from a bundle: {}", add ? "add" : "del", route,
-            why);
         if (lcores.currentLcoreId() == msg.masterLcoreId())
         {
-            return apply(add, route, log);
+            return apply(add, route, why);
         }
         final MsgReply out = new MsgReply();
         // generous: the master answers once the change went through its own multicast (timeoutUs), and a caller
         // told "timed out" while the master still applies the change would be told wrong
-        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {add, route},
+        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {add, route, why},
             Math.max(5_000_000L, 4 * timeoutUs), out);
         if (Edpvs.OK != rc)
         {
-            LOG.warn("route {} {} from a bundle: the master lcore did not answer ({})", add ? "add" : "del", route,
-                Edpvs.strerror(rc));
+            why.accept("the master lcore did not answer (" + Edpvs.strerror(rc) + ")");
             return rc;
         }
         return (Integer)out.reply();
     }
 
     /** MSG_ROUTE_API on the master lcore: another thread's {@link #add} or {@link #delete}. */
+    @SuppressWarnings("unchecked")
     private int onApi(final Msg m)
     {
         final Object[] p = (Object[])m.payload();
-        final RouteSpec route = (RouteSpec)p[1];
-        final boolean add = (Boolean)p[0];
-        m.reply(apply(add, route, why -> LOG.info("route {} {} from a bundle: {}", add ? "add" : "del", route,
-            why)));
+        m.reply(apply((Boolean)p[0], (RouteSpec)p[1], (Consumer<String>)p[2]));
         return Edpvs.OK;
+    }
+
+    /**
+     * Adds the configuration's static routes, each written as dpip's {@code route add} words
+     * ({@code 10.1.0.0/16 via 10.2.0.1 dev dpdk1}); a bad one is logged naming it, the others are added.
+     *
+     * @param entries the entries, separated by commas.
+     * @return how many were added.
+     */
+    int addStatic(final String entries)
+    {
+        int added = 0;
+        int n = 0;
+        for (final String entry : null == entries ? new String[0] : entries.split(","))
+        {
+            final String text = entry.trim();
+            if (text.isEmpty())
+            {
+                continue;
+            }
+            n++;
+            final String[] why = new String[1];
+            int rc;
+            try
+            {
+                final byte[] detail = modules.route.cli.RouteCtl.detail(modules.route.cli.RouteCtl.parse(
+                    java.util.Arrays.asList(text.split("\\s+"))));
+                rc = fromBundle(true, spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                rc = Edpvs.INVAL;
+                why[0] = ex.getMessage();
+            }
+            if (Edpvs.OK == rc)
+            {
+                added++;
+            }
+            else
+            {
+                LOG.warn("static route {} \"{}\" of configuration {} refused: {} ({}); the others are added", n,
+                    text, RouteComponent.PID, why[0], Edpvs.strerror(rc));
+            }
+        }
+        if (n > 0)
+        {
+            LOG.info("{} of {} static routes added", added, n);
+        }
+        return added;
     }
 
     private static String ifname(final ByteBuffer body, final int at)
