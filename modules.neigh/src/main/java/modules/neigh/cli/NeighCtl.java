@@ -78,10 +78,12 @@ public final class NeighCtl implements CtlCommand
      * dpip's {@code neigh_parse_args}: the words in any order, {@code dev X}, {@code lladdr M}, {@code -4}, the
      * address.
      *
+     * @param verb  add, del or show.
+     * @param words the words after the verb.
      * @return the 52-byte dp_vs_neigh_conf dpip sends.
      * @throws IllegalArgumentException with dpip's message when the words are wrong.
      */
-    static byte[] conf(final String verb, final List<String> words)
+    public static byte[] conf(final String verb, final List<String> words)
     {
         final ByteBuffer b = ByteBuffer.allocate(NeighConf.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         String addr = null;
