@@ -82,7 +82,7 @@ abstract class NeighFixture
         sockopt = TestSockoptServers.start(lcores, socket, "test");
         client = SockoptClient.of(socket, Duration.ofSeconds(10));
         net = TestNetif.start(lcores, msg.manager(), netifConf());
-        net.routeLookup(ROUTES);
+        net.routeLookup(routes());
         portMac = net.netif().ports().get(0).mac();
     }
 
@@ -92,11 +92,17 @@ abstract class NeighFixture
         return "port dpdk0 driver feed rxq 2 txq 2\nqueue 1 dpdk0 rx 0 tx 0\nqueue 2 dpdk0 rx 1 tx 1\n";
     }
 
+    /** @return the route lookup of the test. */
+    RouteLookup routes()
+    {
+        return ROUTES;
+    }
+
     /** Starts the neighbour table and binds it to netif, as DS would. */
     void start(final NeighSettings settings, final String statics)
     {
         core = new NeighCore(lcores, msg.manager(), net.netif(), timers, settings, statics, "test");
-        core.routeLookup(ROUTES);
+        core.routeLookup(routes());
         core.start(sockopt.registry());
         net.neighOutput(core);
     }

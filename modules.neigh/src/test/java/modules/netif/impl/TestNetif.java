@@ -107,6 +107,74 @@ public final class TestNetif implements AutoCloseable
         return FeedDriver.udp(dstMac, saddr, daddr, ttl, len);
     }
 
+    /**
+     * netif's veth fixture ({@link VethPair}): a network namespace whose kernel has {@link Veth#PEER_IP}/24 on the
+     * far end of a veth pair; the near end, {@link Veth#host}, is for an af_packet port. Needs root.
+     *
+     * @return the fixture; close it also when the test fails.
+     */
+    public static Veth veth() throws Exception
+    {
+        return new Veth(new VethPair());
+    }
+
+    /** A veth pair with its far end in a namespace of its own. */
+    public static final class Veth implements AutoCloseable
+    {
+        /** The address the platform plays (the namespace's permanent neighbour until {@link #forgetHost}). */
+        public static final String HOST_IP = VethPair.HOST_IP;
+        /** The namespace's address. */
+        public static final String PEER_IP = VethPair.PEER_IP;
+        private final VethPair pair;
+        /** The near end's name, for {@code iface}. */
+        public final String host;
+
+        Veth(final VethPair pair)
+        {
+            this.pair = pair;
+            this.host = pair.host;
+        }
+
+        /** @return the far end's MAC. */
+        public String peerMac() throws Exception
+        {
+            return pair.peerMac();
+        }
+
+        /** @return the near end's MAC. */
+        public String hostMac() throws Exception
+        {
+            return pair.hostMac();
+        }
+
+        /** Removes the namespace's permanent neighbour entry for {@link #HOST_IP}, so that its kernel ARPs for it. */
+        public void forgetHost() throws Exception
+        {
+            pair.inNs("ip", "neigh", "del", HOST_IP, "dev", pair.peer);
+        }
+
+        /**
+         * @param cmd a command.
+         * @return its output, run in the namespace (a non-zero exit fails).
+         */
+        public String inNs(final String... cmd) throws Exception
+        {
+            return pair.inNs(cmd);
+        }
+
+        /** @return the far end's interface name. */
+        public String peer()
+        {
+            return pair.peer;
+        }
+
+        @Override
+        public void close()
+        {
+            pair.close();
+        }
+    }
+
     @Override
     public void close()
     {
