@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import platform.common.LogLimiter;
 import platform.common.Registrations;
 
 import modules.neigh.api.NeighConf;
@@ -21,7 +20,6 @@ import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
 import modules.netif.api.PortInfo;
 import modules.netif.api.ReceiverHandle;
-import modules.netif.api.Route4;
 import modules.netif.api.RouteLookup;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
@@ -84,10 +82,8 @@ final class NeighCore implements NeighOutput
 
     /** Each slot is created, read and changed by its own lcore only. */
     private final NeighTable[] tables = new NeighTable[LcoreScheduler.MAX_LCORES];
-    private final Route4[] routes = new Route4[LcoreScheduler.MAX_LCORES];
     private final Mbuf[][] scratch = new Mbuf[LcoreScheduler.MAX_LCORES][];
     private final AtomicReferenceArray<TimerHandle> aging = new AtomicReferenceArray<>(LcoreScheduler.MAX_LCORES);
-    private final LogLimiter malformedLog = new LogLimiter(TimeUnit.SECONDS.toNanos(1));
     private final Registrations handles = new Registrations(LOG, "neigh");
     /** Held packets freed when the bundle stopped. */
     final AtomicLong freedAtStop = new AtomicLong();
@@ -125,9 +121,8 @@ final class NeighCore implements NeighOutput
             portNames[p.id()] = p.name();
         }
         this.lastLocal = new AtomicIntegerArray(n);
-        for (int i = 0; i < routes.length; i++)
+        for (int i = 0; i < scratch.length; i++)
         {
-            routes[i] = new Route4();
             scratch[i] = new Mbuf[settings.unresQlen()];
         }
         this.master = new NeighMaster(this);
@@ -157,7 +152,7 @@ final class NeighCore implements NeighOutput
             final TimerHandle retry = timers.schedulePeriodic(masterId, settings.retryScanNs(),
                 settings.retryScanNs(), master::retry);
             handles.add(retry::close);
-            final ReceiverHandle arp = netif.registerPacketType(Arp.ETHERTYPE_ARP, "arp", this::receive);
+            final ReceiverHandle arp = netif.registerPacketType(Arp.ETHERTYPE_ARP, "arp", new ArpReceiver(this));
             handles.add(arp::close);
             if (null != sockopts)
             {
@@ -433,7 +428,7 @@ final class NeighCore implements NeighOutput
         return true;
     }
 
-    private int onLearn(final Msg m)
+    int onLearn(final Msg m)
     {
         final Learn l = (Learn)m.payload();
         final NeighTable t = table(lcores.currentLcoreId());
@@ -538,79 +533,6 @@ final class NeighCore implements NeighOutput
         }
     }
 
-    /**
-     * netif's ARP receiver on a forwarding lcore (DPVS's {@code neigh_resolve_input}): a request for one of our
-     * addresses on the port it came in on is answered from this lcore, and the requester learned; a reply for one
-     * of ours is learned; a gratuitous or third-party frame refreshes a neighbour this lcore knows. Every frame but
-     * the answered requests then goes on to the kernel (KNI), as in DPVS. Malformed frames are counted and dropped.
-     */
-    int receive(final int lcoreId, final int port, final Mbuf m)
-    {
-        final NeighTable t = table(lcoreId);
-        final String bad = Arp.malformed(m);
-        if (null != bad || port < 0 || port >= portMacs.length)
-        {
-            t.count(NeighTable.ARP_MALFORMED);
-            final long left = malformedLog.admit(System.nanoTime());
-            if (left >= 0)
-            {
-                LOG.warn("lcore {}: malformed ARP frame on port {} dropped: {}{}", lcoreId, port,
-                    null == bad ? "unknown port" : bad, LogLimiter.suppressedNote(left));
-            }
-            return InetHook.DROP;
-        }
-        final int op = m.u16(Arp.OP);
-        final int sip = m.u32(Arp.SIP);
-        final int tip = m.u32(Arp.TIP);
-        final long sha = Arp.mac(m, Arp.SHA);
-        if (sip != tip && isLocal(lcoreId, tip, port))
-        {
-            if (0 != sip)
-            {
-                report(t, sip, port, sha, false);
-            }
-            if (Arp.OP_REQUEST == op)
-            {
-                lastLocal.set(port, tip);
-                Arp.turnIntoReply(m, portMacs[port]);
-                t.count(NeighTable.ARP_ANSWERED);
-                netif.xmit(lcoreId, m, port);
-                return InetHook.STOLEN;
-            }
-        }
-        else if (0 != sip)
-        {
-            final int slot = t.find(sip, port);
-            if (slot >= 0 && !t.isStatic(slot) && (t.mac(slot) != sha || t.state(slot) < NeighConf.NUD_REACHABLE))
-            {
-                report(t, sip, port, sha, true);
-            }
-        }
-        t.count(NeighTable.ARP_TO_KERNEL);
-        return InetHook.ACCEPT;
-    }
-
-    private boolean isLocal(final int lcoreId, final int addr, final int port)
-    {
-        final RouteLookup rl = routeLookup;
-        final Route4 r = routes[lcoreId];
-        return null != rl && rl.lookup4(lcoreId, addr, r) && modules.netif.api.Route4.LOCAL == r.kind
-            && r.port == port;
-    }
-
-    private void report(final NeighTable t, final int ip, final int port, final long mac, final boolean updateOnly)
-    {
-        // one small object per ARP frame learned from (not per packet forwarded)
-        if (Edpvs.OK == msg.sendAsync(MSG_NEIGH_REPORT, masterId, new Learn(ip, port, mac, updateOnly)))
-        {
-            t.count(NeighTable.ARP_REPORTED);
-        }
-        else
-        {
-            t.count(NeighTable.REQUEST_FAILURES);
-        }
-    }
-
     // ------------------------------------------------------------------ for commands and tests
 
     /** @return per counter, the sum over the lcores' tables (read racily: for display and tests). */
@@ -633,11 +555,5 @@ final class NeighCore implements NeighOutput
     long total(final int counter)
     {
         return totals()[counter];
-    }
-
-    /** @return the master's route source for ARP requests, from the calling (master) lcore's table. */
-    Route4 masterRoute()
-    {
-        return routes[masterId];
     }
 }

@@ -71,6 +71,8 @@ final class NeighMaster
     private final HashMap<Long, Resolution> pending = new HashMap<>();
     private final ArrayDeque<Resolution> toSend = new ArrayDeque<>();
     private final MulticastResult result = new MulticastResult();
+    /** The route lookup's answer for the master lcore's ARP requests. */
+    private final Route4 masterRoute = new Route4();
     private final LogLimiter noSourceLog = new LogLimiter(TimeUnit.SECONDS.toNanos(1));
 
     final AtomicLong arpSent = new AtomicLong();
@@ -233,7 +235,7 @@ final class NeighMaster
     {
         int src = 0;
         final RouteLookup rl = core.routeLookup;
-        final Route4 route = core.masterRoute();
+        final Route4 route = masterRoute;
         if (null != rl && rl.lookup4(lcoreId, ip, route))
         {
             src = route.src;
