@@ -38,7 +38,7 @@ import platform.sockopt.client.SockoptResponse;
 /**
  * The neighbour bundle in Felix beside netif, the route bundle and the platform: lcores 1 and 2 are workers, each
  * polling one queue of a synthetic port syn0 whose packets go to 10.1.0.0/16. Once dpip's bytes route 10.1.0.0/16
- * via 10.0.0.254 (source 10.0.0.1), the packets reach the neighbour output: held while the master ARPs for the
+ * via 10.0.0.254 and 10.0.0.0/24 (source 10.0.0.1) to syn0, the packets reach the neighbour output: held while the master ARPs for the
  * gateway (no answer on a synthetic port), the overflow dropped; a static entry added through the real socket is on
  * every worker (GET 72: one row per worker, each with its lcore id) and the packets go out. Stopping the bundle
  * removes every registration (sockopts, jobs, message types, the ARP receiver, the NeighOutput: netif counts
@@ -71,14 +71,14 @@ public class NeighIT extends BaseTest
             bundle(reactorJar("itest.modules.route.jar")), bundle(reactorJar("itest.modules.neigh.jar"))};
     }
 
-    /** dpip's {@code route add 10.1.0.0/16 via 10.0.0.254 src 10.0.0.1 dev syn0}. */
-    private static byte[] route()
+    /** dpip's {@code route add DST/PLEN [via GW] src 10.0.0.1 dev syn0}. */
+    private static byte[] route(final String dst, final int plen, final String gw)
     {
         final ByteBuffer b = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, 2).putInt(8, 0x400).putInt(32, 16);
-        b.put(16, HexFormat.of().parseHex("0a010000"));
+        b.putInt(0, 2).putInt(8, 0x400).putInt(32, plen);
+        b.put(16, HexFormat.of().parseHex(dst));
         b.put(36, HexFormat.of().parseHex("0a000001"));
-        b.put(56, HexFormat.of().parseHex("0a0000fe"));
+        b.put(56, HexFormat.of().parseHex(gw));
         b.put(96, "syn0".getBytes(StandardCharsets.US_ASCII));
         return b.array();
     }
@@ -119,7 +119,10 @@ public class NeighIT extends BaseTest
         assertEquals("none yet: the 4-byte count", "00000000", HexFormat.of().formatHex(client.get(72, null).body()));
         assertTrue(execute(processor, "netif:hooks"), ARP_RECEIVER.matcher(execute(processor, "netif:hooks")).find());
 
-        final SockoptResponse add = client.set(28, route());
+        // the connected route (as the interface-address bundle adds it) gives the ARP requests their source
+        final SockoptResponse connected = client.set(28, route("0a000000", 24, "00000000"));
+        assertEquals(connected.errstr(), 0, connected.errcode());
+        final SockoptResponse add = client.set(28, route("0a010000", 16, "0a0000fe"));
         assertEquals(add.errstr(), 0, add.errcode());
         await("the master ARPs for the gateway", () -> masterStatQuietly("arp sent") >= 1);
         final long overflow = neighStat("hold_overflow");
