@@ -38,11 +38,11 @@ import platform.sockopt.client.SockoptResponse;
 /**
  * The neighbour bundle in Felix beside netif, the route bundle and the platform: lcores 1 and 2 are workers, each
  * polling one queue of a synthetic port syn0 whose packets go to 10.1.0.0/16. Once dpip's bytes route 10.1.0.0/16
- * via 10.0.0.254 and 10.0.0.0/24 (source 10.0.0.1) to syn0, the packets reach the neighbour output: held while the master ARPs for the
- * gateway (no answer on a synthetic port), the overflow dropped; a static entry added through the real socket is on
- * every worker (GET 72: one row per worker, each with its lcore id) and the packets go out. Stopping the bundle
- * removes every registration (sockopts, jobs, message types, the ARP receiver, the NeighOutput: netif counts
- * no-neighbour drops); started again, it serves again.
+ * via 10.0.0.254 and 10.0.0.0/24 (source 10.0.0.1) to syn0, the packets reach the neighbour output: held while the
+ * master ARPs for the gateway (no answer on a synthetic port), the overflow dropped; a static entry added through
+ * the real socket is on every worker (GET 72: one row per worker, each with its lcore id) and the packets go out.
+ * Stopping the bundle removes every registration (sockopts, jobs, message types, the ARP receiver, the NeighOutput:
+ * netif counts no-neighbour drops); started again, it serves again.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)

@@ -67,7 +67,9 @@ final class ArpReceiver implements PacketReceiver
         final long sha = Arp.mac(m, Arp.SHA);
         if (sip != tip && isLocal(lcoreId, tip, port))
         {
-            if (0 != sip)
+            // a reply ends a resolution: always told; a requester only when this lcore does not know it as is,
+            // so that a flood of requests does not become a flood of multicasts
+            if (0 != sip && (Arp.OP_REPLY == op || !known(t, sip, port, sha)))
             {
                 report(t, sip, port, sha, false);
             }
@@ -83,7 +85,7 @@ final class ArpReceiver implements PacketReceiver
         else if (0 != sip)
         {
             final int slot = t.find(sip, port);
-            if (slot >= 0 && !t.isStatic(slot) && (t.mac(slot) != sha || t.state(slot) < NeighConf.NUD_REACHABLE))
+            if (slot >= 0 && !known(t, sip, port, sha))
             {
                 report(t, sip, port, sha, true);
             }
@@ -92,18 +94,25 @@ final class ArpReceiver implements PacketReceiver
         return InetHook.ACCEPT;
     }
 
+    /** @return true when the lcore has the neighbour static, or reachable with that MAC. */
+    private static boolean known(final NeighTable t, final int ip, final int port, final long mac)
+    {
+        final int slot = t.find(ip, port);
+        return slot >= 0 && (t.isStatic(slot) || t.mac(slot) == mac && t.state(slot) >= NeighConf.NUD_REACHABLE);
+    }
+
     private boolean isLocal(final int lcoreId, final int addr, final int port)
     {
         final RouteLookup rl = core.routeLookup;
         final Route4 r = routes[lcoreId];
-        return null != rl && rl.lookup4(lcoreId, addr, r) && Route4.LOCAL == r.kind
-            && r.port == port;
+        return null != rl && rl.lookup4(lcoreId, addr, r) && Route4.LOCAL == r.kind && r.port == port;
     }
 
     private void report(final NeighTable t, final int ip, final int port, final long mac, final boolean updateOnly)
     {
         // one small object per ARP frame learned from (not per packet forwarded)
-        if (Edpvs.OK == core.msg.sendAsync(NeighCore.MSG_NEIGH_REPORT, core.masterId, new Learn(ip, port, mac, updateOnly)))
+        final Learn l = new Learn(ip, port, mac, updateOnly);
+        if (Edpvs.OK == core.msg.sendAsync(NeighCore.MSG_NEIGH_REPORT, core.masterId, l))
         {
             t.count(NeighTable.ARP_REPORTED);
         }

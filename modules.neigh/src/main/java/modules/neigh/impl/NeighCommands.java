@@ -95,7 +95,8 @@ public final class NeighCommands
         final int n = b.getInt(0);
         for (int i = 0; i < n; i++)
         {
-            sb.append(NeighConf.describe(b, NeighConf.ARRAY_HEADER + i * NeighConf.SIZE)).append(System.lineSeparator());
+            sb.append(NeighConf.describe(b, NeighConf.ARRAY_HEADER + i * NeighConf.SIZE))
+                .append(System.lineSeparator());
         }
         return sb.toString();
     }

@@ -90,7 +90,6 @@ public final class NeighComponent implements NeighOutput
             TimeUnit.MILLISECONDS.toNanos(config.retrans_ms()), config.probes(), config.timeout_us());
         this.core = new NeighCore(lcores, msg, netif, timers, settings, config.$static(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
-        core.routeLookup(route);
         core.start(sockopts);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "neigh");
@@ -98,7 +97,7 @@ public final class NeighComponent implements NeighOutput
         this.commands = context.registerService(NeighCommands.class, new NeighCommands(core), props);
     }
 
-    /** Set before activation by DS when a route service is there, then kept up to date. */
+    /** The bound route service (DS binds it after the constructor), to tell a replaced one's unbind apart. */
     private volatile RouteLookup route;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -106,11 +105,7 @@ public final class NeighComponent implements NeighOutput
     void bindRouteLookup(final RouteLookup r)
     {
         route = r;
-        final NeighCore c = core;
-        if (null != c)
-        {
-            c.routeLookup(r);
-        }
+        core.routeLookup(r);
     }
 
     void unbindRouteLookup(final RouteLookup r)
@@ -118,11 +113,7 @@ public final class NeighComponent implements NeighOutput
         if (route == r)
         {
             route = null;
-            final NeighCore c = core;
-            if (null != c)
-            {
-                c.routeLookup(null);
-            }
+            core.routeLookup(null);
         }
     }
 
