@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@code neigh add} SET 70, {@code neigh del} SET 71, {@code neigh show} GET 72.
  *
  * <pre>
- * dp_vs_neigh_conf, 52 bytes, __attribute__((packed)), host order (little-endian) except where marked
+ * dp_vs_neigh_conf, 52 bytes, __attribute__((__packed__, aligned(2))), host order (little-endian) except where
+ * marked
  *  0      4       8                       24              30        34                 50     51     52
  *  +------+-------+-----------------------+---------------+---------+------------------+------+------+
  *  |  af  | state | ip_addr   inet_addr   | eth_addr  MAC | que_num | ifname  char[16] | flag | cid  |
@@ -18,7 +19,8 @@ import java.util.Locale;
  *                  address is its first 4   (wire order)    unaligned
  *                  bytes, network order
  *
- * state: 0 NONE, 1 SEND, 2 REACHABLE, 3 PROBE, 4 DELAY (DPVS_NUD_S_*); flag: 0x1 HASHED, 0x2 STATIC;
+ * state: 0 NONE, 1 SEND, 2 REACHABLE, 3 PROBE, 4 DELAY (DPVS_NUD_S_*); flag: 0x1 HASHED, 0x2 STATIC (a row of
+ * the table carries HASHED, as DPVS's neigh_hash sets it: 3 for a static entry, 1 for a learned one);
  * que_num: packets held for the neighbour; cid: the lcore whose table the row comes from.
  * dpip add/del: af 2 (10 for IPv6), ip, eth_addr (add), ifname; show: zero except ifname (dev X) and af (-4/-6).
  *
