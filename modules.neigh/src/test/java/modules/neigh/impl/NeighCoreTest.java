@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.Test;
 
@@ -19,6 +21,9 @@ import modules.neigh.api.NeighConf;
 import modules.neigh.cli.NeighCtl;
 import modules.netif.impl.TestNetif;
 import platform.lcore.api.Edpvs;
+import platform.lcore.api.JobHandle;
+import platform.lcore.api.JobSpec;
+import platform.lcore.api.LcoreRole;
 import platform.sockopt.client.CtlCommand;
 import platform.sockopt.client.SockoptResponse;
 
@@ -205,6 +210,40 @@ public class NeighCoreTest extends NeighFixture
         assertEquals(e, e.isEmpty(), CtlCommand.EXIT_OK == rc);
         return new String[] {out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"),
             e.replace(System.lineSeparator(), "\n")};
+    }
+
+    @Test(timeout = 60_000)
+    public void shouldUndoAnAddAWorkerDidNotAnswerInTime() throws Exception
+    {
+        start(new NeighSettings(64, 4, 8, 60_000 * MS, 60_000 * MS, 60_000 * MS, 1_000 * MS, 3, 100_000), "");
+        final AtomicInteger stalls = new AtomicInteger();
+        final JobHandle stall = lcores.register(JobSpec.loop("stall", LcoreRole.FWD_WORKER, lcoreId ->
+        {
+            if (2 == lcoreId)
+            {
+                stalls.incrementAndGet();
+                LockSupport.parkNanos(300 * MS);
+            }
+            return 0;
+        }));
+        try
+        {
+            await("lcore 2 stalling", () -> stalls.get() > 0);
+            final SockoptResponse r = client.set(NeighConf.SOCKOPT_SET_NEIGH_ADD, HexFormat.of().parseHex(DPIP_ADD));
+            assertEquals(Edpvs.MSG_DROP, r.errcode());
+            assertEquals("neigh add not applied: msg dropped; no answer from lcores 2", r.errstr());
+        }
+        finally
+        {
+            stall.close();
+        }
+        assertEquals(0, core.master.staticCount());
+        await("undone on every worker", () -> 0 == rows());
+        Thread.sleep(200);
+        assertEquals("and stays undone", 0, rows());
+        assertTrue("an add now goes through", client.set(NeighConf.SOCKOPT_SET_NEIGH_ADD,
+            HexFormat.of().parseHex(DPIP_ADD)).ok());
+        assertEquals(2, rows());
     }
 
     @Test(timeout = 60_000)
