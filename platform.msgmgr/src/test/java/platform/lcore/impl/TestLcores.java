@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import platform.lcore.api.LcoreScheduler;
+import platform.lcore.api.LcoreTimers;
 
 /**
  * Real, running lcores for the message manager's unit tests (the scheduler classes are package-private in
@@ -16,6 +17,7 @@ import platform.lcore.api.LcoreScheduler;
 public final class TestLcores
 {
     private static final Map<LcoreScheduler, Scheduler> RUNNING = new ConcurrentHashMap<>();
+    private static final Map<Scheduler, Timers> TIMERS = new ConcurrentHashMap<>();
 
     private TestLcores()
     {
@@ -50,11 +52,40 @@ public final class TestLcores
             + "lcore 2 role FWD_WORKER cpu none\n");
     }
 
+    /**
+     * The per-lcore timers of running lcores, as a bundle would get the service (one timer service per scheduler;
+     * each call is a bundle of its own, released with {@link #release}).
+     *
+     * @param service lcores started here.
+     * @param owner   the owner the timers are listed under.
+     * @return the timers service.
+     */
+    public static LcoreTimers timers(final LcoreScheduler service, final String owner)
+    {
+        final Scheduler s = RUNNING.get(service);
+        if (null == s)
+        {
+            throw new IllegalArgumentException("lcores not started by TestLcores");
+        }
+        return new BundleLcoreTimers(TIMERS.computeIfAbsent(s, Timers::new), owner);
+    }
+
+    /**
+     * As a bundle releasing the timers service: its timers are cancelled, none of its callbacks runs once this returns.
+     *
+     * @param timers what {@link #timers} returned.
+     */
+    public static void release(final LcoreTimers timers)
+    {
+        ((BundleLcoreTimers)timers).release();
+    }
+
     public static void stop(final LcoreScheduler service)
     {
         final Scheduler s = RUNNING.remove(service);
         if (null != s)
         {
+            TIMERS.remove(s);
             ((BundleLcoreScheduler)service).release();
             if (!s.stop(5_000))
             {
