@@ -29,4 +29,24 @@ public final class BenchBlklst
     {
         return table.size();
     }
+
+    /**
+     * The blacklist bundle's core with its PRE_ROUTING hook on netif, started outside OSGi: entries come through
+     * the control socket (SET 73) as from ipvsadm.
+     *
+     * @return what stops it (the hook first, then the core).
+     */
+    public static AutoCloseable start(final platform.lcore.api.LcoreScheduler lcores,
+        final platform.msgmgr.api.MsgManager msg, final platform.sockopt.api.SockoptRegistry sockopts,
+        final modules.netif.api.Netif netif, final int maxEntries) throws Exception
+    {
+        final BlklstCore core = new BlklstCore(lcores, msg, maxEntries, 200_000, "bench");
+        core.start(sockopts);
+        final AutoCloseable hook = NetifHook.register(netif, core);
+        return () ->
+        {
+            hook.close();
+            core.stop();
+        };
+    }
 }

@@ -31,6 +31,27 @@ public final class BenchRoute
         return lpm.lookup(addr);
     }
 
+    /**
+     * The route bundle's IPv4 core started outside OSGi (its sockopts, messages and per-lcore tables).
+     *
+     * @return the core, as the services it offers ({@code RouteLookup} and {@code Routes}); stop it with
+     * {@link #stop}.
+     */
+    public static Object start(final platform.lcore.api.LcoreScheduler lcores,
+        final platform.msgmgr.api.MsgManager msg, final modules.netif.api.Netif netif,
+        final platform.sockopt.api.SockoptRegistry sockopts, final int expected)
+    {
+        final RouteCore core = new RouteCore(lcores, msg, netif, expected, 2_000_000, "bench");
+        core.start(sockopts);
+        return core;
+    }
+
+    /** @param core what {@link #start} returned. */
+    public static void stop(final Object core)
+    {
+        ((RouteCore)core).stop();
+    }
+
     /** @return the bytes the table takes. */
     public long bytes()
     {

@@ -53,6 +53,21 @@ public final class BenchLcores implements AutoCloseable
     }
 
     /**
+     * @param owner the owner the timers are listed under.
+     * @return the per-lcore timers a bundle would get (one wheel per lcore, driven by the lcores' timer job).
+     */
+    public platform.lcore.api.LcoreTimers timers(final String owner)
+    {
+        if (null == timers)
+        {
+            timers = new Timers(scheduler);
+        }
+        return new BundleLcoreTimers(timers, owner);
+    }
+
+    private Timers timers;
+
+    /**
      * @return "lcore 1 pinned" or "lcore 1 unpinned", for the results.
      */
     public String describe()

@@ -13,8 +13,17 @@ import java.util.Arrays;
  */
 final class BlklstTable
 {
+    /** 2^14 service buckets. */
+    private static final int SERVICE_BITS = 14;
+
     private final Slots v4 = new Slots(2);
     private final Slots v6 = new Slots(5);
+    /**
+     * IPv4 entries per service (address, protocol, port) hash bucket, 64 KB: a packet to a service without entries
+     * (most packets: few services have blacklisted clients) is answered here, in memory that stays in cache,
+     * instead of with a probe into a table of up to megabytes.
+     */
+    private final int[] services = new int[1 << SERVICE_BITS];
 
     /**
      * @param initialCapacity slots to start the IPv4 table with, rounded up to a power of two (at least 16).
@@ -34,6 +43,11 @@ final class BlklstTable
     private static long v4key(final long vaddr, final long saddr)
     {
         return (vaddr << 32) | (saddr & 0xffffffffL);
+    }
+
+    private static int service(final long vaddr, final long meta)
+    {
+        return (int)(((vaddr << 32) ^ meta) * 0x9E3779B97F4A7C15L >>> (64 - SERVICE_BITS));
     }
 
     /** One multiply: enough spread for address pairs, and cheap on the lookup path. */
@@ -72,6 +86,10 @@ final class BlklstTable
      */
     boolean hitV4(final long meta, final long vaddr, final long saddr)
     {
+        if (0 == services[service(vaddr, meta)])
+        {
+            return false;
+        }
         final int i = findV4(v4key(vaddr, saddr), meta);
         if (i < 0)
         {
@@ -169,6 +187,7 @@ final class BlklstTable
             }
             growIfQuarterFull(v4);
             put(v4, hashV4(key, meta), key, 0, 0, 0, meta);
+            services[service(e.vaddrHi(), meta)]++;
             return true;
         }
         if (findV6(e.vaddrHi(), e.vaddrLo(), e.saddrHi(), e.saddrLo(), meta) >= 0)
@@ -249,6 +268,10 @@ final class BlklstTable
         {
             s = v4;
             hole = findV4(v4key(e.vaddrHi(), e.saddrHi()), meta);
+            if (hole >= 0)
+            {
+                services[service(e.vaddrHi(), meta)]--;
+            }
         }
         else
         {
@@ -292,6 +315,7 @@ final class BlklstTable
         Arrays.fill(v6.keys, 0);
         Arrays.fill(v4.hits, 0);
         Arrays.fill(v6.hits, 0);
+        Arrays.fill(services, 0);
         v4.size = 0;
         v6.size = 0;
     }

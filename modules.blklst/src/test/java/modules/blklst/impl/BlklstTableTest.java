@@ -125,6 +125,12 @@ public class BlklstTableTest
                 for (final BlklstEntry each : universe)
                 {
                     assertEquals(each.toString(), model.contains(each), t.contains(each));
+                    if (2 == each.af())
+                    {
+                        // the packet hook's lookup, through the per-service filter
+                        assertEquals(each.toString(), model.contains(each), t.hitV4(BlklstTable.meta(2,
+                            each.proto(), each.vport()), each.vaddrHi(), each.saddrHi()));
+                    }
                 }
             }
         }
