@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 
 import modules.inetaddr.cli.AddrCtl;
+import modules.route.api.RouteConf;
 import modules.route.api.RouteSpec;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
@@ -89,7 +90,10 @@ public final class AddrCommands
             + System.lineSeparator());
         for (final RouteSpec s : core.routes.held())
         {
-            sb.append(s).append(System.lineSeparator());
+            sb.append(IfAddr.ip(s.dst())).append('/').append(s.plen())
+                .append(0 != (s.flags() & RouteConf.RTF_LOCALIN) ? " scope host" : "")
+                .append(0 == s.src() ? "" : " src " + IfAddr.ip(s.src())).append(" dev ").append(s.ifname())
+                .append(System.lineSeparator());
         }
         return sb.toString();
     }

@@ -100,7 +100,14 @@ final class AddrShow
             {
                 return core.refuse(why, rc, "no answer from lcores " + InetAddrCore.lcoreList(r.missingMask()));
             }
-            for (int i = 0; i < r.count(); i++)
+            // by lcore id, so the listing does not depend on which worker answered first
+            final Integer[] order = new Integer[r.count()];
+            for (int i = 0; i < order.length; i++)
+            {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingInt(r::lcore));
+            for (final int i : order)
             {
                 for (final IfAddr a : (IfAddr[])r.reply(i))
                 {
