@@ -31,7 +31,7 @@ final class Fakes
         private final List<PortInfo> ports = List.of(
             new PortInfo(0, "dpdk0", "synthetic", "", new byte[6], 1500, 1, 1, true, true, false),
             new PortInfo(1, "dpdk1", "synthetic", "", new byte[6], 1500, 1, 1, true, true, false));
-        final MbufPool pool = new MbufPool("test", 64, 2048 + Mbuf.HEADROOM);
+        final MbufPool pool = new MbufPool("test", 1024, 2048 + Mbuf.HEADROOM);
         volatile PacketReceiver icmp;
         final AtomicInteger receivers = new AtomicInteger();
         /** The packets output4 got: their bytes from the Ethernet room on, and the lcore. */
