@@ -52,13 +52,18 @@ final class RouteFollower
     private final Map<Key, Held> held = new LinkedHashMap<>();
 
     /** @param r the route bundle's service, bound. */
-    void bind(final Routes r)
+    synchronized void bind(final Routes r)
     {
         routes = r;
     }
 
-    /** @param r the route bundle's service, going. */
-    void unbind(final Routes r)
+    /**
+     * Waits for a route change under way (the lock), so once this returns the going service is never called again.
+     * Safe: the master lcore holding the lock only waits for the workers, never for the unbinding thread.
+     *
+     * @param r the route bundle's service, going.
+     */
+    synchronized void unbind(final Routes r)
     {
         if (routes == r)
         {

@@ -132,7 +132,7 @@ final class Fakes
     }
 
     /** The route bundle's service as a table of prefixes; answers as SET 28/29 would, or a forced code. */
-    static final class RecordingRoutes implements Routes
+    static class RecordingRoutes implements Routes
     {
         final List<String> calls = new ArrayList<>();
         final List<RouteSpec> table = new ArrayList<>();

@@ -266,4 +266,56 @@ public class InetAddrCoreTest extends CoreFixture
         assertEquals("", gogo.flush("dev", "dpdk0"));
         assertEquals("only dpdk1's is left", 1, core.size());
     }
+    @Test
+    public void shouldNeverCallARoutesServiceAfterItsUnbindReturned() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch inAdd = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+        final Fakes.RecordingRoutes slow = new Fakes.RecordingRoutes()
+        {
+            @Override
+            public int add(final modules.route.api.RouteSpec r)
+            {
+                entered.incrementAndGet();
+                inAdd.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                return super.add(r);
+            }
+        };
+        core.routes.unbind(routes);
+        core.routes.bind(slow);
+        final CompletableFuture<Integer> add = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return dpip("add", "10.0.1.1/32", "dev", "dpdk0");
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        });
+        assertTrue("the master lcore is inside the service", inAdd.await(20, TimeUnit.SECONDS));
+        final CompletableFuture<Void> unbind = CompletableFuture.runAsync(() -> core.routes.unbind(slow));
+        Thread.sleep(200);
+        final boolean early = unbind.isDone();
+        // let the master lcore go before asserting, so a failure does not leave it blocked
+        release.countDown();
+        assertFalse("unbind waits for the call under way", early);
+        unbind.get(20, TimeUnit.SECONDS);
+        assertEquals(Integer.valueOf(Edpvs.OK), add.get(20, TimeUnit.SECONDS));
+        final int before = entered.get();
+        assertEquals(Edpvs.OK, dpip("add", "10.0.2.1/24", "dev", "dpdk1"));
+        assertEquals(Edpvs.OK, dpip("del", "10.0.1.1/32", "dev", "dpdk0"));
+        assertEquals("never called after unbind returned", before, entered.get());
+        assertEquals(1, slow.calls().size());
+    }
 }
