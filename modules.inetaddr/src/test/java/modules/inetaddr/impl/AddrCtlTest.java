@@ -1,42 +1,21 @@
 package modules.inetaddr.impl;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 import modules.inetaddr.api.InetAddrConf;
 import modules.inetaddr.cli.AddrCtl;
-import platform.lcore.api.Edpvs;
-import platform.lcore.api.JobHandle;
-import platform.lcore.api.JobSpec;
-import platform.lcore.api.LcoreRole;
-import platform.lcore.api.LcoreScheduler;
-import platform.lcore.impl.TestLcores;
-import platform.msgmgr.api.MsgIds;
-import platform.msgmgr.impl.TestMsgManagers;
-import platform.sockopt.client.SockoptClient;
-import platform.sockopt.client.SockoptResponse;
-import platform.sockopt.impl.TestSockoptServers;
 
 /**
  * {@code dplanectl addr} and the parser shared with the Gogo commands and the configuration: dpip's syntax into
@@ -80,20 +59,20 @@ public class AddrCtlTest extends CoreFixture
             }
         }
     }
-    private int ctl(final java.io.ByteArrayOutputStream out, final java.io.ByteArrayOutputStream err,
+    private int ctl(final ByteArrayOutputStream out, final ByteArrayOutputStream err,
         final String... words) throws IOException
     {
         out.reset();
         err.reset();
-        return new AddrCtl().run(List.of(words), client, new java.io.PrintStream(out, true),
-            new java.io.PrintStream(err, true));
+        return new AddrCtl().run(List.of(words), client, new PrintStream(out, true),
+            new PrintStream(err, true));
     }
 
     @Test
     public void shouldDriveTheAddressesFromDplanectlWithDpipsOutput() throws Exception
     {
-        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals("addr", new AddrCtl().name());
         assertTrue(new AddrCtl().usage().startsWith("  addr "));
         assertEquals(AddrCtl.EXIT_OK, ctl(out, err, "add", "10.0.1.1/24", "dev", "dpdk0"));

@@ -1,13 +1,8 @@
 package modules.inetaddr.impl;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +17,6 @@ import java.util.function.IntFunction;
 
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Test;
 
 import modules.inetaddr.api.InetAddrConf;
 import modules.inetaddr.cli.AddrCtl;
@@ -32,7 +26,6 @@ import platform.lcore.api.JobSpec;
 import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
-import platform.msgmgr.api.MsgIds;
 import platform.msgmgr.impl.TestMsgManagers;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;

@@ -2,41 +2,16 @@ package modules.inetaddr.impl;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
+import java.util.Arrays;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
-import modules.inetaddr.api.InetAddrConf;
-import modules.inetaddr.cli.AddrCtl;
+import modules.netif.api.InetHook;
+import modules.netif.api.Mbuf;
 import platform.lcore.api.Edpvs;
-import platform.lcore.api.JobHandle;
-import platform.lcore.api.JobSpec;
-import platform.lcore.api.LcoreRole;
-import platform.lcore.api.LcoreScheduler;
-import platform.lcore.impl.TestLcores;
-import platform.msgmgr.api.MsgIds;
-import platform.msgmgr.impl.TestMsgManagers;
-import platform.sockopt.client.SockoptClient;
-import platform.sockopt.client.SockoptResponse;
-import platform.sockopt.impl.TestSockoptServers;
 
 /**
  * The ICMP receiver on the workers: echo requests to own addresses answered in place through output4, the reply's
@@ -77,11 +52,11 @@ public class IcmpEchoTest extends CoreFixture
     {
         return (Integer)onLcore(lcoreId, l ->
         {
-            final modules.netif.api.Mbuf m = ports.pool.alloc(l);
-            System.arraycopy(frame, 0, m.array(), modules.netif.api.Mbuf.HEADROOM, frame.length);
-            m.data(modules.netif.api.Mbuf.HEADROOM, frame.length).l3Offset(14);
+            final Mbuf m = ports.pool.alloc(l);
+            System.arraycopy(frame, 0, m.array(), Mbuf.HEADROOM, frame.length);
+            m.data(Mbuf.HEADROOM, frame.length).l3Offset(14);
             final int v = ports.icmp.receive(l, 0, m);
-            if (modules.netif.api.InetHook.STOLEN != v)
+            if (InetHook.STOLEN != v)
             {
                 ports.pool.free(l, m);
             }
@@ -120,36 +95,36 @@ public class IcmpEchoTest extends CoreFixture
         assertEquals(1, ports.receivers.get());
         assertEquals(Edpvs.OK, dpip("add", "10.0.1.1/24", "dev", "dpdk0"));
         final byte[] req = echo("192.168.5.5", "10.0.1.1", 8, 0, 33, 0);
-        assertEquals(modules.netif.api.InetHook.STOLEN, deliver(1, req));
+        assertEquals(InetHook.STOLEN, deliver(1, req));
         assertEquals(1, ports.sent.size());
         assertEquals(Integer.valueOf(1), ports.sentOn.poll());
         assertReply(req, 0, ports.sent.poll());
 
         final byte[] opts = echo("192.168.5.6", "10.0.1.1", 8, 2, 56, 0x4000);
-        assertEquals(modules.netif.api.InetHook.STOLEN, deliver(2, opts));
+        assertEquals(InetHook.STOLEN, deliver(2, opts));
         assertEquals(Integer.valueOf(2), ports.sentOn.poll());
         assertReply(opts, 2, ports.sent.poll());
         assertEquals(1, core.icmp.counter(1, IcmpEcho.ECHO_ANSWERED));
         assertEquals(1, core.icmp.counter(2, IcmpEcho.ECHO_ANSWERED));
 
-        assertEquals("not ours: to the kernel", modules.netif.api.InetHook.ACCEPT,
+        assertEquals("not ours: to the kernel", InetHook.ACCEPT,
             deliver(1, echo("192.168.5.5", "10.0.1.99", 8, 0, 8, 0)));
-        assertEquals("not an echo request", modules.netif.api.InetHook.ACCEPT,
+        assertEquals("not an echo request", InetHook.ACCEPT,
             deliver(1, echo("192.168.5.5", "10.0.1.1", 13, 0, 12, 0)));
-        assertEquals("a fragment", modules.netif.api.InetHook.ACCEPT,
+        assertEquals("a fragment", InetHook.ACCEPT,
             deliver(1, echo("192.168.5.5", "10.0.1.1", 8, 0, 8, 0x2000)));
         final byte[] bad = echo("192.168.5.5", "10.0.1.1", 8, 0, 8, 0);
         bad[bad.length - 1] ^= 0x55;
-        assertEquals("bad checksum", modules.netif.api.InetHook.DROP, deliver(1, bad));
+        assertEquals("bad checksum", InetHook.DROP, deliver(1, bad));
         final byte[] shortOne = echo("192.168.5.5", "10.0.1.1", 8, 0, 0, 0);
-        final byte[] cut = java.util.Arrays.copyOf(shortOne, shortOne.length - 4);
+        final byte[] cut = Arrays.copyOf(shortOne, shortOne.length - 4);
         cut[17] = (byte)(20 + 4); // total length: a 4-byte ICMP message
         cut[24] = 0;
         cut[25] = 0;
         final int c = IcmpEcho.checksum(cut, 14, 20);
         cut[24] = (byte)(c >> 8);
         cut[25] = (byte)c;
-        assertEquals("short", modules.netif.api.InetHook.DROP, deliver(1, cut));
+        assertEquals("short", InetHook.DROP, deliver(1, cut));
         assertEquals(1, core.icmp.counter(1, IcmpEcho.ECHO_NOT_OURS));
         assertEquals(1, core.icmp.counter(1, IcmpEcho.PASSED));
         assertEquals(1, core.icmp.counter(1, IcmpEcho.FRAGMENT));
@@ -158,7 +133,7 @@ public class IcmpEchoTest extends CoreFixture
         assertTrue("nothing else was sent", ports.sent.isEmpty());
 
         assertEquals(Edpvs.OK, dpip("del", "10.0.1.1/24", "dev", "dpdk0"));
-        assertEquals("deleted: no longer answered", modules.netif.api.InetHook.ACCEPT, deliver(2, req));
+        assertEquals("deleted: no longer answered", InetHook.ACCEPT, deliver(2, req));
         assertEquals("every buffer back in the pool", 0, ports.pool.inUse());
     }
 }

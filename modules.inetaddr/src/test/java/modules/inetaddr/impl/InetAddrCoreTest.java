@@ -6,37 +6,21 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 import modules.inetaddr.api.InetAddrConf;
 import modules.inetaddr.cli.AddrCtl;
+import modules.route.api.RouteSpec;
 import platform.lcore.api.Edpvs;
-import platform.lcore.api.JobHandle;
-import platform.lcore.api.JobSpec;
-import platform.lcore.api.LcoreRole;
-import platform.lcore.api.LcoreScheduler;
-import platform.lcore.impl.TestLcores;
 import platform.msgmgr.api.MsgIds;
-import platform.msgmgr.impl.TestMsgManagers;
-import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;
-import platform.sockopt.impl.TestSockoptServers;
 
 /**
  * The interface addresses through the control socket: dpip's bytes in, DPVS's bytes out, every error code, each
@@ -269,13 +253,13 @@ public class InetAddrCoreTest extends CoreFixture
     @Test
     public void shouldNeverCallARoutesServiceAfterItsUnbindReturned() throws Exception
     {
-        final java.util.concurrent.CountDownLatch inAdd = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+        final CountDownLatch inAdd = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger entered = new AtomicInteger();
         final Fakes.RecordingRoutes slow = new Fakes.RecordingRoutes()
         {
             @Override
-            public int add(final modules.route.api.RouteSpec r)
+            public int add(final RouteSpec r)
             {
                 entered.incrementAndGet();
                 inAdd.countDown();
