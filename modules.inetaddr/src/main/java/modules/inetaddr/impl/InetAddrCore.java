@@ -1,6 +1,7 @@
 package modules.inetaddr.impl;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,7 +276,7 @@ final class InetAddrCore implements InetAddrs, IcmpEcho.Tables
         }
         final Object[] p = (Object[])m.payload();
         final StringBuilder why = new StringBuilder();
-        final int rc = set((Integer)p[0], ByteBuffer.wrap((byte[])p[1]).order(java.nio.ByteOrder.LITTLE_ENDIAN),
+        final int rc = set((Integer)p[0], ByteBuffer.wrap((byte[])p[1]).order(ByteOrder.LITTLE_ENDIAN),
             why::append);
         m.reply(new Object[] {rc, why.toString()});
         return Edpvs.OK;
@@ -294,7 +295,7 @@ final class InetAddrCore implements InetAddrs, IcmpEcho.Tables
     {
         if (lcores.currentLcoreId() == msg.masterLcoreId())
         {
-            return set(sockopt, ByteBuffer.wrap(param).order(java.nio.ByteOrder.LITTLE_ENDIAN), why);
+            return set(sockopt, ByteBuffer.wrap(param).order(ByteOrder.LITTLE_ENDIAN), why);
         }
         final MsgReply out = new MsgReply();
         final int rc = msg.sendSync(MsgIds.IFA_SYNC, msg.masterLcoreId(), new Object[] {sockopt, param},
