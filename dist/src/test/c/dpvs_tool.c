@@ -11,6 +11,10 @@
  *   dpvs_tool blklst-add VIP PORT IP      SET 73 alone (no GET 18 first: what ipvsadm would send next)
  *   dpvs_tool blklst-get                  GET 76 alone, len checked as ipvsadm's library does; prints every entry
  *   dpvs_tool get ID                      any GET with an empty body; prints the reply length
+ *   dpvs_tool addr add|del ADDR/PLEN DEV  dpip's "addr add|del ADDR/PLEN dev DEV": SET 47 or 48 with an
+ *                                         inet_addr_param as addr_parse_args fills it
+ *   dpvs_tool addr show [DEV] [-v]        dpip's "[-v] addr show [dev DEV]": GET 51, the reply's length checked
+ *                                         as dpip does, each entry printed as addr_dump prints it
  *
  * ipvsadm's whole conversations, from its first request (dpvs_ctrl_init's GET 18, without which it exits 2):
  *   dpvs_tool ipvsadm --add-blklst VIP PORT IP   GET 18, SET 73
@@ -114,6 +118,50 @@ _Static_assert(sizeof(netif_lcore_basic_get_t) == 8, "netif_lcore_basic_get");
 _Static_assert(sizeof(netif_lcore_stats_get_t) == 96, "netif_lcore_stats_get");
 _Static_assert(sizeof(struct dp_vs_blklst_conf) == 68, "dp_vs_blklst_conf");
 _Static_assert(sizeof(struct dp_vs_blklst_conf_array) == 4, "dp_vs_blklst_conf_array");
+
+/* include/conf/inetaddr.h (v1.10.2): every dpip addr request is an inet_addr_param; GET 51 answers an array */
+struct inet_addr_entry {
+    int af;
+    uint32_t valid_lft;
+    uint32_t prefered_lft;
+    uint32_t flags;
+    char ifname[16];
+    union inet_addr bcast;
+    union inet_addr addr;
+    uint8_t plen;
+    uint8_t scope;
+    lcoreid_t cid;
+    uint8_t nop;
+} __attribute__((__packed__));
+
+struct inet_addr_stats {
+    uint32_t sa_used;
+    uint32_t sa_free;
+    uint32_t sa_miss;
+} __attribute__((__packed__));
+
+struct inet_addr_param {
+    int ifa_ops; /* ifaddr_ops_t: GET 1, ADD 2, DEL 3, MOD 4, FLUSH 5 */
+    uint32_t ifa_ops_flags;
+    struct inet_addr_entry ifa_entry;
+} __attribute__((__packed__));
+
+struct inet_addr_data {
+    struct inet_addr_entry ifa_entry;
+    struct inet_addr_stats ifa_stats;
+} __attribute__((__packed__));
+
+struct inet_addr_data_array {
+    int ops;
+    uint32_t ops_flags;
+    int naddr;
+    struct inet_addr_data addrs[0];
+} __attribute__((__packed__));
+
+_Static_assert(sizeof(struct inet_addr_entry) == 68, "inet_addr_entry");
+_Static_assert(sizeof(struct inet_addr_param) == 76, "inet_addr_param");
+_Static_assert(sizeof(struct inet_addr_data) == 80, "inet_addr_data");
+_Static_assert(sizeof(struct inet_addr_data_array) == 12, "inet_addr_data_array");
 
 /* include/conf/service.h: DPVS_SO_GET_INFO's reply; ipvsadm copies the first 12 bytes without checking len */
 struct dp_vs_getinfo {
@@ -602,8 +650,108 @@ static int ipvsadm(int argc, char **argv)
     return 2;
 }
 
+/* dpip's addr_parse_args for "ADDR[/PLEN] dev DEV" (scope global, lifetimes forever) */
+static int addr_param(struct inet_addr_param *param, int ops, const char *prefix, const char *dev)
+{
+    char buf[64];
+    char *plen;
+    memset(param, 0, sizeof(*param));
+    param->ifa_ops = ops;
+    param->ifa_entry.af = AF_UNSPEC;
+    if (dev)
+        snprintf(param->ifa_entry.ifname, sizeof(param->ifa_entry.ifname), "%s", dev);
+    if (!prefix)
+        return 0;
+    snprintf(buf, sizeof(buf), "%s", prefix);
+    if ((plen = strchr(buf, '/')) != NULL)
+        *plen++ = '\0';
+    if (inet_pton(AF_INET, buf, &param->ifa_entry.addr.in) != 1) {
+        fprintf(stderr, "bad address %s\n", buf);
+        return -1;
+    }
+    param->ifa_entry.af = AF_INET;
+    param->ifa_entry.plen = plen ? atoi(plen) : 0;
+    if (!param->ifa_entry.plen)
+        param->ifa_entry.plen = 32;
+    return 0;
+}
+
+static const char *scope_name(uint8_t scope, char *buf, size_t size)
+{
+    switch (scope) {
+    case 3: return "host";
+    case 2: return "link";
+    case 1: return "site";
+    case 0: return "global";
+    }
+    snprintf(buf, size, "%u", scope);
+    return buf;
+}
+
+/* dpip's addr_do_cmd for show and addr_dump for each entry */
+static int addr_show(const char *dev, int verbose)
+{
+    struct inet_addr_param param;
+    struct inet_addr_data_array *array;
+    void *p;
+    size_t len;
+    int i;
+    addr_param(&param, 1, NULL, dev);
+    if (verbose)
+        param.ifa_ops_flags |= 0x1;
+    if (sockopt(51, SOCKOPT_GET, &param, sizeof(param), &p, &len) || !p)
+        return 1;
+    array = p;
+    if (len < sizeof(*array) || len < sizeof(*array) + array->naddr * sizeof(struct inet_addr_data)) {
+        fprintf(stderr, "corrupted response.\n");
+        free(p);
+        return 1;
+    }
+    for (i = 0; i < array->naddr; i++) {
+        struct inet_addr_data d;
+        char addr[64], bcast[64 + sizeof("broadcast ")], scope[8];
+        memcpy(&d, (const char *)p + sizeof(*array) + i * sizeof(d), sizeof(d));
+        bcast[0] = '\0';
+        if (d.ifa_entry.bcast.in.s_addr) {
+            snprintf(bcast, sizeof(bcast), "broadcast ");
+            inet_ntop(AF_INET, &d.ifa_entry.bcast, bcast + strlen(bcast), sizeof(bcast) - strlen(bcast));
+        }
+        if (array->ops_flags & 0x1)
+            printf("[%02d] ", d.ifa_entry.cid);
+        printf("%s %s/%d scope %s %s\n    %s valid_lft %s preferred_lft %s\n",
+               d.ifa_entry.af == AF_INET ? "inet" : "inet6",
+               inet_ntop(d.ifa_entry.af, &d.ifa_entry.addr, addr, sizeof(addr)) ? addr : "::",
+               d.ifa_entry.plen, scope_name(d.ifa_entry.scope, scope, sizeof(scope)), d.ifa_entry.ifname, bcast,
+               d.ifa_entry.valid_lft ? "?" : "forever", d.ifa_entry.prefered_lft ? "?" : "forever");
+    }
+    free(p);
+    return 0;
+}
+
+static int addr(int argc, char **argv)
+{
+    struct inet_addr_param param;
+    void *p;
+    size_t len;
+    if (argc == 5 && (!strcmp(argv[2], "add") || !strcmp(argv[2], "del"))) {
+        int add = !strcmp(argv[2], "add");
+        if (addr_param(&param, add ? 2 : 3, argv[3], argv[4]))
+            return 1;
+        return sockopt(add ? 47 : 48, SOCKOPT_SET, &param, sizeof(param), &p, &len) ? 1 : 0;
+    }
+    if (argc >= 3 && !strcmp(argv[2], "show")) {
+        int verbose = argc >= 4 && !strcmp(argv[argc - 1], "-v");
+        const char *dev = argc - verbose >= 4 ? argv[3] : NULL;
+        return addr_show(dev, verbose);
+    }
+    fprintf(stderr, "usage: addr add|del ADDR/PLEN DEV | addr show [DEV] [-v]\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "addr"))
+        return addr(argc, argv);
     if (argc >= 3 && !strcmp(argv[1], "ipvsadm"))
         return ipvsadm(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "link-show"))
@@ -624,6 +772,6 @@ int main(int argc, char **argv)
         free(p);
         return 0;
     }
-    fprintf(stderr, "usage: %s link-show-cpu [-s] | link-show [-s] | blklst-add VIP PORT IP | blklst-get | get ID\n", argv[0]);
+    fprintf(stderr, "usage: %s link-show-cpu [-s] | link-show [-s] | blklst-add VIP PORT IP | blklst-get | get ID | addr ...\n", argv[0]);
     return 2;
 }

@@ -151,6 +151,51 @@ public class DpvsCClientIT
         }
     }
 
+    /**
+     * dpip's addr commands from C: the inet_addr_param dpip builds, GET 51's array with dpip's size check and its
+     * output, DPVS's error codes; the address's two routes appear in GET 32 and go with it.
+     */
+    @Test
+    public void dpipsAddrCommandsWorkFromC() throws Exception
+    {
+        try (PlatformProcess p = PlatformProcess.start("dpvs-c-addr", List.of()))
+        {
+            p.awaitLog("interface addresses started for", Duration.ofSeconds(60));
+            p.awaitLog("routing table started for", Duration.ofSeconds(60));
+            p.awaitLog("routes of 0 addresses added to the route bundle", Duration.ofSeconds(60));
+            final String routesBefore = run(p, "get", "32").out;
+
+            final Run add = run(p, "addr", "add", "10.0.1.1/24", "syn0");
+            assertEquals(add.toString(), 0, add.exit);
+            final Run show = run(p, "addr", "show");
+            assertEquals(show.toString(), 0, show.exit);
+            assertEquals("inet 10.0.1.1/24 scope global syn0\n     valid_lft forever preferred_lft forever\n",
+                show.out);
+            final Run verbose = run(p, "addr", "show", "syn0", "-v");
+            assertEquals(verbose.toString(), 0, verbose.exit);
+            assertTrue(verbose.out, verbose.out.matches("(\\[\\d\\d\\] inet 10\\.0\\.1\\.1/24 scope global syn0\n"
+                + " {5}valid_lft forever preferred_lft forever\n){2,}"));
+            assertEquals("the local /32 and the connected /24",
+                (Long.parseLong(routesBefore.trim()) + 2 * 112) + "\n", run(p, "get", "32").out);
+
+            final Run again = run(p, "addr", "add", "10.0.1.1/24", "syn0");
+            assertEquals(1, again.exit);
+            assertTrue(again.err, again.err.contains("errcode set in socket msg#47 header: ") && again.err.contains(
+                "(-3)"));
+            final Run noDev = run(p, "addr", "add", "10.0.2.1/24", "nosuch0");
+            assertEquals(1, noDev.exit);
+            assertTrue(noDev.err, noDev.err.contains("(-4)"));
+
+            assertEquals(0, run(p, "addr", "del", "10.0.1.1/24", "syn0").exit);
+            assertEquals("", run(p, "addr", "show").out);
+            assertEquals(routesBefore, run(p, "get", "32").out);
+            final Run gone = run(p, "addr", "del", "10.0.1.1/24", "syn0");
+            assertEquals(1, gone.exit);
+            assertTrue(gone.err, gone.err.contains("errcode set in socket msg#48 header: ") && gone.err.contains(
+                "(-4)"));
+        }
+    }
+
     private static Run run(final PlatformProcess p, final String... args) throws IOException, InterruptedException
     {
         final List<String> cmd = new ArrayList<>();

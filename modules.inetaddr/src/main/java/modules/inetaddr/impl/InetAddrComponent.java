@@ -1,0 +1,158 @@
+package modules.inetaddr.impl;
+
+import java.util.Hashtable;
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import modules.inetaddr.api.InetAddrs;
+import modules.inetaddr.cli.AddrCtl;
+import modules.netif.api.Netif;
+import modules.route.api.Routes;
+import platform.lcore.api.Edpvs;
+import platform.lcore.api.LcoreScheduler;
+import platform.msgmgr.api.MsgManager;
+import platform.sockopt.api.SockoptRegistry;
+
+/**
+ * The interface-address bundle's one component: on activation it registers the workers' INIT job, the message
+ * types IFA_GET 22, IFA_SET 23, IFA_SYNC 24, the sockopts SET 47..50 and GET 51..52 and netif's ICMP receiver,
+ * adds the configured addresses, and offers {@link InetAddrs} and the {@code addr:} Gogo commands; on
+ * deactivation it removes every one of them and the routes it made. The route bundle's {@link Routes} is an
+ * optional, dynamic reference: when one comes (back), the addresses' routes are added to it.
+ */
+@Component(immediate = true, configurationPid = InetAddrComponent.PID, service = InetAddrs.class)
+@Designate(ocd = InetAddrComponent.Config.class)
+public final class InetAddrComponent implements InetAddrs
+{
+    /** Configuration PID. */
+    public static final String PID = "modules.inetaddr";
+    private static final Logger LOG = LoggerFactory.getLogger(InetAddrComponent.class);
+
+    /** Typed configuration. */
+    @ObjectClassDefinition(name = "Interface addresses")
+    public @interface Config
+    {
+        @AttributeDefinition(description = "Addresses added at start, comma-separated, each in dpip's syntax: "
+            + "\"10.0.1.1/24 dev dpdk0, 10.0.2.1/24 dev dpdk1 scope link\"")
+        String addresses() default "";
+
+        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
+        long timeout_us() default 200_000;
+    }
+
+    private final InetAddrCore core;
+    private final ServiceRegistration<AddrCommands> commands;
+    private volatile boolean active;
+
+    @Activate
+    public InetAddrComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
+        @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
+        final Config config)
+    {
+        this.core = new InetAddrCore(lcores, msg, netif, config.timeout_us(),
+            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.start(sockopts);
+        active = true;
+        configured(core, config.addresses());
+        final Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.command.scope", "addr");
+        props.put("osgi.command.function", AddrCommands.FUNCTIONS);
+        this.commands = context.registerService(AddrCommands.class, new AddrCommands(core), props);
+    }
+
+    /**
+     * Adds the configured addresses; a bad entry is logged with its text and the rest are added.
+     *
+     * @param core      the core, started.
+     * @param addresses comma-separated entries in dpip's syntax.
+     * @return how many were added.
+     */
+    static int configured(final InetAddrCore core, final String addresses)
+    {
+        int n = 0;
+        for (final String entry : null == addresses ? new String[0] : addresses.split(","))
+        {
+            if (entry.isBlank())
+            {
+                continue;
+            }
+            final AddrCtl.Request r;
+            try
+            {
+                r = AddrCtl.parse(AddrCtl.words("add", entry));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                LOG.error("configured address \"{}\" not added: {}", entry.trim(), ex.getMessage());
+                continue;
+            }
+            final StringBuilder why = new StringBuilder();
+            final int rc = core.request(r.sockopt(), r.param(), why::append);
+            if (Edpvs.OK == rc)
+            {
+                n++;
+            }
+            else
+            {
+                LOG.error("configured address \"{}\" not added: {} ({})", entry.trim(), why, Edpvs.strerror(rc));
+            }
+        }
+        return n;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindRoutes(final Routes routes)
+    {
+        core.routes.bind(routes);
+        if (active)
+        {
+            core.routesBound();
+        }
+    }
+
+    void unbindRoutes(final Routes routes)
+    {
+        core.routes.unbind(routes);
+    }
+
+    @Deactivate
+    void deactivate()
+    {
+        active = false;
+        commands.unregister();
+        core.stop();
+    }
+
+    @Override
+    public boolean isLocal(final int lcoreId, final int addr)
+    {
+        return core.isLocal(lcoreId, addr);
+    }
+
+    @Override
+    public int size()
+    {
+        return core.size();
+    }
+
+    @Override
+    public List<String> list()
+    {
+        return core.list();
+    }
+}
