@@ -42,8 +42,8 @@ public class ForwardPathIT
             {
                 p.awaitLog("netif started from", Duration.ofSeconds(60));
                 p.awaitLog("routing table started for", Duration.ofSeconds(60));
-                p.awaitLog("addresses started for", Duration.ofSeconds(60));
-                p.awaitLog("neighbours started for", Duration.ofSeconds(60));
+                p.awaitLog("interface addresses started for", Duration.ofSeconds(60));
+                p.awaitLog("neighbour table started for", Duration.ofSeconds(60));
                 p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
 
                 ok(p, "addr", "add", "10.0.1.1/24", "dev", "dpdk0");

@@ -129,6 +129,8 @@ final class AfPacketDescriptor
     // ring status words
     static final int TP_STATUS_KERNEL = 0;
     static final int TP_STATUS_USER = 1;
+    /** The transport checksum was left to offload (the frame came from this host): see Ipv4.completeL4Checksum. */
+    static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
     static final int TP_STATUS_VLAN_VALID = 1 << 4;
     static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
     static final int TP_STATUS_AVAILABLE = 0;

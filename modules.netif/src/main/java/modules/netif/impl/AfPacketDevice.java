@@ -57,6 +57,8 @@ final class AfPacketDevice implements PortDevice
         int pos;
         long errors;
         long noMbuf;
+        /** Frames whose transport checksum was completed here (TP_STATUS_CSUMNOTREADY). */
+        long csumCompleted;
         /** Drops read from PACKET_STATISTICS so far (the kernel resets them on read). */
         long missed;
     }
@@ -312,6 +314,13 @@ final class AfPacketDevice implements PortDevice
                 copyVlanSlowPath(ring, pos, frame, snaplen, status, m);
             }
             m.length(len).from(port, queue);
+            if (0 != (status & TP_STATUS_CSUMNOTREADY))
+            {
+                // a frame this host sent over a veth or tap: forwarded as it is, its receiver would find a
+                // checksum that was never computed
+                Ipv4.completeL4Checksum(m);
+                r.csumCompleted++;
+            }
             pkts[n++] = m;
             consumed(r, ring);
         }

@@ -81,6 +81,43 @@ final class Ipv4
     }
 
     /**
+     * Completes the TCP or UDP checksum of a frame the kernel handed over with the checksum left to offload
+     * (af_packet's {@code TP_STATUS_CSUMNOTREADY}: sent by this host over a veth or a tap, the field holds only the
+     * pseudo-header's sum), as the kernel's {@code skb_checksum_help} would before a real NIC: the one's complement
+     * of the sum from the transport header to the end, field included. Anything else (not IPv4, a fragment, not TCP
+     * or UDP, truncated) is left as it is.
+     *
+     * @param m the frame, its data at the Ethernet header (an 802.1Q tag is skipped).
+     * @return whether a checksum was written.
+     */
+    static boolean completeL4Checksum(final Mbuf m)
+    {
+        int l3 = ETH_HLEN;
+        int type = m.length() >= ETH_HLEN ? m.u16(ETH_TYPE) : 0;
+        if (0x8100 == type && m.length() >= ETH_HLEN + 4)
+        {
+            l3 += 4;
+            type = m.u16(ETH_TYPE + 4);
+        }
+        if (ETHERTYPE_IPV4 != type || m.length() < l3 + MIN_HLEN)
+        {
+            return false;
+        }
+        final int l4 = l3 + ((m.u8(l3 + VER_IHL) & 0xf) << 2);
+        final int end = l3 + m.u16(l3 + TOT_LEN);
+        final int proto = m.u8(l3 + PROTO);
+        final int field = PROTO_UDP == proto ? 6 : PROTO_TCP == proto ? 16 : -1;
+        if (field < 0 || 0 != (m.u16(l3 + FRAG) & 0x3fff) || end > m.length() || l4 + field + 2 > end)
+        {
+            return false;
+        }
+        final int sum = checksum(m.array(), m.offset() + l4, end - l4);
+        // UDP sends a computed 0 as 0xffff: 0 means "no checksum" (RFC 768)
+        m.put16(l4 + field, 0 == sum && PROTO_UDP == proto ? 0xffff : sum);
+        return true;
+    }
+
+    /**
      * Decrements the TTL of the IPv4 header at {@code l3} and updates its checksum incrementally (RFC 1624, eqn. 3:
      * HC' = ~(~HC + ~m + m'), with m the 16-bit word holding TTL and protocol).
      *

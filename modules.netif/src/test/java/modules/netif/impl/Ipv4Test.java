@@ -1,6 +1,8 @@
 package modules.netif.impl;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import java.util.HexFormat;
 import java.util.Random;
@@ -59,6 +61,65 @@ public class Ipv4Test
             assertEquals("round " + round + " " + HexFormat.of().formatHex(h), expect, m.u16(14 + 10));
             assertEquals((h[8] & 0xff), m.u8(14 + 8));
         }
+    }
+
+    /** The pseudo-header's folded sum, not complemented: what a sender leaves in the field for offload. */
+    private static int pseudo(final byte[] f, final int l3, final int proto, final int l4len)
+    {
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
+        long sum = (b.getShort(l3 + 12) & 0xffff) + (b.getShort(l3 + 14) & 0xffff) + (b.getShort(l3 + 16) & 0xffff)
+            + (b.getShort(l3 + 18) & 0xffff) + proto + l4len;
+        while (0 != (sum >>> 16))
+        {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int)sum;
+    }
+
+    @Test
+    public void shouldCompleteATransportChecksumLeftToOffloadAsTheKernelWould()
+    {
+        final java.util.Random rnd = new java.util.Random(5);
+        for (int round = 0; round < 2_000; round++)
+        {
+            final boolean udp = 0 == (round & 1);
+            final int proto = udp ? 17 : 6;
+            final int l4len = (udp ? 8 : 20) + rnd.nextInt(200);
+            final byte[] f = new byte[14 + 20 + l4len + rnd.nextInt(4)];
+            rnd.nextBytes(f);
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
+            b.putShort(12, (short)0x0800).put(14, (byte)0x45).putShort(16, (short)(20 + l4len))
+                .putShort(20, (short)0x4000).put(23, (byte)proto);
+            final int field = 34 + (udp ? 6 : 16);
+            // the right checksum: the complement of the sum of pseudo-header and segment, with the field at 0
+            b.putShort(field, (short)0);
+            int sum = pseudo(f, 14, proto, l4len) + (~Ipv4.checksum(f, 34, l4len) & 0xffff);
+            sum = (sum & 0xffff) + (sum >>> 16);
+            sum = (sum & 0xffff) + (sum >>> 16);
+            final int expect = udp && 0 == (~sum & 0xffff) ? 0xffff : ~sum & 0xffff;
+            // what a veth hands over: only the pseudo-header's sum in the field
+            b.putShort(field, (short)pseudo(f, 14, proto, l4len));
+            final MbufPool pool = new MbufPool("t", 2, 2048);
+            final Mbuf m = pool.alloc(-1);
+            System.arraycopy(f, 0, m.array(), m.offset(), f.length);
+            m.length(f.length);
+            assertTrue(Ipv4.completeL4Checksum(m));
+            assertEquals("round " + round, expect, m.u16(field));
+        }
+        // not touched: a fragment, ICMP, ARP
+        final MbufPool pool = new MbufPool("t", 2, 2048);
+        final Mbuf m = pool.alloc(-1);
+        final byte[] f = new byte[60];
+        java.nio.ByteBuffer.wrap(f).putShort(12, (short)0x0800).put(14, (byte)0x45).putShort(16, (short)46)
+            .putShort(20, (short)0x2000).put(23, (byte)17);
+        System.arraycopy(f, 0, m.array(), m.offset(), f.length);
+        m.length(f.length);
+        assertFalse("more fragments", Ipv4.completeL4Checksum(m));
+        m.put16(20, 0);
+        m.put8(23, 1);
+        assertFalse("ICMP", Ipv4.completeL4Checksum(m));
+        m.put16(12, 0x0806);
+        assertFalse("ARP", Ipv4.completeL4Checksum(m));
     }
 
     @Test
