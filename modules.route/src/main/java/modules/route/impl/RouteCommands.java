@@ -11,7 +11,7 @@ import modules.route.cli.Ipv6Text;
  */
 public final class RouteCommands
 {
-    static final String[] FUNCTIONS = {"list", "list6", "lcores", "lookup", "stats"};
+    static final String[] FUNCTIONS = {"add", "del", "flush", "show", "list", "list6", "lcores", "lookup", "stats"};
 
     private final RouteCore core;
     private final Route6Core core6;
@@ -20,6 +20,31 @@ public final class RouteCommands
     {
         this.core = core;
         this.core6 = core6;
+    }
+
+    @Descriptor("adds an IPv4 route as dpip route add does (SET 28's checks, on every lcore before OK)")
+    public String add(@Descriptor("PREFIX[/LEN]|default [via GW] dev IF [scope host|kni_host] [mtu N] [metric N] "
+        + "[src ADDR]") final String... words)
+    {
+        return core.command("add", java.util.Arrays.asList(words));
+    }
+
+    @Descriptor("deletes an IPv4 route as dpip route del does")
+    public String del(@Descriptor("PREFIX[/LEN]|default [via GW] dev IF") final String... words)
+    {
+        return core.command("del", java.util.Arrays.asList(words));
+    }
+
+    @Descriptor("removes every IPv4 route from every lcore's table")
+    public String flush()
+    {
+        return core.command("flush", java.util.List.of());
+    }
+
+    @Descriptor("lists the IPv4 then the IPv6 routes, as dpip route show and dpip -6 route show print them")
+    public String show()
+    {
+        return list() + list6();
     }
 
     @Descriptor("lists the routes as the master lcore holds them, in GET 32's order, as dpip route show prints them")

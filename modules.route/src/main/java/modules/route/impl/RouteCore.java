@@ -383,8 +383,56 @@ final class RouteCore implements RouteLookup, Routes
     private int onApi(final Msg m)
     {
         final Object[] p = (Object[])m.payload();
-        m.reply(apply((Boolean)p[0], (RouteSpec)p[1], (Consumer<String>)p[2]));
+        final Consumer<String> why = (Consumer<String>)p[2];
+        m.reply(null == p[0] ? change(MsgIds.ROUTE_FLUSH, null, why) : apply((Boolean)p[0], (RouteSpec)p[1], why));
         return Edpvs.OK;
+    }
+
+    /**
+     * A route command from the Gogo shell, dpip's words: {@code add|del PREFIX [via GW] dev IF ...} or
+     * {@code flush}; applied on the master lcore as SET 28, 29 or 31 would be.
+     *
+     * @param verb  add, del or flush.
+     * @param words the words after it.
+     * @return "OK", or the refusal with its code.
+     */
+    String command(final String verb, final java.util.List<String> words)
+    {
+        final String[] why = new String[1];
+        int rc;
+        try
+        {
+            if ("flush".equals(verb))
+            {
+                if (!words.isEmpty())
+                {
+                    throw new IllegalArgumentException("route flush takes no arguments");
+                }
+                if (lcores.currentLcoreId() == msg.masterLcoreId())
+                {
+                    rc = change(MsgIds.ROUTE_FLUSH, null, w -> why[0] = w);
+                }
+                else
+                {
+                    final MsgReply out = new MsgReply();
+                    final Consumer<String> sink = w -> why[0] = w;
+                    rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {null, null, sink},
+                        Math.max(5_000_000L, 4 * timeoutUs), out);
+                    rc = Edpvs.OK == rc ? (Integer)out.reply() : rc;
+                }
+            }
+            else
+            {
+                final byte[] detail = modules.route.cli.RouteCtl.detail(modules.route.cli.RouteCtl.parse(words));
+                rc = fromBundle("add".equals(verb), spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            rc = Edpvs.INVAL;
+            why[0] = ex.getMessage();
+        }
+        return Edpvs.OK == rc ? "OK" : Edpvs.strerror(rc) + " (" + rc + ")" + (null == why[0] ? "" : ": " + why[0]);
     }
 
     /**

@@ -381,6 +381,26 @@ public class RouteCoreTest
     }
 
     @Test
+    public void shouldTakeGogosRouteCommandsWithDpipsWords() throws Exception
+    {
+        final RouteCommands gogo = new RouteCommands(core, null);
+        assertEquals("OK", gogo.add("192.168.0.0/24", "via", "10.0.0.1", "dev", "dpdk0"));
+        awaitWorkersSee(route(0, Route4.GATEWAY, "10.0.0.1"));
+        assertEquals("route exists: 192.168.0.0/24 dev dpdk0", gogo.add("192.168.0.0/24", "dev", "dpdk1")
+            .replaceFirst("^.*\\(-3\\): ", ""));
+        assertTrue(gogo.add("10.0.0.0/8", "dev", "nosuch"), gogo.add("10.0.0.0/8", "dev", "nosuch")
+            .contains("(-1): no such device"));
+        assertTrue(gogo.add("10.0.0.0/8", "bogus"), gogo.add("10.0.0.0/8", "bogus").contains("(-1)"));
+        assertTrue(gogo.list(), gogo.list().startsWith("inet 192.168.0.0/24 via 10.0.0.1 src 0.0.0.0 dev dpdk0"));
+        assertEquals("OK", gogo.del("192.168.0.0/24", "dev", "dpdk0"));
+        awaitWorkersSee(-1);
+        assertEquals("OK", gogo.add("10.0.0.0/8", "dev", "dpdk1"));
+        assertEquals("OK", gogo.flush());
+        assertEquals(0, core.size());
+        assertEquals("", gogo.list());
+    }
+
+    @Test
     public void shouldAddTheConfigurationsStaticRoutesAndSkipTheBadOnes() throws Exception
     {
         assertEquals(2, core.addStatic("192.168.0.0/16 via 10.2.0.1 dev dpdk1, 10.9.0.0/16 dev nosuch,"
