@@ -95,6 +95,49 @@ public class BlklstTableTest
         assertEquals(0, t.hits(live.get(0)));
     }
 
+    /**
+     * The packet hook's filter grows with the table, finds every entry, lets few others through to the table, and
+     * is empty again once every entry is gone (removals clear their bits).
+     */
+    @Test
+    public void shouldKeepTheHooksFilterExactForEntriesAndEmptyAfterRemovals()
+    {
+        final Random rnd = new Random(11);
+        final BlklstTable t = new BlklstTable(16);
+        final List<BlklstEntry> entries = new ArrayList<>();
+        final Set<Long> keys = new HashSet<>();
+        while (entries.size() < 20_000)
+        {
+            final BlklstEntry e = v4(0x0a000000 | rnd.nextInt(64), 80, rnd.nextInt());
+            if (t.add(e))
+            {
+                entries.add(e);
+                keys.add(e.vaddrHi() << 32 | e.saddrHi());
+            }
+        }
+        assertTrue("grown past 12 bits an entry", t.bloomFill()[1] >= 12L * 20_000);
+        for (final BlklstEntry e : entries)
+        {
+            assertTrue(e.toString(), t.hitV4(BlklstTable.meta(2, 6, 80), e.vaddrHi(), e.saddrHi()));
+        }
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long vaddr = 0x0a000000L | rnd.nextInt(64);
+            final long saddr = rnd.nextInt() & 0xffffffffL;
+            if (!keys.contains(vaddr << 32 | saddr))
+            {
+                assertFalse(t.hitV4(BlklstTable.meta(2, 6, 80), vaddr, saddr));
+            }
+        }
+        final long[] fill = t.bloomFill();
+        assertTrue("about a sixth of the bits set: " + fill[0] + " of " + fill[1], fill[0] * 4 < fill[1]);
+        for (final BlklstEntry e : entries)
+        {
+            assertTrue(t.remove(e));
+        }
+        assertEquals("every bit cleared with its entries", 0, t.bloomFill()[0]);
+    }
+
     @Test
     public void shouldAgreeWithASetThroughChurnAndGrowth()
     {
