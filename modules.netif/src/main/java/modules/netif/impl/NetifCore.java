@@ -223,7 +223,7 @@ final class NetifCore implements Netif
             {
                 if (null != l)
                 {
-                    l.counters.queues(dpvsQueueText(l.lcoreId));
+                    l.counters.queues(QueueAssignment.dpvsQueueText(l, ports));
                 }
             }
             if (null != registry)
@@ -625,68 +625,7 @@ final class NetifCore implements Netif
      */
     String queueText(final int lcoreId)
     {
-        final LcoreNetif l = lcoreId >= 0 && lcoreId < perLcore.length ? perLcore[lcoreId] : null;
-        if (null == l)
-        {
-            return "";
-        }
-        final StringBuilder sb = new StringBuilder();
-        for (int p = 0; p < ports.length; p++)
-        {
-            if (l.txQueue[p] < 0 && !l.pollsPort(p))
-            {
-                continue;
-            }
-            if (sb.length() > 0)
-            {
-                sb.append(' ');
-            }
-            sb.append(ports[p].conf.name).append(':');
-            for (int i = 0; i < l.rxCount; i++)
-            {
-                if (l.rxPort[i] == p)
-                {
-                    sb.append("rx").append(l.rxQueue[i]).append(' ');
-                }
-            }
-            sb.append("tx").append(l.txQueue[p]);
-        }
-        return sb.toString();
-    }
-
-    /**
-     * @param lcoreId a worker.
-     * @return its queues as DPVS's {@code netif_print_lcore_queue_conf} writes them for GET 58: per port, per
-     * queue index, "port:rxN" and "port:txN" each padded to 16 characters, "--" where there is none.
-     */
-    String dpvsQueueText(final int lcoreId)
-    {
-        final LcoreNetif l = lcoreId >= 0 && lcoreId < perLcore.length ? perLcore[lcoreId] : null;
-        if (null == l)
-        {
-            return "";
-        }
-        final StringBuilder sb = new StringBuilder();
-        for (int p = 0; p < ports.length; p++)
-        {
-            final List<Integer> rx = new ArrayList<>();
-            for (int i = 0; i < l.rxCount; i++)
-            {
-                if (l.rxPort[i] == p)
-                {
-                    rx.add(l.rxQueue[i]);
-                }
-            }
-            final int ntx = l.txQueue[p] >= 0 ? 1 : 0;
-            final int max = Math.max(rx.size(), ntx);
-            for (int j = 0; j < max; j++)
-            {
-                final String name = ports[p].conf.name;
-                sb.append(String.format(Locale.ROOT, "%-16s", j < rx.size() ? name + ":rx" + rx.get(j) : "--"));
-                sb.append(String.format(Locale.ROOT, "%-16s", j < ntx ? name + ":tx" + l.txQueue[p] : "--"));
-            }
-        }
-        return sb.toString();
+        return QueueAssignment.queueText(lcoreId >= 0 && lcoreId < perLcore.length ? perLcore[lcoreId] : null, ports);
     }
 
     /**

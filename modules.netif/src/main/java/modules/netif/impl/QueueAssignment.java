@@ -1,7 +1,10 @@
 package modules.netif.impl;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jctools.queues.MpscArrayQueue;
@@ -170,5 +173,75 @@ final class QueueAssignment
             perLcore[lcoreId] = new LcoreNetif(lcoreId, ports.length, lcoreStats.counters(lcoreId));
         }
         return perLcore[lcoreId];
+    }
+
+    /**
+     * @param l     a worker's state, or null.
+     * @param ports the ports by id.
+     * @return its queues as DPVS's {@code netif_lcore_basic_get} text shows them: "dpdk0:rx0 tx0 ...".
+     */
+    static String queueText(final LcoreNetif l, final NetifCore.Port[] ports)
+    {
+        if (null == l)
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < ports.length; p++)
+        {
+            if (l.txQueue[p] < 0 && !l.pollsPort(p))
+            {
+                continue;
+            }
+            if (sb.length() > 0)
+            {
+                sb.append(' ');
+            }
+            sb.append(ports[p].conf.name).append(':');
+            for (int i = 0; i < l.rxCount; i++)
+            {
+                if (l.rxPort[i] == p)
+                {
+                    sb.append("rx").append(l.rxQueue[i]).append(' ');
+                }
+            }
+            sb.append("tx").append(l.txQueue[p]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param l     a worker's state, or null.
+     * @param ports the ports by id.
+     * @return its queues as DPVS's {@code netif_print_lcore_queue_conf} writes them for GET 58: per port, per
+     * queue index, "port:rxN" and "port:txN" each padded to 16 characters, "--" where there is none.
+     */
+    static String dpvsQueueText(final LcoreNetif l, final NetifCore.Port[] ports)
+    {
+        if (null == l)
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < ports.length; p++)
+        {
+            final List<Integer> rx = new ArrayList<>();
+            for (int i = 0; i < l.rxCount; i++)
+            {
+                if (l.rxPort[i] == p)
+                {
+                    rx.add(l.rxQueue[i]);
+                }
+            }
+            final int ntx = l.txQueue[p] >= 0 ? 1 : 0;
+            final int max = Math.max(rx.size(), ntx);
+            for (int j = 0; j < max; j++)
+            {
+                final String name = ports[p].conf.name;
+                sb.append(String.format(Locale.ROOT, "%-16s", j < rx.size() ? name + ":rx" + rx.get(j) : "--"));
+                sb.append(String.format(Locale.ROOT, "%-16s", j < ntx ? name + ":tx" + l.txQueue[p] : "--"));
+            }
+        }
+        return sb.toString();
     }
 }

@@ -26,19 +26,19 @@ public final class RouteCommands
     public String add(@Descriptor("PREFIX[/LEN]|default [via GW] dev IF [scope host|kni_host] [mtu N] [metric N] "
         + "[src ADDR]") final String... words)
     {
-        return core.command("add", java.util.Arrays.asList(words));
+        return RouteWords.command(core, "add", java.util.Arrays.asList(words));
     }
 
     @Descriptor("deletes an IPv4 route as dpip route del does")
     public String del(@Descriptor("PREFIX[/LEN]|default [via GW] dev IF") final String... words)
     {
-        return core.command("del", java.util.Arrays.asList(words));
+        return RouteWords.command(core, "del", java.util.Arrays.asList(words));
     }
 
     @Descriptor("removes every IPv4 route from every lcore's table")
     public String flush()
     {
-        return core.command("flush", java.util.List.of());
+        return RouteWords.command(core, "flush", java.util.List.of());
     }
 
     @Descriptor("lists the IPv4 then the IPv6 routes, as dpip route show and dpip -6 route show print them")

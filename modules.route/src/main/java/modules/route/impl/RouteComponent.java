@@ -76,7 +76,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
             core.stop();
             throw ex;
         }
-        core.addStatic(config.routes());
+        RouteWords.addStatic(core, config.routes());
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);

@@ -355,7 +355,7 @@ final class RouteCore implements RouteLookup, Routes
     /**
      * @param why receives the reason of a refusal, on the master lcore (before the call returns).
      */
-    private int fromBundle(final boolean add, final RouteSpec route, final Consumer<String> why)
+    int fromBundle(final boolean add, final RouteSpec route, final Consumer<String> why)
     {
         if (null == route)
         {
@@ -389,99 +389,21 @@ final class RouteCore implements RouteLookup, Routes
     }
 
     /**
-     * A route command from the Gogo shell, dpip's words: {@code add|del PREFIX [via GW] dev IF ...} or
-     * {@code flush}; applied on the master lcore as SET 28, 29 or 31 would be.
+     * Flushes every lcore's table from another thread than the master lcore, or on it.
      *
-     * @param verb  add, del or flush.
-     * @param words the words after it.
-     * @return "OK", or the refusal with its code.
+     * @param why receives the reason of a failure.
+     * @return the code.
      */
-    String command(final String verb, final java.util.List<String> words)
+    int flushFromBundle(final Consumer<String> why)
     {
-        final String[] why = new String[1];
-        int rc;
-        try
+        if (lcores.currentLcoreId() == msg.masterLcoreId())
         {
-            if ("flush".equals(verb))
-            {
-                if (!words.isEmpty())
-                {
-                    throw new IllegalArgumentException("route flush takes no arguments");
-                }
-                if (lcores.currentLcoreId() == msg.masterLcoreId())
-                {
-                    rc = change(MsgIds.ROUTE_FLUSH, null, w -> why[0] = w);
-                }
-                else
-                {
-                    final MsgReply out = new MsgReply();
-                    final Consumer<String> sink = w -> why[0] = w;
-                    rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {null, null, sink},
-                        Math.max(5_000_000L, 4 * timeoutUs), out);
-                    rc = Edpvs.OK == rc ? (Integer)out.reply() : rc;
-                }
-            }
-            else
-            {
-                final byte[] detail = modules.route.cli.RouteCtl.detail(modules.route.cli.RouteCtl.parse(words));
-                rc = fromBundle("add".equals(verb), spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
-            }
+            return change(MsgIds.ROUTE_FLUSH, null, why);
         }
-        catch (final IllegalArgumentException ex)
-        {
-            rc = Edpvs.INVAL;
-            why[0] = ex.getMessage();
-        }
-        return Edpvs.OK == rc ? "OK" : Edpvs.strerror(rc) + " (" + rc + ")" + (null == why[0] ? "" : ": " + why[0]);
-    }
-
-    /**
-     * Adds the configuration's static routes, each written as dpip's {@code route add} words
-     * ({@code 10.1.0.0/16 via 10.2.0.1 dev dpdk1}); a bad one is logged naming it, the others are added.
-     *
-     * @param entries the entries, separated by commas.
-     * @return how many were added.
-     */
-    int addStatic(final String entries)
-    {
-        int added = 0;
-        int n = 0;
-        for (final String entry : null == entries ? new String[0] : entries.split(","))
-        {
-            final String text = entry.trim();
-            if (text.isEmpty())
-            {
-                continue;
-            }
-            n++;
-            final String[] why = new String[1];
-            int rc;
-            try
-            {
-                final byte[] detail = modules.route.cli.RouteCtl.detail(modules.route.cli.RouteCtl.parse(
-                    java.util.Arrays.asList(text.split("\\s+"))));
-                rc = fromBundle(true, spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                rc = Edpvs.INVAL;
-                why[0] = ex.getMessage();
-            }
-            if (Edpvs.OK == rc)
-            {
-                added++;
-            }
-            else
-            {
-                LOG.warn("static route {} \"{}\" of configuration {} refused: {} ({}); the others are added", n,
-                    text, RouteComponent.PID, why[0], Edpvs.strerror(rc));
-            }
-        }
-        if (n > 0)
-        {
-            LOG.info("{} of {} static routes added", added, n);
-        }
-        return added;
+        final MsgReply out = new MsgReply();
+        final int rc = msg.sendSync(MSG_ROUTE_API, msg.masterLcoreId(), new Object[] {null, null, why},
+            Math.max(5_000_000L, 4 * timeoutUs), out);
+        return Edpvs.OK == rc ? (Integer)out.reply() : rc;
     }
 
     private static String ifname(final ByteBuffer body, final int at)

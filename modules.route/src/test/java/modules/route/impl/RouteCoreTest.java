@@ -403,7 +403,7 @@ public class RouteCoreTest
     @Test
     public void shouldAddTheConfigurationsStaticRoutesAndSkipTheBadOnes() throws Exception
     {
-        assertEquals(2, core.addStatic("192.168.0.0/16 via 10.2.0.1 dev dpdk1, 10.9.0.0/16 dev nosuch,"
+        assertEquals(2, RouteWords.addStatic(core, "192.168.0.0/16 via 10.2.0.1 dev dpdk1, 10.9.0.0/16 dev nosuch,"
             + " 300.1.1.1/8 dev dpdk0, , default via 10.0.0.254 dev dpdk0, 10.8.0.0/33 dev dpdk0"));
         awaitWorkersSee(route(1, Route4.GATEWAY, "10.2.0.1"));
         final List<RouteEntry> routes = core.showOrder(-1);
