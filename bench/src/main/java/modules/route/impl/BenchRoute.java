@@ -6,12 +6,15 @@ package modules.route.impl;
  */
 public final class BenchRoute
 {
-    private final Lpm4 lpm;
+    private final Lpm lpm;
 
-    /** @param expected routes to size for. */
-    public BenchRoute(final int expected)
+    /**
+     * @param expected routes to size for.
+     * @param kind     "dir-24-8" or "dir-16-8-8".
+     */
+    public BenchRoute(final int expected, final String kind)
     {
-        lpm = new Lpm4(expected);
+        lpm = Lpm.of(kind, expected);
     }
 
     /**
@@ -41,7 +44,7 @@ public final class BenchRoute
         final platform.msgmgr.api.MsgManager msg, final modules.netif.api.Netif netif,
         final platform.sockopt.api.SockoptRegistry sockopts, final int expected)
     {
-        final RouteCore core = new RouteCore(lcores, msg, netif, expected, 2_000_000, "bench");
+        final RouteCore core = new RouteCore(lcores, msg, netif, expected, 2_000_000, "bench", Lpm.DIR_24_8);
         core.start(sockopts);
         return core;
     }

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>
  * {@link #lookup} allocates nothing and takes no lock. Correct for single thread use only: each lcore owns its own.
  */
-final class Lpm4
+final class Lpm4 implements Lpm
 {
     /** The largest value a route may carry. */
     static final int MAX_VALUE = (1 << 25) - 2;
@@ -63,7 +63,8 @@ final class Lpm4
      * @param addr the destination, big-endian value of its bytes.
      * @return the value of the longest prefix matching it, or -1.
      */
-    int lookup(final int addr)
+    @Override
+    public int lookup(final int addr)
     {
         int e = root[addr >>> 16];
         if (e < 0)
@@ -83,25 +84,29 @@ final class Lpm4
      * @param plen   its length, 0..32.
      * @return its value, or -1 when the table does not have exactly that prefix.
      */
-    int get(final int prefix, final int plen)
+    @Override
+    public int get(final int prefix, final int plen)
     {
         return rules.get(PrefixMap.key(mask(prefix, plen), plen));
     }
 
     /** @return the number of prefixes. */
-    int size()
+    @Override
+    public int size()
     {
         return rules.size();
     }
 
     /** @return the groups in use. */
-    int groupsInUse()
+    @Override
+    public int groupsInUse()
     {
         return groupsTop - freeCount;
     }
 
     /** @return the bytes the table's arrays take (entries, groups, rule set). */
-    long bytes()
+    @Override
+    public long bytes()
     {
         return root.length * 4L + groups.length * 4L + freeGroups.length * 4L + rules.bytes();
     }
@@ -112,7 +117,8 @@ final class Lpm4
      * @param value  0..{@link #MAX_VALUE}.
      * @return false when the table already has this prefix (nothing changed).
      */
-    boolean add(final int prefix, final int plen, final int value)
+    @Override
+    public boolean add(final int prefix, final int plen, final int value)
     {
         if (plen < 0 || plen > 32 || value < 0 || value > MAX_VALUE)
         {
@@ -134,7 +140,8 @@ final class Lpm4
      * @param plen   its length, 0..32.
      * @return the value it had, or -1 when the table does not have it.
      */
-    int remove(final int prefix, final int plen)
+    @Override
+    public int remove(final int prefix, final int plen)
     {
         if (plen < 0 || plen > 32)
         {
@@ -151,7 +158,8 @@ final class Lpm4
     }
 
     /** Empties the table (keeps its arrays). */
-    void clear()
+    @Override
+    public void clear()
     {
         Arrays.fill(root, 0);
         rules.clear();

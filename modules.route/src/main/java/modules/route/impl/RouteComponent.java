@@ -48,6 +48,10 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
         long timeout_us() default 200_000;
 
+        @AttributeDefinition(description = "Each lcore's IPv4 table: dir-24-8 (DPDK's rte_lpm: one memory read for "
+            + "prefixes up to /24, 64 MB per lcore) or dir-16-8-8 (two or three reads, 256 KB plus 1 KB per group)")
+        String lpm() default "dir-24-8";
+
         @AttributeDefinition(description = "Static IPv4 routes added at start, as dpip's route add words, comma "
             + "separated, e.g. \"10.1.0.0/16 via 10.2.0.1 dev dpdk1, default via 10.0.0.254 dev dpdk0\"")
         String routes() default "";
@@ -63,7 +67,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         final Config config)
     {
         this.core = new RouteCore(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
-            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion(), config.lpm());
         this.core6 = new Route6Core(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
         core.start(sockopts);

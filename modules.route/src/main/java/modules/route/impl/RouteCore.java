@@ -69,6 +69,8 @@ final class RouteCore implements RouteLookup, Routes
     private final Netif netif;
     private final long timeoutUs;
     private final int expected;
+    /** The per-lcore LPM's kind ({@link Lpm#DIR_24_8} or {@link Lpm#DIR_16_8_8}). */
+    private final String lpm;
     private final String owner;
 
     /** Each slot is created, read and changed by its own lcore only. */
@@ -98,6 +100,18 @@ final class RouteCore implements RouteLookup, Routes
     RouteCore(final LcoreScheduler lcores, final MsgManager msg, final Netif netif, final int expected,
         final long timeoutUs, final String owner)
     {
+        this(lcores, msg, netif, expected, timeoutUs, owner, Lpm.DIR_16_8_8);
+    }
+
+    /**
+     * @param lpm each lcore's LPM: {@link Lpm#DIR_24_8} (one read up to /24, 64 MB a table) or
+     *            {@link Lpm#DIR_16_8_8} (two or three reads, 256 KB plus 1 KB a group).
+     */
+    RouteCore(final LcoreScheduler lcores, final MsgManager msg, final Netif netif, final int expected,
+        final long timeoutUs, final String owner, final String lpm)
+    {
+        Lpm.of(lpm, 1);
+        this.lpm = lpm;
         this.lcores = lcores;
         this.msg = msg;
         this.netif = netif;
@@ -169,7 +183,7 @@ final class RouteCore implements RouteLookup, Routes
         if (null == t)
         {
             final RouteEntry[] s = snapshot();
-            t = new RouteTable(Math.max(expected, s.length));
+            t = new RouteTable(Math.max(expected, s.length), lpm);
             for (final RouteEntry e : s)
             {
                 t.add(e);

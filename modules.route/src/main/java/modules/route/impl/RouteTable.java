@@ -5,7 +5,7 @@ import java.util.Arrays;
 import modules.netif.api.Route4;
 
 /**
- * One lcore's IPv4 routing table: an {@link Lpm4} whose values index the routes. Created, read and changed by its
+ * One lcore's IPv4 routing table: an {@link Lpm} whose values index the routes. Created, read and changed by its
  * own lcore only. {@link #lookup} allocates nothing.
  */
 final class RouteTable
@@ -13,7 +13,7 @@ final class RouteTable
     /** What a lookup reads per slot, packed so one cache line holds it: port and kind, gateway, mtu, source. */
     private static final int HOT = 4;
 
-    private final Lpm4 lpm;
+    private final Lpm lpm;
     private RouteEntry[] routes;
     /**
      * Per slot, {@link #HOT} ints: {@code port << 2 | kind}, gateway, mtu, src. A lookup reads these instead of the
@@ -25,10 +25,13 @@ final class RouteTable
     private int freeCount;
     private int top;
 
-    /** @param expected how many routes to size for (it grows beyond). */
-    RouteTable(final int expected)
+    /**
+     * @param expected how many routes to size for (it grows beyond).
+     * @param lpm      {@link Lpm#DIR_24_8} or {@link Lpm#DIR_16_8_8}.
+     */
+    RouteTable(final int expected, final String lpm)
     {
-        lpm = new Lpm4(expected);
+        this.lpm = Lpm.of(lpm, expected);
         routes = new RouteEntry[Math.max(16, expected)];
         hot = new int[routes.length * HOT];
     }

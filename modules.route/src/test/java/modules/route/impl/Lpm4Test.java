@@ -9,13 +9,27 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 
 /**
- * {@link Lpm4} against a brute-force reference: every prefix is checked against every lookup address by a linear
- * scan for the longest match.
+ * Both IPv4 tables, {@link Lpm4} (DIR-16-8-8) and {@link Lpm24} (DIR-24-8), against a brute-force reference: every
+ * prefix is checked against every lookup address by a linear scan for the longest match.
  */
+@RunWith(Parameterized.class)
 public class Lpm4Test
 {
+    @Parameters(name = "{0}")
+    public static List<Object[]> kinds()
+    {
+        return List.of(new Object[] {Lpm.DIR_16_8_8}, new Object[] {Lpm.DIR_24_8});
+    }
+
+    @Parameter
+    public String kind;
+
     /** The reference: a list of (prefix, plen, value), scanned. */
     private static final class Brute
     {
@@ -50,7 +64,7 @@ public class Lpm4Test
     @Test
     public void shouldFindTheLongestMatchAndRestoreTheShorterOneOnDelete()
     {
-        final Lpm4 t = new Lpm4(16);
+        final Lpm t = Lpm.of(kind, 16);
         assertEquals(-1, t.lookup(ip(10, 1, 2, 3)));
         assertTrue(t.add(ip(10, 0, 0, 0), 8, 1));
         assertTrue(t.add(ip(10, 1, 0, 0), 16, 2));
@@ -81,7 +95,7 @@ public class Lpm4Test
     @Test
     public void shouldMatchEverythingWithADefaultRouteAndHostRoutesExactly()
     {
-        final Lpm4 t = new Lpm4(16);
+        final Lpm t = Lpm.of(kind, 16);
         assertTrue(t.add(ip(192, 168, 0, 7), 32, 7));
         assertTrue(t.add(0, 0, 0));
         assertEquals(0, t.lookup(0));
@@ -105,7 +119,7 @@ public class Lpm4Test
         final Random rnd = new Random(42);
         for (int round = 0; round < 20; round++)
         {
-            final Lpm4 t = new Lpm4(16);
+            final Lpm t = Lpm.of(kind, 16);
             final Brute b = new Brute();
             // addresses clustered in a few /8s so prefixes nest
             for (int i = 0; i < 300; i++)
@@ -151,7 +165,7 @@ public class Lpm4Test
     public void shouldHold100kRoutes()
     {
         final Random rnd = new Random(7);
-        final Lpm4 t = new Lpm4(100_000);
+        final Lpm t = Lpm.of(kind, 100_000);
         final int[] p = new int[100_000];
         final int[] len = new int[100_000];
         final long start = System.nanoTime();
@@ -181,7 +195,7 @@ public class Lpm4Test
         {
             assertEquals(i, t.get(p[i], len[i]));
         }
-        System.out.printf("Lpm4: 100k routes added in %d ms, %d groups, %.1f MB%n", addMs, t.groupsInUse(),
+        System.out.printf(kind + ": 100k routes added in %d ms, %d groups, %.1f MB%n", addMs, t.groupsInUse(),
             t.bytes() / 1e6);
         for (int i = 0; i < n; i += 2)
         {
