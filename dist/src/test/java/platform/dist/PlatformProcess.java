@@ -132,6 +132,12 @@ final class PlatformProcess implements AutoCloseable
         return new PlatformProcess(name, copyRoot, home, jvmArgs, Arrays.asList(args), true, Map.of());
     }
 
+    /** @return the platform's process id (for /proc and jcmd). */
+    long pid()
+    {
+        return process.pid();
+    }
+
     /** Writes one line to the process's stdin (see {@link #startWithInput}). */
     void send(final String line) throws IOException
     {
