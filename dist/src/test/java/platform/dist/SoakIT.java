@@ -183,6 +183,10 @@ public class SoakIT
             awaitEquals("the platform's threads", threads, () -> count(proc.resolve("task")));
             awaitEquals("the platform's file descriptors", fds, () -> count(proc.resolve("fd")));
             final long after = heapAfterGc(p);
+            // the figures of a run, for bench/RESULTS.md's soak section
+            System.out.printf("soak: %d cycles, %d requests answered (%d by the blacklist), threads %d, fds %d, heap "
+                + "after GC %d K -> %d K%n", CYCLES, requests.get(), blacklistAnswers.get(), threads, fds, heap,
+                after);
             assertTrue("heap after GC " + heap + " K at the start, " + after + " K after " + CYCLES + " cycles",
                 after < heap + Math.max(16 * 1024, heap / 4));
         }
