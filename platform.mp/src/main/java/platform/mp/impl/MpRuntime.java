@@ -1,0 +1,110 @@
+package platform.mp.impl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Hashtable;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import platform.mp.api.MpChannel;
+import platform.mp.client.MpRuntimeInfo;
+import platform.mp.client.MpWire;
+
+/**
+ * The primary's channel as a DS component: binds the socket in the runtime directory, registers {@link MpChannel}
+ * as a service factory (one instance per bundle, whose actions go when the bundle releases it) and the
+ * {@code mp:*} Gogo commands.
+ */
+@Component(immediate = true, configurationPid = MpRuntime.PID)
+@Designate(ocd = MpRuntime.Config.class)
+public final class MpRuntime
+{
+    /** The configuration PID. */
+    public static final String PID = "platform.mp";
+    /** A framework property naming the runtime directory (below the configuration, above the environment). */
+    static final String DIR_PROPERTY = "platform.mp.dir";
+
+    /** The channel's settings. */
+    @ObjectClassDefinition(name = "Multi-process channel")
+    public @interface Config
+    {
+        @AttributeDefinition(description = "Runtime directory holding mp_socket and mp.info; empty: framework "
+            + "property platform.mp.dir, else DPLANE_MP_DIR, else $XDG_RUNTIME_DIR/dplane-mp, else "
+            + "<tmpdir>/dplane-<user>/mp")
+        String runtime_dir() default "";
+
+        @AttributeDefinition(description = "Longest parameter block of a message, bytes (DPDK: 256); at least 64")
+        int max_param_len() default MpWire.DEFAULT_MAX_PARAM_LEN;
+
+        @AttributeDefinition(description = "Timeout of a request given no timeout (null), ms")
+        long timeout_ms() default 5000;
+    }
+
+    private final MpPrimary primary;
+    private final ServiceRegistration<MpChannel> channel;
+    private final ServiceRegistration<MpCommands> commands;
+
+    /**
+     * @param context the bundle context.
+     * @param config  the settings.
+     * @throws IOException when the socket cannot be bound.
+     */
+    @Activate
+    public MpRuntime(final BundleContext context, final Config config) throws IOException
+    {
+        this.primary = new MpPrimary(resolveDir(config.runtime_dir(), context.getProperty(DIR_PROPERTY)),
+            config.max_param_len());
+        final Duration timeout = Duration.ofMillis(config.timeout_ms());
+        this.channel = context.registerService(MpChannel.class, new ServiceFactory<>()
+        {
+            @Override
+            public MpChannel getService(final Bundle bundle, final ServiceRegistration<MpChannel> registration)
+            {
+                return new BundleMpChannel(primary, bundle.getSymbolicName(), timeout);
+            }
+
+            @Override
+            public void ungetService(final Bundle bundle, final ServiceRegistration<MpChannel> registration,
+                final MpChannel service)
+            {
+                ((BundleMpChannel) service).release();
+            }
+        }, null);
+        final Hashtable<String, Object> props = new Hashtable<>();
+        props.put("osgi.command.scope", "mp");
+        props.put("osgi.command.function", MpCommands.FUNCTIONS);
+        this.commands = context.registerService(MpCommands.class, new MpCommands(primary), props);
+    }
+
+    static Path resolveDir(final String configured, final String property)
+    {
+        if (null != configured && !configured.isBlank())
+        {
+            return Path.of(configured.trim());
+        }
+        if (null != property && !property.isBlank())
+        {
+            return Path.of(property.trim());
+        }
+        return MpRuntimeInfo.defaultDir(System.getenv());
+    }
+
+    /** Unregisters the services (bundles release their channels first), then closes the socket. */
+    @Deactivate
+    void deactivate()
+    {
+        commands.unregister();
+        channel.unregister();
+        primary.close();
+    }
+}
