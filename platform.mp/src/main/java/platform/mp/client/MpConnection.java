@@ -97,9 +97,9 @@ public final class MpConnection
         }
         catch (final MpProtocolException e)
         {
-            // the peer learns why before the close; the listener counts and logs it
-            write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
+            // counted before the close, so that whoever sees the close sees the count
             listener.onProtocolError(this, e);
+            closeWithError(e);
         }
         catch (final IOException | RuntimeException e)
         {
@@ -144,6 +144,33 @@ public final class MpConnection
             close();
             return false;
         }
+    }
+
+    /**
+     * Tells the peer why with an ERROR frame, then closes. What the peer already sent is discarded first: closing
+     * a Unix socket with unread bytes resets it, and the peer would lose the ERROR. Call on the reader thread.
+     *
+     * @param e what was wrong.
+     */
+    public void closeWithError(final MpProtocolException e)
+    {
+        write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
+        try
+        {
+            channel.shutdownOutput();
+            channel.configureBlocking(false);
+            final ByteBuffer sink = ByteBuffer.allocate(4096);
+            // bounded: a peer that keeps writing is closed anyway after 64 KiB
+            for (int i = 0; i < 16 && channel.read(sink) > 0; i++)
+            {
+                sink.clear();
+            }
+        }
+        catch (final IOException ex)
+        {
+            // closing anyway
+        }
+        close();
     }
 
     /** Closes the socket (idempotent); the listener hears of it once. */

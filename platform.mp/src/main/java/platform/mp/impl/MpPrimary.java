@@ -215,9 +215,9 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
 
     private void refuse(final MpConnection c, final MpProtocolException e)
     {
-        c.write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
-        c.close();
+        // called on the peer's reader thread (from onFrame)
         badPeer(c, e);
+        c.closeWithError(e);
     }
 
     private void badPeer(final MpConnection c, final MpProtocolException e)
@@ -226,8 +226,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         final long left = badPeerLog.admit(System.nanoTime());
         if (left >= 0)
         {
-            LOG.warn("closed secondary {} (pid {}): {}{}", c.peerId(), c.pid(), e.getMessage(),
-                LogLimiter.suppressedNote(left));
+            LOG.warn("closed {}: {}{}", c.helloDone() ? "secondary " + c.peerId() + " (pid " + c.pid() + ")"
+                : "a peer before its HELLO", e.getMessage(), LogLimiter.suppressedNote(left));
         }
     }
 
