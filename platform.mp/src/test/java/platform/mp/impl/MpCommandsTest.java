@@ -3,6 +3,9 @@ package platform.mp.impl;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -10,6 +13,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import platform.mp.client.MpCliAccess;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpSecondary;
 
@@ -38,6 +42,31 @@ public class MpCommandsTest
             assertTrue(actions, actions.contains("route.changed                    primary: modules.route"));
             assertTrue(actions, actions.contains("stats.read                       secondary 1 (pid "));
         }
+    }
+
+    @Test
+    public void shouldAnswerOnTheCommandLine() throws Exception
+    {
+        final Path dir = tmp.newFolder("cli").toPath();
+        try (MpPrimary primary = new MpPrimary(dir, 256))
+        {
+            primary.register("ping", m -> ("pong:" + new String(m.params(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8), "test");
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            assertEquals(0, MpCliAccess.run(new String[] {"--dir", dir.toString(), "request", "ping", "hi"}, out));
+            assertEquals(0, MpCliAccess.run(new String[] {"--dir", dir.toString(), "info"}, out));
+            // no action for the name: the primary answers IGN, which is not a missing reply
+            assertEquals(0, MpCliAccess.run(new String[] {"--dir", dir.toString(), "request", "nobody"}, out));
+            final String text = bytes.toString(StandardCharsets.UTF_8);
+            assertTrue(text, text.startsWith("nb_sent=1 nb_received=1\npong:hi\nprimary pid "
+                + ProcessHandle.current().pid() + ", protocol 1, socket " + dir.resolve("mp_socket")
+                + ", max params 256 bytes\nnb_sent=0 nb_received=0\n"));
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, MpCliAccess.run(new String[] {"--dir", dir.toString(), "info"},
+            new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("error: "));
     }
 
     @Test
