@@ -1,9 +1,11 @@
 package platform.mp.impl;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
+import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -33,14 +35,18 @@ public final class MpRuntime
     public static final String PID = "platform.mp";
     /** A framework property naming the runtime directory (below the configuration, above the environment). */
     static final String DIR_PROPERTY = "platform.mp.dir";
+    /** The distribution's home (the launcher sets it): the runtime directory defaults to its data/mp. */
+    static final String HOME_PROPERTY = "platform.home";
+    /** sun_path is 108 bytes with the NUL. */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
 
     /** The channel's settings. */
     @ObjectClassDefinition(name = "Multi-process channel")
     public @interface Config
     {
         @AttributeDefinition(description = "Runtime directory holding mp_socket and mp.info; empty: framework "
-            + "property platform.mp.dir, else DPLANE_MP_DIR, else $XDG_RUNTIME_DIR/dplane-mp, else "
-            + "<tmpdir>/dplane-<user>/mp")
+            + "property platform.mp.dir, else DPLANE_MP_DIR, else <platform.home>/data/mp, else "
+            + "$XDG_RUNTIME_DIR/dplane-mp, else <tmpdir>/dplane-<user>/mp")
         String runtime_dir() default "";
 
         @AttributeDefinition(description = "Longest parameter block of a message, bytes (DPDK: 256); at least 64")
@@ -62,8 +68,8 @@ public final class MpRuntime
     @Activate
     public MpRuntime(final BundleContext context, final Config config) throws IOException
     {
-        this.primary = new MpPrimary(resolveDir(config.runtime_dir(), context.getProperty(DIR_PROPERTY)),
-            config.max_param_len());
+        this.primary = new MpPrimary(resolveDir(config.runtime_dir(), context.getProperty(DIR_PROPERTY),
+            context.getProperty(HOME_PROPERTY), System.getenv()), config.max_param_len());
         final Duration timeout = Duration.ofMillis(config.timeout_ms());
         this.channel = context.registerService(MpChannel.class, new ServiceFactory<>()
         {
@@ -86,7 +92,14 @@ public final class MpRuntime
         this.commands = context.registerService(MpCommands.class, new MpCommands(primary), props);
     }
 
-    static Path resolveDir(final String configured, final String property)
+    /**
+     * The runtime directory: the configuration, else the framework property {@code platform.mp.dir}, else
+     * {@code DPLANE_MP_DIR}, else {@code <platform.home>/data/mp} (the distribution's data folder, so that two
+     * platforms on one host never share a channel) when the socket path fits in sun_path, else the per-user
+     * runtime directory ({@link MpRuntimeInfo#defaultDir}).
+     */
+    static Path resolveDir(final String configured, final String property, final String home,
+        final Map<String, String> env)
     {
         if (null != configured && !configured.isBlank())
         {
@@ -96,7 +109,17 @@ public final class MpRuntime
         {
             return Path.of(property.trim());
         }
-        return MpRuntimeInfo.defaultDir(System.getenv());
+        final String set = env.get(MpRuntimeInfo.ENV_DIR);
+        if ((null == set || set.isBlank()) && null != home && !home.isBlank())
+        {
+            final Path dir = Path.of(home.trim()).toAbsolutePath().resolve("data").resolve("mp");
+            if (dir.resolve(MpRuntimeInfo.SOCKET_NAME).toString().getBytes(StandardCharsets.UTF_8).length
+                <= MAX_SOCKET_PATH_BYTES)
+            {
+                return dir;
+            }
+        }
+        return MpRuntimeInfo.defaultDir(env);
     }
 
     /** Unregisters the services (bundles release their channels first), then closes the socket. */

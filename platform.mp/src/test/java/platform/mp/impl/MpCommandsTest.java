@@ -72,8 +72,14 @@ public class MpCommandsTest
     @Test
     public void shouldResolveTheRuntimeDirectory() throws Exception
     {
-        assertEquals(Path.of("/x/conf"), MpRuntime.resolveDir(" /x/conf ", "/y/prop"));
-        assertEquals(Path.of("/y/prop"), MpRuntime.resolveDir("", "/y/prop"));
+        final Map<String, String> env = Map.of(MpRuntimeInfo.ENV_DIR, "/z/env");
+        assertEquals(Path.of("/x/conf"), MpRuntime.resolveDir(" /x/conf ", "/y/prop", "/home/p", env));
+        assertEquals(Path.of("/y/prop"), MpRuntime.resolveDir("", "/y/prop", "/home/p", env));
+        assertEquals(Path.of("/z/env"), MpRuntime.resolveDir("", null, "/home/p", env));
+        assertEquals(Path.of("/home/p/data/mp"), MpRuntime.resolveDir("", null, "/home/p", Map.of()));
+        // a home too deep for sun_path: the per-user directory
+        assertEquals(MpRuntimeInfo.defaultDir(Map.of()), MpRuntime.resolveDir("", null, "/" + "d".repeat(100),
+            Map.of()));
         assertEquals(Path.of("/z/env"), MpRuntimeInfo.defaultDir(Map.of(MpRuntimeInfo.ENV_DIR, "/z/env")));
         final Path xdg = tmp.newFolder("xdg").toPath();
         assertEquals(xdg.resolve("dplane-mp"), MpRuntimeInfo.defaultDir(Map.of("XDG_RUNTIME_DIR", xdg.toString())));
