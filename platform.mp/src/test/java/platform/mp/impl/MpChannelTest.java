@@ -106,6 +106,22 @@ public class MpChannelTest
     }
 
     @Test
+    public void shouldRefuseToAttachToAPrimaryOfAnotherVersion() throws Exception
+    {
+        final Path other = tmp.newFolder("v2").toPath();
+        new MpRuntimeInfo(1, MpWire.VERSION + 1, dir.resolve(MpRuntimeInfo.SOCKET_NAME), 256, 0).write(other);
+        try (MpSecondary s = MpSecondary.attach(other))
+        {
+            fail("attached to a version " + (MpWire.VERSION + 1) + " primary as " + s.id());
+        }
+        catch (final IOException e)
+        {
+            assertTrue(e.getMessage(), e.getMessage().contains("speaks protocol version 2, this client 1"));
+        }
+        assertEquals(0, primary.peers().size());
+    }
+
+    @Test
     public void shouldRequestBothWays() throws Exception
     {
         primary.register("version", m -> utf8("primary-1 for peer " + m.peer()), "test");
