@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import platform.common.LogLimiter;
 import platform.mp.api.MpAction;
 import platform.mp.api.MpActionInfo;
 import platform.mp.api.MpCallback;
@@ -46,6 +48,9 @@ public abstract class MpEndpoint
     private final AtomicLong nextId = new AtomicLong();
     private final ThreadPoolExecutor dispatcher;
     private volatile Thread dispatchThread;
+    /** A peer can cause these once per message: one line per 5 s each. */
+    private final LogLimiter unknownLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
+    private final LogLimiter actionLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     /** Request timeouts (and, on a secondary, reconnect attempts). */
     protected final ScheduledExecutorService timer;
 
@@ -178,7 +183,12 @@ public abstract class MpEndpoint
         }
         else
         {
-            warn("no action for message " + f.name() + " from peer " + c.peerId(), null);
+            final long left = unknownLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                warn("no action for message " + f.name() + " from peer " + c.peerId()
+                    + LogLimiter.suppressedNote(left), null);
+            }
         }
     }
 
@@ -192,7 +202,11 @@ public abstract class MpEndpoint
         catch (final Exception ex)
         {
             actionErrors.incrementAndGet();
-            warn("action " + f.name() + " failed; no reply (as DPDK)", ex);
+            final long left = actionLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                warn("action " + f.name() + " failed; no reply (as DPDK)" + LogLimiter.suppressedNote(left), ex);
+            }
             return;
         }
         if (MpKind.REQ == f.kind())
@@ -201,7 +215,12 @@ public abstract class MpEndpoint
             if (r.length > maxParamLen)
             {
                 actionErrors.incrementAndGet();
-                warn("action " + f.name() + " replied " + r.length + " bytes, over " + maxParamLen + "; no reply", null);
+                final long left = actionLog.admit(System.nanoTime());
+                if (left >= 0)
+                {
+                    warn("action " + f.name() + " replied " + r.length + " bytes, over " + maxParamLen
+                        + "; no reply" + LogLimiter.suppressedNote(left), null);
+                }
                 return;
             }
             c.write(MpKind.REP, f.id(), e.nameBytes, r);
@@ -221,9 +240,15 @@ public abstract class MpEndpoint
             {
                 task.run();
             }
-            catch (final RuntimeException | Error ex)
+            catch (final RuntimeException ex)
             {
-                warn("action or callback threw", ex);
+                warn("a callback threw", ex);
+            }
+            catch (final Error ex)
+            {
+                // the pool replaces the thread (its factory records the new dispatch thread)
+                warn("a callback threw", ex);
+                throw ex;
             }
         });
     }
@@ -530,7 +555,7 @@ public abstract class MpEndpoint
         int nbSent;
         boolean sendingDone;
         boolean done;
-        volatile java.util.concurrent.ScheduledFuture<?> timeoutTask;
+        volatile ScheduledFuture<?> timeoutTask;
 
         Pending(final long id, final Consumer<MpReply> completion)
         {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -275,7 +276,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         {
             timer.schedule(this::reconnect, reconnectDelay.toNanos(), TimeUnit.NANOSECONDS);
         }
-        catch (final java.util.concurrent.RejectedExecutionException e)
+        catch (final RejectedExecutionException e)
         {
             // closing
         }

@@ -174,7 +174,8 @@ public class MpChannelTest
             return utf8("late");
         });
         fast.register("work", m -> utf8("fast"));
-        final MpReply r = primary.request("work", new byte[0], Duration.ofMillis(300));
+        // long enough for the fast reply on a loaded machine; the slow one waits for the latch
+        final MpReply r = primary.request("work", new byte[0], Duration.ofMillis(1500));
         release.countDown();
         assertEquals(2, r.nbSent());
         assertEquals(1, r.nbReceived());
@@ -332,6 +333,56 @@ public class MpChannelTest
         final MpReply r = primary.request("stats", new byte[0], LONG);
         assertEquals(0, r.nbSent());
         MpTesting.await("unannounced", 5000, () -> primary.actions().isEmpty());
+    }
+
+    @Test
+    public void shouldSendNoReplyForAFailingActionAsDpdk() throws Exception
+    {
+        final MpSecondary s = secondary();
+        s.register("fails", m ->
+        {
+            throw new IllegalStateException("broken");
+        });
+        s.register("too-long", m -> new byte[257]);
+        final MpReply r = primary.request("fails", new byte[0], Duration.ofMillis(300));
+        assertEquals(1, r.nbSent());
+        assertEquals(0, r.nbReceived());
+        final MpReply r2 = primary.request("too-long", new byte[0], Duration.ofMillis(300));
+        assertEquals(1, r2.nbSent());
+        assertEquals(0, r2.nbReceived());
+        assertEquals(2, s.actionErrors.get());
+        // a MSG with no action: counted, nothing sent back
+        assertTrue(s.send("nobody-here", new byte[0]));
+        MpTesting.await("counted", 5000, () -> primary.unknownActions.get() == 1);
+        assertTrue(s.connected());
+    }
+
+    @Test
+    public void shouldNotReturnFromCloseWhileTheActionRuns() throws Exception
+    {
+        final MpSecondary s = secondary();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final MpRegistration reg = primary.register("busy", m ->
+        {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return utf8("done");
+        }, "test");
+        final AtomicReference<MpReply> got = new AtomicReference<>();
+        final Thread requester = new Thread(() -> got.set(s.request("busy", new byte[0], LONG)));
+        requester.start();
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        final Thread closer = new Thread(reg::close);
+        closer.start();
+        closer.join(300);
+        assertTrue("close() returned while the action ran", closer.isAlive());
+        release.countDown();
+        closer.join(5000);
+        assertFalse(closer.isAlive());
+        requester.join(5000);
+        assertEquals(1, got.get().nbReceived());
+        assertEquals(0, s.request("busy", new byte[0], LONG).nbSent());
     }
 
     @Test
