@@ -37,6 +37,16 @@ public interface MpChannel
     int send(String name, byte[] params);
 
     /**
+     * Sends a one-way MSG to the secondaries that registered an action of this name, i.e. its subscribers (a
+     * secondary announces its actions to the primary when it registers them).
+     *
+     * @param name   the action (event) name.
+     * @param params at most {@link #maxParamLen()} bytes.
+     * @return how many secondaries it was written to.
+     */
+    int publish(String name, byte[] params);
+
+    /**
      * Sends a REQ to every attached secondary and waits for their replies ({@code rte_mp_request_sync}). A peer
      * answering IGN is not counted in {@code nbSent}; a peer that disconnects or does not answer in time is, with
      * no reply.

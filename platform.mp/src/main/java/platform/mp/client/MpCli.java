@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import platform.mp.api.MpMessage;
 import platform.mp.api.MpReply;
@@ -16,7 +17,10 @@ import platform.mp.api.MpReply;
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] info
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] request NAME [TEXT] [--timeout MS]
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] send NAME [TEXT]
+ * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] watch NAME [--count N]
  * </pre>
+ * {@code watch} subscribes to an event (registers an action of its name, e.g. {@code platform.bundle}) and prints
+ * each message as "NAME TEXT" until N were printed (default: until killed).
  * The directory defaults as the primary's does ({@link MpRuntimeInfo#defaultDir}). Exit status 0, 1 when a request
  * got fewer replies than it counts, 2 for a usage or connection error.
  */
@@ -38,6 +42,7 @@ public final class MpCli
     {
         Path dir = MpRuntimeInfo.defaultDir(env);
         long timeoutMs = 5000;
+        long count = Long.MAX_VALUE;
         final String[] pos = new String[3];
         int n = 0;
         for (int i = 0; i < args.length; i++)
@@ -50,6 +55,10 @@ public final class MpCli
             {
                 timeoutMs = Long.parseLong(args[++i]);
             }
+            else if ("--count".equals(args[i]) && i + 1 < args.length)
+            {
+                count = Long.parseLong(args[++i]);
+            }
             else if (n < pos.length)
             {
                 pos[n++] = args[i];
@@ -57,7 +66,8 @@ public final class MpCli
         }
         if (0 == n || (!"info".equals(pos[0]) && n < 2))
         {
-            out.println("usage: MpCli [--dir DIR] info | request NAME [TEXT] [--timeout MS] | send NAME [TEXT]");
+            out.println("usage: MpCli [--dir DIR] info | request NAME [TEXT] [--timeout MS] | send NAME [TEXT]"
+                + " | watch NAME [--count N]");
             return 2;
         }
         try
@@ -76,6 +86,10 @@ public final class MpCli
                 {
                     return s.send(pos[1], params) ? 0 : 2;
                 }
+                if ("watch".equals(pos[0]))
+                {
+                    return watch(s, pos[1], count, out);
+                }
                 final MpReply r = s.request(pos[1], params, Duration.ofMillis(timeoutMs));
                 out.printf("nb_sent=%d nb_received=%d%n", r.nbSent(), r.nbReceived());
                 for (final MpMessage m : r.replies())
@@ -90,5 +104,33 @@ public final class MpCli
             out.println("error: " + e.getMessage());
             return 2;
         }
+    }
+
+    private static int watch(final MpSecondary s, final String name, final long count, final PrintStream out)
+        throws IOException
+    {
+        final Semaphore seen = new Semaphore(0);
+        s.register(name, m ->
+        {
+            out.println(name + " " + new String(m.params(), StandardCharsets.UTF_8));
+            out.flush();
+            seen.release();
+            return null;
+        });
+        out.println("watching " + name);
+        out.flush();
+        try
+        {
+            for (long i = 0; i < count; i++)
+            {
+                seen.acquire();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        return 0;
     }
 }

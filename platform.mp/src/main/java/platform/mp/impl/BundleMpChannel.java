@@ -60,6 +60,12 @@ final class BundleMpChannel implements MpChannel
         return primary.send(name, params);
     }
 
+    @Override
+    public int publish(final String name, final byte[] params)
+    {
+        return primary.publish(name, params);
+    }
+
     /** A null timeout means the configured default. */
     @Override
     public MpReply request(final String name, final byte[] params, final Duration timeout)

@@ -147,6 +147,19 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         return sendTo(name, params, peerList());
     }
 
+    int publish(final String name, final byte[] params)
+    {
+        final List<MpConnection> subscribers = new ArrayList<>();
+        for (final MpConnection c : peers.values())
+        {
+            if (c.announced.contains(name))
+            {
+                subscribers.add(c);
+            }
+        }
+        return sendTo(name, params, subscribers);
+    }
+
     MpReply request(final String name, final byte[] params, final Duration timeout)
     {
         return requestSync(name, params, timeout, peerList());

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -35,6 +38,8 @@ public final class MpRuntime
     public static final String PID = "platform.mp";
     /** A framework property naming the runtime directory (below the configuration, above the environment). */
     static final String DIR_PROPERTY = "platform.mp.dir";
+    /** The event sent to the secondaries that registered an action of this name when a bundle changes state. */
+    public static final String BUNDLE_EVENT = "platform.bundle";
     /** The distribution's home (the launcher sets it): the runtime directory defaults to its data/mp. */
     static final String HOME_PROPERTY = "platform.home";
     /** sun_path is 108 bytes with the NUL. */
@@ -59,6 +64,8 @@ public final class MpRuntime
     private final MpPrimary primary;
     private final ServiceRegistration<MpChannel> channel;
     private final ServiceRegistration<MpCommands> commands;
+    private final BundleContext context;
+    private final BundleListener bundleEvents;
 
     /**
      * @param context the bundle context.
@@ -90,6 +97,35 @@ public final class MpRuntime
         props.put("osgi.command.scope", "mp");
         props.put("osgi.command.function", MpCommands.FUNCTIONS);
         this.commands = context.registerService(MpCommands.class, new MpCommands(primary), props);
+        this.context = context;
+        // asynchronous listener: delivered on the framework's event thread, never inside a bundle operation
+        this.bundleEvents = e -> primary.publish(BUNDLE_EVENT, bundleEvent(e.getType(),
+            e.getBundle().getSymbolicName(), e.getBundle().getVersion().toString(), e.getBundle().getBundleId(),
+            primary.maxParamLen()));
+        context.addBundleListener(bundleEvents);
+    }
+
+    /**
+     * The params of a {@value #BUNDLE_EVENT} message: UTF-8 "TYPE symbolic-name version id", e.g.
+     * "STARTED modules.route 0.1.0.SNAPSHOT 12".
+     */
+    static byte[] bundleEvent(final int type, final String bsn, final String version, final long id,
+        final int maxLen)
+    {
+        final String t = switch (type)
+        {
+            case BundleEvent.INSTALLED -> "INSTALLED";
+            case BundleEvent.RESOLVED -> "RESOLVED";
+            case BundleEvent.STARTED -> "STARTED";
+            case BundleEvent.STOPPED -> "STOPPED";
+            case BundleEvent.UPDATED -> "UPDATED";
+            case BundleEvent.UNRESOLVED -> "UNRESOLVED";
+            case BundleEvent.UNINSTALLED -> "UNINSTALLED";
+            default -> "EVENT-" + type;
+        };
+        final byte[] b = (t + " " + bsn + " " + version + " " + id).getBytes(StandardCharsets.UTF_8);
+        // a symbolic name may be long: the event is cut to what the channel carries
+        return b.length <= maxLen ? b : Arrays.copyOf(b, maxLen);
     }
 
     /**
@@ -126,6 +162,7 @@ public final class MpRuntime
     @Deactivate
     void deactivate()
     {
+        context.removeBundleListener(bundleEvents);
         commands.unregister();
         channel.unregister();
         primary.close();

@@ -288,6 +288,21 @@ public class MpChannelTest
     }
 
     @Test
+    public void shouldPublishToSubscribersOnly() throws Exception
+    {
+        final MpSecondary a = secondary();
+        final MpSecondary b = secondary();
+        final List<String> got = new CopyOnWriteArrayList<>();
+        a.register("platform.route", m -> got.add(text(m)) ? null : null);
+        MpTesting.await("subscribed", 5000, () -> !primary.actions().isEmpty());
+        assertEquals(1, primary.publish("platform.route", utf8("add 10.0.0.0/8")));
+        MpTesting.await("delivered", 5000, () -> got.size() == 1);
+        assertEquals("add 10.0.0.0/8", got.get(0));
+        assertEquals("the other secondary was not sent it", 0, b.unknownActions.get());
+        assertEquals(0, primary.publish("platform.neigh", utf8("x")));
+    }
+
+    @Test
     public void shouldRefuseTooBigParamsAndTakenNames() throws Exception
     {
         final MpSecondary s = secondary();

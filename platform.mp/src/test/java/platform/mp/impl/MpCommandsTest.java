@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.osgi.framework.BundleEvent;
 
 import platform.mp.client.MpCliAccess;
 import platform.mp.client.MpRuntimeInfo;
@@ -67,6 +70,30 @@ public class MpCommandsTest
         assertEquals(2, MpCliAccess.run(new String[] {"--dir", dir.toString(), "info"},
             new PrintStream(bytes, true, StandardCharsets.UTF_8)));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("error: "));
+    }
+
+    @Test
+    public void shouldWatchAnEventOnTheCommandLine() throws Exception
+    {
+        final Path dir = tmp.newFolder("watch").toPath();
+        try (MpPrimary primary = new MpPrimary(dir, 256))
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            final AtomicInteger exit = new AtomicInteger(-1);
+            final Thread watcher = new Thread(() -> exit.set(MpCliAccess.run(new String[] {"--dir", dir.toString(),
+                "watch", "platform.bundle", "--count", "2"}, out)));
+            watcher.start();
+            MpTesting.await("subscribed", 5000, () -> !primary.actions().isEmpty());
+            assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STARTED,
+                "modules.route", "0.1.0.SNAPSHOT", 12, 256)));
+            assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STOPPED,
+                "x".repeat(300), "1.0.0", 13, 64)));
+            watcher.join(5000);
+            assertEquals(0, exit.get());
+            assertEquals("watching platform.bundle\nplatform.bundle STARTED modules.route 0.1.0.SNAPSHOT 12\n"
+                + "platform.bundle STOPPED " + "x".repeat(56) + "\n", bytes.toString(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
