@@ -6,12 +6,16 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -24,6 +28,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
 import platform.mp.api.MpChannel;
@@ -32,7 +37,7 @@ import platform.mp.api.MpChannel;
  * The multi-process channel in Felix: the bundle's component binds the socket in the runtime directory given by
  * the framework property, a bundle's action answers a secondary in a separate JVM (the bundle jar on a plain class
  * path, {@code platform.mp.client.MpCli}), {@code mp:actions} lists it, and it is gone once the bundle released the
- * service.
+ * service; a secondary JVM watching {@code platform.bundle} sees a bundle installed and uninstalled.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -70,6 +75,66 @@ public class MpIT extends BaseTest
     }
 
     @Test
+    public void aSecondaryJvmWatchesBundlesComingAndGoing() throws Exception
+    {
+        final List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("itest.platform.mp.jar"), "platform.mp.client.MpCli", "--dir",
+            context.getProperty("platform.mp.dir"), "watch", "platform.bundle");
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try
+        {
+            await("the watcher subscribed", () ->
+            {
+                try
+                {
+                    return execute(processor, "mp:actions").matches("(?s).*platform\\.bundle\\s+secondary.*");
+                }
+                catch (final Exception e)
+                {
+                    throw new AssertionError(e);
+                }
+            });
+            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            final Thread reader = new Thread(() ->
+            {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)))
+                {
+                    String l;
+                    while (null != (l = r.readLine()))
+                    {
+                        lines.add(l);
+                    }
+                }
+                catch (final IOException e)
+                {
+                    // the process is gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            final Bundle b = context.installBundle(reactorJar("itest.modules.stats.jar"));
+            b.uninstall();
+            // the framework may resolve and unresolve it in between: INSTALLED first, UNINSTALLED last
+            final String tail = " modules.stats 0.1.0.SNAPSHOT " + b.getBundleId();
+            assertEquals("watching platform.bundle", lines.poll(30, TimeUnit.SECONDS));
+            assertEquals("platform.bundle INSTALLED" + tail, lines.poll(30, TimeUnit.SECONDS));
+            String l;
+            do
+            {
+                l = lines.poll(30, TimeUnit.SECONDS);
+                assertTrue("no UNINSTALLED event in time", null != l);
+                assertTrue(l, l.endsWith(tail));
+            }
+            while (!l.equals("platform.bundle UNINSTALLED" + tail));
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     public void aBundlesActionAnswersASecondaryJvmUntilTheBundleReleasesTheChannel() throws Exception
     {
         final MpChannel channel = awaitService(MpChannel.class);
@@ -82,7 +147,7 @@ public class MpIT extends BaseTest
 
         assertEquals("nb_sent=1 nb_received=1\npong:hi\nexit 0", runCli("request", "itest.ping", "hi").trim());
         final String peers = execute(processor, "mp:peers");
-        assertTrue(peers, peers.contains("1 attached since start"));
+        assertTrue(peers, peers.matches("(?s).*\\d+ attached since start.*"));
 
         context.ungetService(ref);
         await("the released channel's action is gone", () ->
