@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -51,6 +52,9 @@ public abstract class MpEndpoint
     /** A peer can cause these once per message: one line per 5 s each. */
     private final LogLimiter unknownLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private final LogLimiter actionLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
+    /** Built-in actions that answer later from a thread of their own, so that they may make synchronous requests. */
+    private final Map<String, DeferredAction> deferred = new ConcurrentHashMap<>();
+    private final ExecutorService deferredExecutor;
     /** Request timeouts (and, on a secondary, reconnect attempts). */
     protected final ScheduledExecutorService timer;
 
@@ -87,6 +91,13 @@ public abstract class MpEndpoint
         });
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
+        this.deferredExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            r ->
+            {
+                final Thread th = new Thread(r, threadPrefix + "-builtin");
+                th.setDaemon(true);
+                return th;
+            });
     }
 
     /** Logs a warning; the primary logs through SLF4J, the client library through System.Logger. */
@@ -108,12 +119,48 @@ public abstract class MpEndpoint
             throw new MpException(MpException.INVALID, "null action for " + name);
         }
         final ActionEntry e = new ActionEntry(name, nb, action, owner);
-        if (null != actions.putIfAbsent(name, e))
+        if (deferred.containsKey(name) || null != actions.putIfAbsent(name, e))
         {
             throw new MpException(MpException.EXISTS, "action already registered: " + name);
         }
         onRegistered(name, true);
         return e;
+    }
+
+    /** A built-in action that replies (with {@link #reply}) when it is done, from its own thread. */
+    @FunctionalInterface
+    protected interface DeferredAction
+    {
+        /**
+         * @param c the connection the REQ came on.
+         * @param f the REQ.
+         */
+        void handle(MpConnection c, Frame f);
+    }
+
+    /**
+     * Registers a built-in action run on the endpoint's built-in thread (not the dispatch thread, so it may make
+     * synchronous requests), for the life of the endpoint.
+     *
+     * @param name   the name.
+     * @param action the action.
+     */
+    protected void registerDeferred(final String name, final DeferredAction action)
+    {
+        MpWire.nameBytes(name);
+        deferred.put(name, action);
+    }
+
+    /**
+     * Answers a REQ.
+     *
+     * @param c      the connection it came on.
+     * @param f      the REQ.
+     * @param params the reply's params.
+     */
+    protected void reply(final MpConnection c, final Frame f, final byte[] params)
+    {
+        c.write(MpKind.REP, f.id(), MpWire.nameBytes(f.name()), params);
     }
 
     /** Hook: an action was registered or unregistered (a secondary announces it). */
@@ -130,6 +177,10 @@ public abstract class MpEndpoint
         for (final ActionEntry e : actions.values())
         {
             l.add(new MpActionInfo(e.name, e.owner));
+        }
+        for (final String n : deferred.keySet())
+        {
+            l.add(new MpActionInfo(n, "built-in"));
         }
         return l;
     }
@@ -152,7 +203,18 @@ public abstract class MpEndpoint
     {
         switch (f.kind())
         {
-            case MSG, REQ -> dispatch(() -> runAction(c, f));
+            case MSG, REQ ->
+            {
+                final DeferredAction d = deferred.get(f.name());
+                if (null == d)
+                {
+                    dispatch(() -> runAction(c, f));
+                }
+                else
+                {
+                    runDeferred(d, c, f);
+                }
+            }
             case REP, IGN -> replied(c, f);
             default -> onControl(c, f);
         }
@@ -160,6 +222,29 @@ public abstract class MpEndpoint
 
     /** Hook: a HELLO, ANNOUNCE or ERROR frame. */
     protected abstract void onControl(MpConnection c, Frame f);
+
+    private void runDeferred(final DeferredAction d, final MpConnection c, final Frame f)
+    {
+        try
+        {
+            deferredExecutor.execute(() ->
+            {
+                try
+                {
+                    d.handle(c, f);
+                }
+                catch (final RuntimeException ex)
+                {
+                    actionErrors.incrementAndGet();
+                    warn("built-in action " + f.name() + " failed", ex);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // closing
+        }
+    }
 
     private void runAction(final MpConnection c, final Frame f)
     {
@@ -491,6 +576,7 @@ public abstract class MpEndpoint
             expire(p);
         }
         timer.shutdownNow();
+        deferredExecutor.shutdownNow();
         dispatcher.shutdown();
         try
         {

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,6 +22,7 @@ import platform.mp.api.MpAction;
 import platform.mp.api.MpCallback;
 import platform.mp.api.MpException;
 import platform.mp.api.MpKind;
+import platform.mp.api.MpMessage;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
 
@@ -48,6 +52,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
     private volatile CompletableFuture<Integer> helloReply;
     private volatile boolean closed;
     private volatile int myId;
+    private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
     /** Successful (re)connections. */
     public final AtomicLong connects = new AtomicLong();
 
@@ -56,6 +61,97 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         super(maxParamLen, "mp-secondary");
         this.dir = dir;
         this.reconnectDelay = reconnectDelay;
+        register(MpRegions.MAP, this::mapRegion, "built-in");
+        register(MpRegions.UNMAP, m ->
+        {
+            regions.remove(MpRegions.tail(m.params(), 0));
+            return MpRegions.status(MpRegions.OK, "");
+        }, "built-in");
+    }
+
+    private byte[] mapRegion(final MpMessage m)
+    {
+        final int size = ByteBuffer.wrap(m.params()).getInt(0);
+        final Path path = Path.of(MpRegions.tail(m.params(), 4));
+        try
+        {
+            regions.put(MpRegions.nameOf(path), MpRegions.map(path, size));
+            return MpRegions.status(MpRegions.OK, "");
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return MpRegions.status(MpRegions.EIO, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Asks the primary for a shared region (ALLOC): the primary creates it and has every other secondary map it
+     * (rolling back if one does not in time), then this secondary maps it.
+     *
+     * @param name    1..48 of {@code [A-Za-z0-9._-]}.
+     * @param size    bytes, 1..64 MiB.
+     * @param timeout how long the primary waits for the other secondaries.
+     * @return the mapping, shared with the primary's file and every secondary.
+     * @throws MpException with the errno of the failure (EEXIST, EINVAL, ETIMEDOUT when a secondary did not map it,
+     *                     ENOTCONN when the primary did not answer).
+     */
+    public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
+    {
+        if (!MpRegions.validName(name) || size <= 0 || size > MpRegions.MAX_SIZE)
+        {
+            throw new MpException(MpException.INVALID, "bad region " + name + " of " + size + " bytes");
+        }
+        final byte[] st = regionRequest(MpRegions.ALLOC, MpRegions.params(size, (int) timeout.toMillis(), name),
+            timeout);
+        final Path path = Path.of(MpRegions.statusText(st));
+        try
+        {
+            final MappedByteBuffer b = MpRegions.map(path, size);
+            regions.put(name, b);
+            return b;
+        }
+        catch (final IOException e)
+        {
+            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Frees a shared region (FREE): the primary asks every other secondary to forget it and removes its file.
+     *
+     * @param name    the region.
+     * @param timeout how long the primary waits for the other secondaries.
+     * @throws MpException ENOENT when there is no such region, ENOTCONN when the primary did not answer.
+     */
+    public void free(final String name, final Duration timeout)
+    {
+        regionRequest(MpRegions.FREE, MpRegions.params((int) timeout.toMillis(), -1, name), timeout);
+        regions.remove(name);
+    }
+
+    private byte[] regionRequest(final String action, final byte[] params, final Duration timeout)
+    {
+        // the primary may wait twice (the request, then a rollback): wait for it a little longer
+        final MpReply r = request(action, params, timeout.multipliedBy(2).plusSeconds(1));
+        if (0 == r.nbReceived())
+        {
+            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + action);
+        }
+        final byte[] st = r.replies().get(0).params();
+        if (MpRegions.OK != MpRegions.statusCode(st))
+        {
+            throw new MpException(MpRegions.statusCode(st), action + ": " + MpRegions.statusText(st));
+        }
+        return st;
+    }
+
+    /**
+     * @param name a region.
+     * @return this secondary's mapping of it, or null.
+     */
+    public MappedByteBuffer region(final String name)
+    {
+        return regions.get(name);
     }
 
     /**

@@ -33,6 +33,7 @@ import platform.mp.client.Frame;
 import platform.mp.client.MpConnection;
 import platform.mp.client.MpEndpoint;
 import platform.mp.client.MpProtocolException;
+import platform.mp.client.MpRegions;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpWire;
 
@@ -57,6 +58,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final AtomicInteger nextPeerId = new AtomicInteger();
     private final LogLimiter badPeerLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private volatile boolean closed;
+    /** Shared regions (ALLOC / FREE from secondaries). */
+    final RegionManager regions;
     /** Secondaries attached since start. */
     final AtomicLong attached = new AtomicLong();
 
@@ -89,6 +92,9 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             shutdownEndpoint();
             throw e;
         }
+        this.regions = new RegionManager(this);
+        registerDeferred(MpRegions.ALLOC, regions::alloc);
+        registerDeferred(MpRegions.FREE, regions::free);
         this.acceptor = new Thread(this::acceptLoop, "mp-primary-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -168,6 +174,23 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     void requestAsync(final String name, final byte[] params, final Duration timeout, final MpCallback callback)
     {
         requestAsync(name, params, timeout, peerList(), callback);
+    }
+
+    List<MpConnection> peersExcept(final MpConnection c)
+    {
+        final List<MpConnection> l = peerList();
+        l.remove(c);
+        return l;
+    }
+
+    MpReply requestTo(final String name, final byte[] params, final Duration timeout, final List<MpConnection> to)
+    {
+        return requestSync(name, params, timeout, to);
+    }
+
+    void replyTo(final MpConnection c, final Frame f, final byte[] params)
+    {
+        reply(c, f, params);
     }
 
     private List<MpConnection> peerList()
@@ -268,6 +291,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             c.close();
         }
         shutdownEndpoint();
+        regions.removeAll();
         try
         {
             Files.deleteIfExists(socket);

@@ -84,7 +84,8 @@ public class MpCommandsTest
             final Thread watcher = new Thread(() -> exit.set(MpCliAccess.run(new String[] {"--dir", dir.toString(),
                 "watch", "platform.bundle", "--count", "2"}, out)));
             watcher.start();
-            MpTesting.await("subscribed", 5000, () -> !primary.actions().isEmpty());
+            MpTesting.await("subscribed", 5000, () -> primary.actions().stream()
+                .anyMatch(a -> a.name().equals("platform.bundle")));
             assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STARTED,
                 "modules.route", "0.1.0.SNAPSHOT", 12, 256)));
             assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STOPPED,
