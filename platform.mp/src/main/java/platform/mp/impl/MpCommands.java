@@ -13,7 +13,7 @@ import platform.mp.api.MpPeerInfo;
  */
 public final class MpCommands
 {
-    static final String[] FUNCTIONS = {"peers", "actions"};
+    static final String[] FUNCTIONS = {"peers", "actions", "regions"};
 
     private final MpPrimary primary;
 
@@ -37,6 +37,18 @@ public final class MpCommands
             primary.attached.get(), primary.protocolErrors.get(), primary.unknownActions.get(),
             primary.actionErrors.get(), primary.lateReplies.get(), primary.timeouts.get(),
             primary.pendingRequests()));
+        return sb.toString();
+    }
+
+    @Descriptor("lists the shared regions: name, size, the secondary that allocated it, file")
+    public String regions()
+    {
+        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %10s %6s %s%n", "NAME", "SIZE",
+            "OWNER", "FILE"));
+        for (final RegionManager.Region r : primary.regions.list())
+        {
+            sb.append(String.format(Locale.ROOT, "%-24s %10d %6d %s%n", r.name(), r.size(), r.owner(), r.path()));
+        }
         return sb.toString();
     }
 

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +45,10 @@ public class MpCommandsTest
             final String actions = cmd.actions();
             assertTrue(actions, actions.contains("route.changed                    primary: modules.route"));
             assertTrue(actions, actions.contains("stats.read                       secondary 1 (pid "));
+            assertTrue(actions, actions.contains("mp.region.alloc                  built-in"));
+            s.alloc("stats", 8192, Duration.ofSeconds(5));
+            assertEquals(String.format("%-24s %10s %6s %s%n%-24s %10d %6d %s%n", "NAME", "SIZE", "OWNER", "FILE",
+                "stats", 8192, 1, dir.resolve("region_stats")), cmd.regions());
         }
     }
 

@@ -164,6 +164,24 @@ public class MpSeparateProcessTest
     }
 
     @Test(timeout = 60_000)
+    public void shouldShareARegionWithASecondaryJvm() throws Exception
+    {
+        final Child c = launch();
+        c.expect("READY", 20_000);
+        try (MpSecondary local = MpSecondary.attach(dir))
+        {
+            MpTesting.await("two secondaries", 5000, () -> primary.peers().size() == 2);
+            local.alloc("shared", 4096, LONG).putLong(64, 0x0123456789abcdefL);
+            c.command("read shared 64");
+            assertEquals("the other JVM sees the same memory", "VALUE " + 0x0123456789abcdefL,
+                c.expect("VALUE", 10_000));
+            local.free("shared", LONG);
+            c.command("read shared 64");
+            assertEquals("VALUE none", c.expect("VALUE", 10_000));
+        }
+    }
+
+    @Test(timeout = 60_000)
     public void shouldCompleteARequestWhenASecondaryJvmIsKilledInTheMiddle() throws Exception
     {
         final Child c = launch();

@@ -12,7 +12,7 @@ import platform.mp.client.MpSecondary;
 /**
  * A secondary in its own JVM for {@link MpSeparateProcessTest}: attaches to the primary of the directory given,
  * registers "echo" and "slow", asks the primary's "hello", and reports on stdout; stdin lines are commands
- * ("hello" asks again), its end ends the process. Exits by itself after 60 s whatever happens.
+ * ("hello" asks again, "read REGION OFFSET" prints a long of a shared region), their end ends the process. Exits by itself after 60 s whatever happens.
  */
 public final class SecondaryMain
 {
@@ -53,9 +53,16 @@ public final class SecondaryMain
             String line;
             while (null != (line = in.readLine()))
             {
-                if ("hello".equals(line.trim()))
+                final String[] w = line.trim().split(" ");
+                if ("hello".equals(w[0]))
                 {
                     hello(s, pid);
+                }
+                else if ("read".equals(w[0]) && 3 == w.length)
+                {
+                    // "read REGION OFFSET": a long from a region this process mapped at the primary's request
+                    final java.nio.MappedByteBuffer m = s.region(w[1]);
+                    say("VALUE " + (null == m ? "none" : Long.toString(m.getLong(Integer.parseInt(w[2])))));
                 }
             }
         }
