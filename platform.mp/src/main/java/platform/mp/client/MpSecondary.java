@@ -6,7 +6,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
     private volatile boolean closed;
     private volatile int myId;
     private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
+    private volatile StatsView statsView;
     /** Successful (re)connections. */
     public final AtomicLong connects = new AtomicLong();
 
@@ -143,6 +146,37 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
             throw new MpException(MpRegions.statusCode(st), action + ": " + MpRegions.statusText(st));
         }
         return st;
+    }
+
+    /**
+     * Reads the primary's channel counters from its statistics region ({@value MpStats#REGION}), with no request:
+     * the region is mapped once per primary (again after the primary restarted).
+     *
+     * @return counter name to value (peers, attached, msgs_in, msgs_out, protocol_errors, ...).
+     * @throws MpException EIO when the region cannot be mapped.
+     */
+    public Map<String, Long> stats()
+    {
+        final Path path = dir.resolve(MpRegions.FILE_PREFIX + MpStats.REGION);
+        try
+        {
+            final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            StatsView v = statsView;
+            if (null == v || !v.key.equals(key))
+            {
+                v = new StatsView(key, MpRegions.map(path, (int) Files.size(path)));
+                statsView = v;
+            }
+            return MpStats.read(v.buffer);
+        }
+        catch (final IOException e)
+        {
+            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
+        }
+    }
+
+    private record StatsView(Object key, MappedByteBuffer buffer)
+    {
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -35,6 +36,7 @@ import platform.mp.client.MpEndpoint;
 import platform.mp.client.MpProtocolException;
 import platform.mp.client.MpRegions;
 import platform.mp.client.MpRuntimeInfo;
+import platform.mp.client.MpStats;
 import platform.mp.client.MpWire;
 
 /**
@@ -58,6 +60,13 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final AtomicInteger nextPeerId = new AtomicInteger();
     private final LogLimiter badPeerLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private volatile boolean closed;
+    /** The counters published in the {@value MpStats#REGION} region, in this order. */
+    static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
+        "action_errors", "late_replies", "timeouts", "pending_requests", "regions"};
+    /** How often the statistics region is refreshed. */
+    static final long STATS_PERIOD_MS = 100;
+    private final MappedByteBuffer stats;
+    private final long[] statValues = new long[STATS.length];
     /** Shared regions (ALLOC / FREE from secondaries). */
     final RegionManager regions;
     /** Secondaries attached since start. */
@@ -95,6 +104,18 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         this.regions = new RegionManager(this);
         registerDeferred(MpRegions.ALLOC, regions::alloc);
         registerDeferred(MpRegions.FREE, regions::free);
+        try
+        {
+            this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS.length));
+        }
+        catch (final IOException e)
+        {
+            server.close();
+            shutdownEndpoint();
+            throw e;
+        }
+        MpStats.format(stats, STATS);
+        timer.scheduleAtFixedRate(this::publishStats, 0, STATS_PERIOD_MS, TimeUnit.MILLISECONDS);
         this.acceptor = new Thread(this::acceptLoop, "mp-primary-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -174,6 +195,44 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     void requestAsync(final String name, final byte[] params, final Duration timeout, final MpCallback callback)
     {
         requestAsync(name, params, timeout, peerList(), callback);
+    }
+
+    /** Refreshes the statistics region (timer thread; the only writer). */
+    void publishStats()
+    {
+        try
+        {
+            writeStats();
+        }
+        catch (final RuntimeException e)
+        {
+            // a periodic task that throws is not run again: log and keep going
+            LOG.warn("statistics region not updated", e);
+        }
+    }
+
+    private void writeStats()
+    {
+        long in = 0;
+        long out = 0;
+        for (final MpConnection c : peers.values())
+        {
+            in += c.msgsIn.get();
+            out += c.msgsOut.get();
+        }
+        final long[] v = statValues;
+        v[0] = peers.size();
+        v[1] = attached.get();
+        v[2] = in;
+        v[3] = out;
+        v[4] = protocolErrors.get();
+        v[5] = unknownActions.get();
+        v[6] = actionErrors.get();
+        v[7] = lateReplies.get();
+        v[8] = timeouts.get();
+        v[9] = pendingRequests();
+        v[10] = regions.list().size();
+        MpStats.update(stats, v);
     }
 
     List<MpConnection> peersExcept(final MpConnection c)

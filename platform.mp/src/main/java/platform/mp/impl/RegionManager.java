@@ -3,6 +3,7 @@ package platform.mp.impl;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,27 @@ final class RegionManager
         delete(region.path());
         LOG.info("region {} freed by secondary {}", name, c.peerId());
         primary.replyTo(c, f, MpRegions.status(MpRegions.OK, ""));
+    }
+
+    /**
+     * Creates a region of the primary's own (owner 0), mapped here.
+     *
+     * @param name the name.
+     * @param size the size.
+     * @return the mapping.
+     * @throws IOException when it cannot be created.
+     */
+    MappedByteBuffer createOwn(final String name, final int size) throws IOException
+    {
+        final Path path = primary.dir.resolve(MpRegions.FILE_PREFIX + name);
+        Files.deleteIfExists(path);
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+        {
+            file.setLength(size);
+        }
+        final MappedByteBuffer b = MpRegions.map(path, size);
+        regions.put(name, new Region(name, path, size, 0));
+        return b;
     }
 
     List<Region> list()

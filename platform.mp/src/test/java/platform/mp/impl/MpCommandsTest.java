@@ -47,8 +47,9 @@ public class MpCommandsTest
             assertTrue(actions, actions.contains("stats.read                       secondary 1 (pid "));
             assertTrue(actions, actions.contains("mp.region.alloc                  built-in"));
             s.alloc("stats", 8192, Duration.ofSeconds(5));
-            assertEquals(String.format("%-24s %10s %6s %s%n%-24s %10d %6d %s%n", "NAME", "SIZE", "OWNER", "FILE",
-                "stats", 8192, 1, dir.resolve("region_stats")), cmd.regions());
+            assertEquals(String.format("%-24s %10s %6s %s%n%-24s %10d %6d %s%n%-24s %10d %6d %s%n", "NAME", "SIZE",
+                "OWNER", "FILE", "mp.stats", 16 + 11 * 56, 0, dir.resolve("region_mp.stats"), "stats", 8192, 1,
+                dir.resolve("region_stats")), cmd.regions());
         }
     }
 

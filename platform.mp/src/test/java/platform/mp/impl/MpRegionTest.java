@@ -12,6 +12,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,7 @@ import org.junit.rules.TemporaryFolder;
 import platform.mp.api.MpException;
 import platform.mp.client.MpRegions;
 import platform.mp.client.MpSecondary;
+import platform.mp.client.MpStats;
 
 /** Shared regions: ALLOC maps one file in every process, a secondary that does not map it rolls it back, FREE. */
 public class MpRegionTest
@@ -66,8 +68,10 @@ public class MpRegionTest
         assertEquals("the same memory", 0x1122334455667788L, mb.getLong(8));
         final Path file = dir.resolve(MpRegions.FILE_PREFIX + "counters");
         assertTrue(Files.isRegularFile(file));
-        assertEquals(1, primary.regions.list().size());
+        // after the primary's own statistics region, sorted by name
+        assertEquals(2, primary.regions.list().size());
         assertEquals(4096, primary.regions.list().get(0).size());
+        assertEquals("counters", primary.regions.list().get(0).name());
 
         try
         {
@@ -92,7 +96,7 @@ public class MpRegionTest
         assertNull(a.region("counters"));
         assertNull("the other secondary forgot it", b.region("counters"));
         assertFalse(Files.exists(file));
-        assertTrue(primary.regions.list().isEmpty());
+        assertEquals(List.of(MpStats.REGION), primary.regions.list().stream().map(r -> r.name()).toList());
         try
         {
             a.free("counters", LONG);
@@ -102,6 +106,33 @@ public class MpRegionTest
         {
             assertEquals(MpRegions.ENOENT, e.code());
         }
+    }
+
+    @Test
+    public void shouldReadThePrimarysCountersWithNoRequest() throws Exception
+    {
+        MpTesting.await("the statistics region shows both secondaries", 5000,
+            () -> a.stats().get("peers") == 2 && b.stats().get("attached") == 2);
+        final long out = a.stats().get("msgs_out");
+        primary.send("nobody", new byte[0]);
+        MpTesting.await("msgs_out moved", 5000, () -> a.stats().get("msgs_out") >= out + 2);
+        assertEquals(List.of("peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
+            "action_errors", "late_replies", "timeouts", "pending_requests", "regions"),
+            List.copyOf(a.stats().keySet()));
+        assertEquals(1L, (long) a.stats().get("regions"));
+        try
+        {
+            a.alloc(MpStats.REGION, 64, LONG);
+            fail("the statistics region allocated again");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpRegions.EEXIST, e.code());
+        }
+        // after a primary restart, the new primary's region
+        primary.close();
+        primary = new MpPrimary(dir, 256);
+        MpTesting.await("the new primary's counters", 10_000, () -> a.stats().get("attached") == 2);
     }
 
     @Test
@@ -129,7 +160,7 @@ public class MpRegionTest
             assertTrue(e.getMessage(), e.getMessage().contains("1 of 1 secondaries did not map it in time"));
         }
         assertFalse(Files.exists(dir.resolve(MpRegions.FILE_PREFIX + "stats")));
-        assertTrue(primary.regions.list().isEmpty());
+        assertEquals(List.of(MpStats.REGION), primary.regions.list().stream().map(r -> r.name()).toList());
         assertNull(a.region("stats"));
         release.countDown();
         // b maps late (the file is gone: it fails) then gets the UNMAP: it keeps nothing
