@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -629,24 +628,6 @@ public abstract class MpEndpoint
             {
                 onRegistered(name, false);
             }
-        }
-    }
-
-    private static final class Pending
-    {
-        final long id;
-        final Consumer<MpReply> completion;
-        final List<MpConnection> awaiting = new ArrayList<>(4);
-        final List<MpMessage> replies = new ArrayList<>(4);
-        int nbSent;
-        boolean sendingDone;
-        boolean done;
-        volatile ScheduledFuture<?> timeoutTask;
-
-        Pending(final long id, final Consumer<MpReply> completion)
-        {
-            this.id = id;
-            this.completion = completion;
         }
     }
 }
