@@ -9,6 +9,7 @@ import platform.mp.api.MpAction;
 import platform.mp.api.MpActionInfo;
 import platform.mp.api.MpCallback;
 import platform.mp.api.MpChannel;
+import platform.mp.api.MpException;
 import platform.mp.api.MpPeerInfo;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
@@ -23,6 +24,9 @@ final class BundleMpChannel implements MpChannel
     private final String owner;
     private final Duration defaultTimeout;
     private final Set<MpRegistration> registrations = ConcurrentHashMap.newKeySet();
+    /** Held while one of the bundle's callbacks runs, and by release(): no callback runs after release returned. */
+    private final Object gate = new Object();
+    private boolean released;
 
     BundleMpChannel(final MpPrimary primary, final String owner, final Duration defaultTimeout)
     {
@@ -34,6 +38,13 @@ final class BundleMpChannel implements MpChannel
     @Override
     public MpRegistration register(final String name, final MpAction action)
     {
+        synchronized (gate)
+        {
+            if (released)
+            {
+                throw new MpException(MpException.NOT_CONNECTED, "the channel was released by " + owner);
+            }
+        }
         final MpRegistration inner = primary.register(name, action, "primary: " + owner);
         final MpRegistration outer = new MpRegistration()
         {
@@ -78,7 +89,21 @@ final class BundleMpChannel implements MpChannel
     public void requestAsync(final String name, final byte[] params, final Duration timeout,
         final MpCallback callback)
     {
-        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, callback);
+        if (null == callback)
+        {
+            throw new MpException(MpException.INVALID, "null callback");
+        }
+        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, r ->
+        {
+            synchronized (gate)
+            {
+                // the bundle released the channel (it is stopping): its code is not called any more
+                if (!released)
+                {
+                    callback.onReply(r);
+                }
+            }
+        });
     }
 
     @Override
@@ -99,9 +124,13 @@ final class BundleMpChannel implements MpChannel
         return primary.maxParamLen();
     }
 
-    /** Unregisters every action of the bundle. */
+    /** Unregisters every action of the bundle; once this returned none of its callbacks runs. */
     void release()
     {
+        synchronized (gate)
+        {
+            released = true;
+        }
         for (final MpRegistration r : List.copyOf(registrations))
         {
             r.close();

@@ -415,6 +415,41 @@ public class MpChannelTest
         assertTrue(primary.actions().stream().noneMatch(a -> a.owner().equals("primary: some.bundle")));
         final MpSecondary s = secondary();
         assertEquals(0, s.request("a1", new byte[0], LONG).nbSent());
+        try
+        {
+            ch.register("late", m -> null);
+            fail("registered on a released channel");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpException.NOT_CONNECTED, e.code());
+        }
+    }
+
+    @Test
+    public void shouldNotCallAReleasedBundlesCallback() throws Exception
+    {
+        final MpSecondary s = secondary();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        s.register("slowly", m ->
+        {
+            entered.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            return utf8("late");
+        });
+        final BundleMpChannel ch = new BundleMpChannel(primary, "stopping.bundle", LONG);
+        final AtomicInteger calls = new AtomicInteger();
+        ch.requestAsync("slowly", new byte[0], LONG, r -> calls.incrementAndGet());
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        ch.release();
+        release.countDown();
+        MpTesting.await("the request completed", 5000, () -> primary.pendingRequests() == 0);
+        // the completion went through the dispatch thread: one more round trip there orders this check after it
+        final CountDownLatch after = new CountDownLatch(1);
+        primary.requestAsync("none", new byte[0], LONG, r -> after.countDown());
+        assertTrue(after.await(5, TimeUnit.SECONDS));
+        assertEquals(0, calls.get());
     }
 
     @Test
