@@ -1,0 +1,167 @@
+package itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+import platform.mp.api.MpChannel;
+
+/**
+ * The multi-process channel in Felix: the bundle's component binds the socket in the runtime directory given by
+ * the framework property, a bundle's action answers a secondary in a separate JVM (the bundle jar on a plain class
+ * path, {@code platform.mp.client.MpCli}), {@code mp:actions} lists it, and it is gone once the bundle released the
+ * service; a secondary JVM watching {@code platform.bundle} sees a bundle installed and uninstalled.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MpIT extends BaseTest
+{
+    @Inject
+    private CommandProcessor processor;
+
+    @Configuration
+    public Option[] config()
+    {
+        // a directory of this run's own, never the user's runtime directory
+        final String dir = Paths.get("target", "mp-" + System.nanoTime()).toAbsolutePath().toString();
+        return new Option[] {baseConfiguration(), frameworkProperty("platform.mp.dir").value(dir),
+            bundle(reactorJar("itest.platform.mp.jar"))};
+    }
+
+    /** Runs the bundle jar's command-line secondary in its own JVM; returns its output and exit status. */
+    private String runCli(final String... args) throws IOException, InterruptedException
+    {
+        final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "-cp", System.getProperty("itest.platform.mp.jar"), "platform.mp.client.MpCli", "--dir",
+            context.getProperty("platform.mp.dir")));
+        cmd.addAll(List.of(args));
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try
+        {
+            assertTrue("the secondary JVM ended in time", p.waitFor(30, TimeUnit.SECONDS));
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8) + "exit " + p.exitValue();
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    public void aSecondaryJvmWatchesBundlesComingAndGoing() throws Exception
+    {
+        final List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("itest.platform.mp.jar"), "platform.mp.client.MpCli", "--dir",
+            context.getProperty("platform.mp.dir"), "watch", "platform.bundle");
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try
+        {
+            await("the watcher subscribed", () ->
+            {
+                try
+                {
+                    return execute(processor, "mp:actions").matches("(?s).*platform\\.bundle\\s+secondary.*");
+                }
+                catch (final Exception e)
+                {
+                    throw new AssertionError(e);
+                }
+            });
+            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            final Thread reader = new Thread(() ->
+            {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)))
+                {
+                    String l;
+                    while (null != (l = r.readLine()))
+                    {
+                        lines.add(l);
+                    }
+                }
+                catch (final IOException e)
+                {
+                    // the process is gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            final Bundle b = context.installBundle(reactorJar("itest.modules.stats.jar"));
+            b.uninstall();
+            // the framework may resolve and unresolve it in between: INSTALLED first, UNINSTALLED last
+            final String tail = " modules.stats 0.1.0.SNAPSHOT " + b.getBundleId();
+            assertEquals("watching platform.bundle", lines.poll(30, TimeUnit.SECONDS));
+            assertEquals("platform.bundle INSTALLED" + tail, lines.poll(30, TimeUnit.SECONDS));
+            String l;
+            do
+            {
+                l = lines.poll(30, TimeUnit.SECONDS);
+                assertTrue("no UNINSTALLED event in time", null != l);
+                assertTrue(l, l.endsWith(tail));
+            }
+            while (!l.equals("platform.bundle UNINSTALLED" + tail));
+        }
+        finally
+        {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    public void aBundlesActionAnswersASecondaryJvmUntilTheBundleReleasesTheChannel() throws Exception
+    {
+        final MpChannel channel = awaitService(MpChannel.class);
+        final ServiceReference<MpChannel> ref = context.getServiceReference(MpChannel.class);
+        assertEquals(256, channel.maxParamLen());
+        channel.register("itest.ping", m -> ("pong:" + new String(m.params(), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8));
+        final String actions = execute(processor, "mp:actions");
+        assertTrue(actions, actions.matches("(?s).*itest\\.ping\\s+primary: \\S+.*"));
+
+        assertEquals("nb_sent=1 nb_received=1\npong:hi\nexit 0", runCli("request", "itest.ping", "hi").trim());
+        final String peers = execute(processor, "mp:peers");
+        assertTrue(peers, peers.matches("(?s).*\\d+ attached since start.*"));
+
+        context.ungetService(ref);
+        await("the released channel's action is gone", () ->
+        {
+            try
+            {
+                return !execute(processor, "mp:actions").contains("itest.ping");
+            }
+            catch (final Exception e)
+            {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("nb_sent=0 nb_received=0\nexit 0", runCli("request", "itest.ping", "hi").trim());
+        assertFalse(execute(processor, "mp:peers").contains("protocol errors 1"));
+    }
+}

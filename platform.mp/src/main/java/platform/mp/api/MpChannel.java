@@ -1,0 +1,87 @@
+package platform.mp.api;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The primary's end of the multi-process channel (DPDK's {@code rte_mp_*} on the primary). Each bundle gets its own
+ * instance: the actions it registered are unregistered when it releases the service.
+ * <p>
+ * Actions and async callbacks run on the channel's dispatch thread, never on a socket's I/O thread. A synchronous
+ * request from that thread is rejected with {@link MpException#IN_CALLBACK} (DPDK forbids it too: it would wait for
+ * replies the blocked thread is needed to deliver); {@link #requestAsync} works from anywhere.
+ */
+@ProviderType
+public interface MpChannel
+{
+    /**
+     * Registers the action run for MSG and REQ messages of this name from any secondary
+     * ({@code rte_mp_action_register}).
+     *
+     * @param name   1 to 64 bytes of UTF-8.
+     * @param action what to run.
+     * @return the handle; closing it unregisters the action, and once {@code close()} returned it is not called again.
+     * @throws MpException {@link MpException#EXISTS} when the name is taken, {@link MpException#INVALID} for a bad name.
+     */
+    MpRegistration register(String name, MpAction action);
+
+    /**
+     * Sends a one-way MSG to every attached secondary ({@code rte_mp_sendmsg} from the primary).
+     *
+     * @param name   the action name.
+     * @param params at most {@link #maxParamLen()} bytes.
+     * @return how many secondaries it was written to.
+     */
+    int send(String name, byte[] params);
+
+    /**
+     * Sends a one-way MSG to the secondaries that registered an action of this name, i.e. its subscribers (a
+     * secondary announces its actions to the primary when it registers them).
+     *
+     * @param name   the action (event) name.
+     * @param params at most {@link #maxParamLen()} bytes.
+     * @return how many secondaries it was written to.
+     */
+    int publish(String name, byte[] params);
+
+    /**
+     * Sends a REQ to every attached secondary and waits for their replies ({@code rte_mp_request_sync}). A peer
+     * answering IGN is not counted in {@code nbSent}; a peer that disconnects or does not answer in time is, with
+     * no reply.
+     *
+     * @param name    the action name.
+     * @param params  at most {@link #maxParamLen()} bytes.
+     * @param timeout how long to wait for every reply.
+     * @return what arrived.
+     * @throws MpException {@link MpException#IN_CALLBACK} from an action or callback, {@link MpException#TOO_BIG}.
+     */
+    MpReply request(String name, byte[] params, Duration timeout);
+
+    /**
+     * As {@link #request} without waiting ({@code rte_mp_request_async}): the callback runs exactly once on the
+     * dispatch thread, when every peer answered, disconnected or the timeout passed, also when no send succeeded.
+     *
+     * @param name     the action name.
+     * @param params   at most {@link #maxParamLen()} bytes.
+     * @param timeout  how long to wait for every reply.
+     * @param callback run once with what arrived.
+     */
+    void requestAsync(String name, byte[] params, Duration timeout, MpCallback callback);
+
+    /**
+     * @return the attached secondaries.
+     */
+    List<MpPeerInfo> peers();
+
+    /**
+     * @return the registered action names of the primary and of each secondary, as "name -> owner".
+     */
+    List<MpActionInfo> actions();
+
+    /**
+     * @return the longest parameter block a message may carry, bytes.
+     */
+    int maxParamLen();
+}

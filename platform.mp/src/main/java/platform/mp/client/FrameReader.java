@@ -1,0 +1,103 @@
+package platform.mp.client;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import platform.mp.api.MpKind;
+
+/**
+ * Reads frames from a blocking channel and validates each header before reading its parameters, so that an
+ * oversized or foreign frame is refused without buffering it. One reader per connection, used by one thread.
+ */
+public final class FrameReader
+{
+    private final ReadableByteChannel channel;
+    private final int maxParamLen;
+    private final ByteBuffer header = ByteBuffer.allocate(MpWire.HEADER_LEN);
+
+    /**
+     * @param channel     a blocking channel.
+     * @param maxParamLen the longest params accepted.
+     */
+    public FrameReader(final ReadableByteChannel channel, final int maxParamLen)
+    {
+        this.channel = channel;
+        this.maxParamLen = maxParamLen;
+    }
+
+    /**
+     * @return the next frame, or null at a clean end of stream (between frames).
+     * @throws MpProtocolException for bytes that are not a valid frame.
+     * @throws IOException         for an I/O error or an end of stream inside a frame.
+     */
+    public Frame read() throws IOException
+    {
+        header.clear();
+        if (!fill(header, true))
+        {
+            return null;
+        }
+        final int magic = header.getInt(MpWire.MAGIC_OFFSET);
+        if (MpWire.MAGIC != magic)
+        {
+            throw new MpProtocolException(MpWire.ERR_GARBAGE, String.format("bad magic 0x%08x", magic));
+        }
+        final int version = header.getShort(MpWire.VERSION_OFFSET) & 0xffff;
+        if (MpWire.VERSION != version)
+        {
+            throw new MpProtocolException(MpWire.ERR_VERSION,
+                "protocol version " + version + ", this side speaks " + MpWire.VERSION);
+        }
+        final MpKind kind = MpKind.of(header.get(MpWire.KIND_OFFSET) & 0xff);
+        if (null == kind)
+        {
+            throw new MpProtocolException(MpWire.ERR_GARBAGE, "unknown kind " + (header.get(MpWire.KIND_OFFSET) & 0xff));
+        }
+        final int nameLen = header.get(MpWire.NAME_LEN_OFFSET) & 0xff;
+        final boolean control = MpKind.HELLO == kind || MpKind.ERROR == kind;
+        if (nameLen > MpWire.MAX_NAME_LEN || (0 == nameLen && !control))
+        {
+            throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name length " + nameLen + " for " + kind);
+        }
+        final long paramLen = header.getInt(MpWire.PARAM_LEN_OFFSET) & 0xffffffffL;
+        if (paramLen > maxParamLen)
+        {
+            throw new MpProtocolException(MpWire.ERR_TOO_BIG,
+                "param_len " + paramLen + " over the maximum " + maxParamLen);
+        }
+        final String name;
+        try
+        {
+            name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .decode(header.slice(MpWire.NAME_OFFSET, nameLen)).toString();
+        }
+        catch (final CharacterCodingException e)
+        {
+            throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name is not UTF-8");
+        }
+        final byte[] params = new byte[(int) paramLen];
+        fill(ByteBuffer.wrap(params), false);
+        return new Frame(kind, header.getLong(MpWire.REQUEST_ID_OFFSET), name, params);
+    }
+
+    private boolean fill(final ByteBuffer b, final boolean eofAllowedAtStart) throws IOException
+    {
+        while (b.hasRemaining())
+        {
+            if (channel.read(b) < 0)
+            {
+                if (eofAllowedAtStart && 0 == b.position())
+                {
+                    return false;
+                }
+                throw new EOFException("end of stream inside a frame");
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,633 @@
+package platform.mp.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import platform.common.LogLimiter;
+import platform.mp.api.MpAction;
+import platform.mp.api.MpActionInfo;
+import platform.mp.api.MpCallback;
+import platform.mp.api.MpException;
+import platform.mp.api.MpKind;
+import platform.mp.api.MpMessage;
+import platform.mp.api.MpRegistration;
+import platform.mp.api.MpReply;
+
+/**
+ * What the primary and a secondary share (DPDK's eal_common_proc.c for either process type): the action registry,
+ * the pending requests with their nb_sent / nb_received accounting, the dispatch thread that runs actions and
+ * callbacks, and the timer for request timeouts.
+ * <p>
+ * Threads: each connection's reader only decodes and routes (a REP/IGN completes a pending request in place; a
+ * MSG/REQ is queued to the dispatch thread). Actions and async callbacks run on the one dispatch thread, in
+ * arrival order. A synchronous request from the dispatch thread is refused ({@link MpException#IN_CALLBACK}).
+ */
+public abstract class MpEndpoint
+{
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The longest params this side accepts and sends. */
+    protected final int maxParamLen;
+    private final Map<String, ActionEntry> actions = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final ThreadPoolExecutor dispatcher;
+    private volatile Thread dispatchThread;
+    /** A peer can cause these once per message: one line per 5 s each. */
+    private final LogLimiter unknownLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
+    private final LogLimiter actionLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
+    /** Built-in actions that answer later from a thread of their own, so that they may make synchronous requests. */
+    private final Map<String, DeferredAction> deferred = new ConcurrentHashMap<>();
+    private final ExecutorService deferredExecutor;
+    /** Request timeouts (and, on a secondary, reconnect attempts). */
+    protected final ScheduledExecutorService timer;
+
+    /** Counters. */
+    public final AtomicLong unknownActions = new AtomicLong();
+    public final AtomicLong actionErrors = new AtomicLong();
+    public final AtomicLong lateReplies = new AtomicLong();
+    public final AtomicLong timeouts = new AtomicLong();
+    public final AtomicLong protocolErrors = new AtomicLong();
+
+    /**
+     * @param maxParamLen the longest params accepted and sent.
+     * @param threadPrefix names the dispatch and timer threads.
+     */
+    protected MpEndpoint(final int maxParamLen, final String threadPrefix)
+    {
+        if (maxParamLen < MpWire.MIN_PARAM_LEN)
+        {
+            throw new IllegalArgumentException("max param length " + maxParamLen + " under " + MpWire.MIN_PARAM_LEN);
+        }
+        this.maxParamLen = maxParamLen;
+        this.dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r ->
+        {
+            final Thread t = new Thread(r, threadPrefix + "-dispatch");
+            t.setDaemon(true);
+            dispatchThread = t;
+            return t;
+        });
+        final ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r ->
+        {
+            final Thread th = new Thread(r, threadPrefix + "-timer");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.deferredExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            r ->
+            {
+                final Thread th = new Thread(r, threadPrefix + "-builtin");
+                th.setDaemon(true);
+                return th;
+            });
+    }
+
+    /** Logs a warning; the primary logs through SLF4J, the client library through System.Logger. */
+    protected abstract void warn(String message, Throwable t);
+
+    /**
+     * Registers an action.
+     *
+     * @param name   the name.
+     * @param action the action.
+     * @param owner  who registered it, for mp:actions.
+     * @return the handle.
+     */
+    public MpRegistration register(final String name, final MpAction action, final String owner)
+    {
+        final byte[] nb = MpWire.nameBytes(name);
+        if (null == action)
+        {
+            throw new MpException(MpException.INVALID, "null action for " + name);
+        }
+        final ActionEntry e = new ActionEntry(name, nb, action, owner);
+        if (deferred.containsKey(name) || null != actions.putIfAbsent(name, e))
+        {
+            throw new MpException(MpException.EXISTS, "action already registered: " + name);
+        }
+        onRegistered(name, true);
+        return e;
+    }
+
+    /** A built-in action that replies (with {@link #reply}) when it is done, from its own thread. */
+    @FunctionalInterface
+    protected interface DeferredAction
+    {
+        /**
+         * @param c the connection the REQ came on.
+         * @param f the REQ.
+         */
+        void handle(MpConnection c, Frame f);
+    }
+
+    /**
+     * Registers a built-in action run on the endpoint's built-in thread (not the dispatch thread, so it may make
+     * synchronous requests), for the life of the endpoint.
+     *
+     * @param name   the name.
+     * @param action the action.
+     */
+    protected void registerDeferred(final String name, final DeferredAction action)
+    {
+        MpWire.nameBytes(name);
+        deferred.put(name, action);
+    }
+
+    /**
+     * Answers a REQ.
+     *
+     * @param c      the connection it came on.
+     * @param f      the REQ.
+     * @param params the reply's params.
+     */
+    protected void reply(final MpConnection c, final Frame f, final byte[] params)
+    {
+        c.write(MpKind.REP, f.id(), MpWire.nameBytes(f.name()), params);
+    }
+
+    /** Hook: an action was registered or unregistered (a secondary announces it). */
+    protected void onRegistered(final String name, final boolean added)
+    {
+    }
+
+    /**
+     * @return the local actions, as name and owner.
+     */
+    public List<MpActionInfo> localActions()
+    {
+        final List<MpActionInfo> l = new ArrayList<>();
+        for (final ActionEntry e : actions.values())
+        {
+            l.add(new MpActionInfo(e.name, e.owner));
+        }
+        for (final String n : deferred.keySet())
+        {
+            l.add(new MpActionInfo(n, "built-in"));
+        }
+        return l;
+    }
+
+    /**
+     * @return the names of the local actions.
+     */
+    protected Collection<String> actionNames()
+    {
+        return new ArrayList<>(actions.keySet());
+    }
+
+    /**
+     * Routes a frame read by a connection; called on its reader thread.
+     *
+     * @param c the connection.
+     * @param f the frame.
+     */
+    protected void route(final MpConnection c, final Frame f)
+    {
+        switch (f.kind())
+        {
+            case MSG, REQ ->
+            {
+                final DeferredAction d = deferred.get(f.name());
+                if (null == d)
+                {
+                    dispatch(() -> runAction(c, f));
+                }
+                else
+                {
+                    runDeferred(d, c, f);
+                }
+            }
+            case REP, IGN -> replied(c, f);
+            default -> onControl(c, f);
+        }
+    }
+
+    /** Hook: a HELLO, ANNOUNCE or ERROR frame. */
+    protected abstract void onControl(MpConnection c, Frame f);
+
+    private void runDeferred(final DeferredAction d, final MpConnection c, final Frame f)
+    {
+        try
+        {
+            deferredExecutor.execute(() ->
+            {
+                try
+                {
+                    d.handle(c, f);
+                }
+                catch (final RuntimeException ex)
+                {
+                    actionErrors.incrementAndGet();
+                    warn("built-in action " + f.name() + " failed", ex);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // closing
+        }
+    }
+
+    private void runAction(final MpConnection c, final Frame f)
+    {
+        final ActionEntry e = actions.get(f.name());
+        if (null != e)
+        {
+            synchronized (e)
+            {
+                if (e.live)
+                {
+                    invoke(e, c, f);
+                    return;
+                }
+            }
+        }
+        unknownActions.incrementAndGet();
+        if (MpKind.REQ == f.kind())
+        {
+            // DPDK answers IGN so that the requester does not wait for a peer that cannot answer
+            c.write(MpKind.IGN, f.id(), MpWire.nameBytes(f.name()), EMPTY);
+        }
+        else
+        {
+            final long left = unknownLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                warn("no action for message " + f.name() + " from peer " + c.peerId()
+                    + LogLimiter.suppressedNote(left), null);
+            }
+        }
+    }
+
+    private void invoke(final ActionEntry e, final MpConnection c, final Frame f)
+    {
+        final byte[] reply;
+        try
+        {
+            reply = e.action.handle(new MpMessage(f.kind(), f.name(), f.params(), c.peerId()));
+        }
+        catch (final Exception ex)
+        {
+            actionErrors.incrementAndGet();
+            final long left = actionLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                warn("action " + f.name() + " failed; no reply (as DPDK)" + LogLimiter.suppressedNote(left), ex);
+            }
+            return;
+        }
+        if (MpKind.REQ == f.kind())
+        {
+            final byte[] r = null == reply ? EMPTY : reply;
+            if (r.length > maxParamLen)
+            {
+                actionErrors.incrementAndGet();
+                final long left = actionLog.admit(System.nanoTime());
+                if (left >= 0)
+                {
+                    warn("action " + f.name() + " replied " + r.length + " bytes, over " + maxParamLen
+                        + "; no reply" + LogLimiter.suppressedNote(left), null);
+                }
+                return;
+            }
+            c.write(MpKind.REP, f.id(), e.nameBytes, r);
+        }
+    }
+
+    /**
+     * Runs a task on the dispatch thread.
+     *
+     * @param task the task.
+     */
+    protected void dispatch(final Runnable task)
+    {
+        dispatcher.execute(() ->
+        {
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                warn("a callback threw", ex);
+            }
+            catch (final Error ex)
+            {
+                // the pool replaces the thread (its factory records the new dispatch thread)
+                warn("a callback threw", ex);
+                throw ex;
+            }
+        });
+    }
+
+    /**
+     * Sends a one-way message to the given connections.
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param targets where to.
+     * @return how many were written.
+     */
+    protected int sendTo(final String name, final byte[] params, final Collection<MpConnection> targets)
+    {
+        final byte[] nb = MpWire.nameBytes(name);
+        checkParams(params);
+        int n = 0;
+        for (final MpConnection c : targets)
+        {
+            if (c.write(MpKind.MSG, 0, nb, params))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void checkParams(final byte[] params)
+    {
+        if (null == params)
+        {
+            throw new MpException(MpException.INVALID, "null params");
+        }
+        if (params.length > maxParamLen)
+        {
+            throw new MpException(MpException.TOO_BIG, "params of " + params.length + " bytes over " + maxParamLen);
+        }
+    }
+
+    /**
+     * A synchronous request to the given connections.
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param timeout the timeout.
+     * @param targets where to.
+     * @return what arrived.
+     */
+    protected MpReply requestSync(final String name, final byte[] params, final Duration timeout,
+        final Collection<MpConnection> targets)
+    {
+        if (Thread.currentThread() == dispatchThread)
+        {
+            throw new MpException(MpException.IN_CALLBACK, "a synchronous request (" + name + ") from inside an "
+                + "action or callback would block the thread that runs them; use requestAsync");
+        }
+        final CompletableFuture<MpReply> f = new CompletableFuture<>();
+        start(name, params, timeout, targets, f::complete);
+        try
+        {
+            return f.get();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new MpException(MpException.NOT_CONNECTED, "interrupted waiting for " + name);
+        }
+        catch (final ExecutionException e)
+        {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * An asynchronous request to the given connections; the callback runs once on the dispatch thread.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param timeout  the timeout.
+     * @param targets  where to.
+     * @param callback the callback.
+     */
+    protected void requestAsync(final String name, final byte[] params, final Duration timeout,
+        final Collection<MpConnection> targets, final MpCallback callback)
+    {
+        if (null == callback)
+        {
+            throw new MpException(MpException.INVALID, "null callback");
+        }
+        start(name, params, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
+    }
+
+    private void start(final String name, final byte[] params, final Duration timeout,
+        final Collection<MpConnection> targets, final Consumer<MpReply> completion)
+    {
+        final byte[] nb = MpWire.nameBytes(name);
+        checkParams(params);
+        if (null == timeout || timeout.isNegative())
+        {
+            throw new MpException(MpException.INVALID, "bad timeout " + timeout);
+        }
+        final Pending p = new Pending(nextId.incrementAndGet(), completion);
+        pending.put(p.id, p);
+        for (final MpConnection c : targets)
+        {
+            // awaited before the write: the reply may come back before write() returns
+            synchronized (p)
+            {
+                p.awaiting.add(c);
+            }
+            final boolean sent = c.write(MpKind.REQ, p.id, nb, params);
+            synchronized (p)
+            {
+                if (sent)
+                {
+                    p.nbSent++;
+                }
+                else
+                {
+                    p.awaiting.remove(c);
+                }
+            }
+        }
+        synchronized (p)
+        {
+            p.sendingDone = true;
+        }
+        // nothing sent, or every reply already in: complete now (DPDK's dummy request), else at the deadline
+        if (!tryComplete(p))
+        {
+            p.timeoutTask = timer.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void replied(final MpConnection c, final Frame f)
+    {
+        final Pending p = pending.get(f.id());
+        if (null == p)
+        {
+            lateReplies.incrementAndGet();
+            return;
+        }
+        synchronized (p)
+        {
+            if (p.done || !p.awaiting.remove(c))
+            {
+                lateReplies.incrementAndGet();
+                return;
+            }
+            if (MpKind.REP == f.kind())
+            {
+                p.replies.add(new MpMessage(MpKind.REP, f.name(), f.params(), c.peerId()));
+            }
+            else
+            {
+                // DPDK: "not receiving this message is not an error", the peer is not counted
+                p.nbSent--;
+            }
+        }
+        tryComplete(p);
+    }
+
+    /**
+     * A connection is gone: every request waiting for it completes without its reply.
+     *
+     * @param c the connection.
+     */
+    protected void peerGone(final MpConnection c)
+    {
+        for (final Pending p : pending.values())
+        {
+            final boolean was;
+            synchronized (p)
+            {
+                was = p.awaiting.remove(c);
+            }
+            if (was)
+            {
+                tryComplete(p);
+            }
+        }
+    }
+
+    private boolean tryComplete(final Pending p)
+    {
+        final MpReply r;
+        synchronized (p)
+        {
+            if (p.done || !p.sendingDone || !p.awaiting.isEmpty())
+            {
+                return p.done;
+            }
+            p.done = true;
+            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
+        }
+        finish(p, r);
+        return true;
+    }
+
+    private void expire(final Pending p)
+    {
+        final MpReply r;
+        synchronized (p)
+        {
+            if (p.done)
+            {
+                return;
+            }
+            p.done = true;
+            p.awaiting.clear();
+            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
+        }
+        timeouts.incrementAndGet();
+        finish(p, r);
+    }
+
+    private void finish(final Pending p, final MpReply r)
+    {
+        pending.remove(p.id);
+        if (null != p.timeoutTask)
+        {
+            p.timeoutTask.cancel(false);
+        }
+        p.completion.accept(r);
+    }
+
+    /**
+     * @return requests waiting for replies.
+     */
+    public int pendingRequests()
+    {
+        return pending.size();
+    }
+
+    /** Completes every pending request with what arrived, then stops the threads. */
+    protected void shutdownEndpoint()
+    {
+        for (final Pending p : pending.values())
+        {
+            expire(p);
+        }
+        timer.shutdownNow();
+        deferredExecutor.shutdownNow();
+        dispatcher.shutdown();
+        try
+        {
+            if (Thread.currentThread() != dispatchThread && !dispatcher.awaitTermination(2, TimeUnit.SECONDS))
+            {
+                dispatcher.shutdownNow();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class ActionEntry implements MpRegistration
+    {
+        final String name;
+        final byte[] nameBytes;
+        final MpAction action;
+        final String owner;
+        boolean live = true;
+
+        ActionEntry(final String name, final byte[] nameBytes, final MpAction action, final String owner)
+        {
+            this.name = name;
+            this.nameBytes = nameBytes;
+            this.action = action;
+            this.owner = owner;
+        }
+
+        @Override
+        public String name()
+        {
+            return name;
+        }
+
+        @Override
+        public void close()
+        {
+            // waits for a running invocation of this action (the dispatch thread holds the lock meanwhile)
+            synchronized (this)
+            {
+                if (!live)
+                {
+                    return;
+                }
+                live = false;
+            }
+            if (actions.remove(name, this))
+            {
+                onRegistered(name, false);
+            }
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package platform.mp.client;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import platform.mp.api.MpAction;
+import platform.mp.api.MpCallback;
+import platform.mp.api.MpException;
+import platform.mp.api.MpKind;
+import platform.mp.api.MpMessage;
+import platform.mp.api.MpRegistration;
+import platform.mp.api.MpReply;
+
+/**
+ * A secondary process's end of the channel (DPDK's rte_mp in a secondary): attaches to the primary found through
+ * the runtime directory's {@code mp.info}, registers actions the primary's requests and messages run, and sends
+ * requests and messages to the primary. When the primary goes away, requests waiting for it complete without its
+ * reply and the secondary reconnects every {@code reconnectDelay}, announcing its actions again.
+ * <pre>
+ * try (MpSecondary s = MpSecondary.attach(Path.of("/run/user/0/dplane-mp")))
+ * {
+ *     s.register("stats", msg -> encode(myStats()));
+ *     MpReply r = s.request("version", new byte[0], Duration.ofSeconds(1));
+ * }
+ * </pre>
+ * Thread-safe. Actions and callbacks run on the secondary's dispatch thread.
+ */
+public final class MpSecondary extends MpEndpoint implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(MpSecondary.class.getName());
+    private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Path dir;
+    private final Duration reconnectDelay;
+    private final Object connectLock = new Object();
+    private volatile MpConnection conn;
+    private volatile CompletableFuture<Integer> helloReply;
+    private volatile boolean closed;
+    private volatile int myId;
+    private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
+    private volatile StatsView statsView;
+    /** Successful (re)connections. */
+    public final AtomicLong connects = new AtomicLong();
+
+    private MpSecondary(final Path dir, final int maxParamLen, final Duration reconnectDelay)
+    {
+        super(maxParamLen, "mp-secondary");
+        this.dir = dir;
+        this.reconnectDelay = reconnectDelay;
+        register(MpRegions.MAP, this::mapRegion, "built-in");
+        register(MpRegions.UNMAP, m ->
+        {
+            regions.remove(MpRegions.tail(m.params(), 0));
+            return MpRegions.status(MpRegions.OK, "");
+        }, "built-in");
+    }
+
+    private byte[] mapRegion(final MpMessage m)
+    {
+        final int size = ByteBuffer.wrap(m.params()).getInt(0);
+        final Path path = Path.of(MpRegions.tail(m.params(), 4));
+        try
+        {
+            regions.put(MpRegions.nameOf(path), MpRegions.map(path, size));
+            return MpRegions.status(MpRegions.OK, "");
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return MpRegions.status(MpRegions.EIO, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Asks the primary for a shared region (ALLOC): the primary creates it and has every other secondary map it
+     * (rolling back if one does not in time), then this secondary maps it.
+     *
+     * @param name    1..48 of {@code [A-Za-z0-9._-]}.
+     * @param size    bytes, 1..64 MiB.
+     * @param timeout how long the primary waits for the other secondaries.
+     * @return the mapping, shared with the primary's file and every secondary.
+     * @throws MpException with the errno of the failure (EEXIST, EINVAL, ETIMEDOUT when a secondary did not map it,
+     *                     ENOTCONN when the primary did not answer).
+     */
+    public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
+    {
+        if (!MpRegions.validName(name) || size <= 0 || size > MpRegions.MAX_SIZE)
+        {
+            throw new MpException(MpException.INVALID, "bad region " + name + " of " + size + " bytes");
+        }
+        final byte[] st = regionRequest(MpRegions.ALLOC, MpRegions.params(size, (int) timeout.toMillis(), name),
+            timeout);
+        final Path path = Path.of(MpRegions.statusText(st));
+        try
+        {
+            final MappedByteBuffer b = MpRegions.map(path, size);
+            regions.put(name, b);
+            return b;
+        }
+        catch (final IOException e)
+        {
+            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Frees a shared region (FREE): the primary asks every other secondary to forget it and removes its file.
+     *
+     * @param name    the region.
+     * @param timeout how long the primary waits for the other secondaries.
+     * @throws MpException ENOENT when there is no such region, ENOTCONN when the primary did not answer.
+     */
+    public void free(final String name, final Duration timeout)
+    {
+        regionRequest(MpRegions.FREE, MpRegions.params((int) timeout.toMillis(), -1, name), timeout);
+        regions.remove(name);
+    }
+
+    private byte[] regionRequest(final String action, final byte[] params, final Duration timeout)
+    {
+        // the primary may wait twice (the request, then a rollback): wait for it a little longer
+        final MpReply r = request(action, params, timeout.multipliedBy(2).plusSeconds(1));
+        if (0 == r.nbReceived())
+        {
+            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + action);
+        }
+        final byte[] st = r.replies().get(0).params();
+        if (MpRegions.OK != MpRegions.statusCode(st))
+        {
+            throw new MpException(MpRegions.statusCode(st), action + ": " + MpRegions.statusText(st));
+        }
+        return st;
+    }
+
+    /**
+     * Reads the primary's channel counters from its statistics region ({@value MpStats#REGION}), with no request:
+     * the region is mapped once per primary (again after the primary restarted).
+     *
+     * @return counter name to value (peers, attached, msgs_in, msgs_out, protocol_errors, ...).
+     * @throws MpException EIO when the region cannot be mapped.
+     */
+    public Map<String, Long> stats()
+    {
+        final Path path = dir.resolve(MpRegions.FILE_PREFIX + MpStats.REGION);
+        try
+        {
+            final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            StatsView v = statsView;
+            if (null == v || !v.key.equals(key))
+            {
+                v = new StatsView(key, MpRegions.map(path, (int) Files.size(path)));
+                statsView = v;
+            }
+            return MpStats.read(v.buffer);
+        }
+        catch (final IOException e)
+        {
+            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
+        }
+    }
+
+    private record StatsView(Object key, MappedByteBuffer buffer)
+    {
+    }
+
+    /**
+     * @param name a region.
+     * @return this secondary's mapping of it, or null.
+     */
+    public MappedByteBuffer region(final String name)
+    {
+        return regions.get(name);
+    }
+
+    /**
+     * Attaches to the primary of a runtime directory, reconnecting every 200 ms when it goes away.
+     *
+     * @param dir the primary's runtime directory.
+     * @return the attached secondary.
+     * @throws IOException when there is no primary or it speaks another protocol version.
+     */
+    public static MpSecondary attach(final Path dir) throws IOException
+    {
+        return attach(dir, Duration.ofMillis(200));
+    }
+
+    /**
+     * @param dir            the primary's runtime directory.
+     * @param reconnectDelay between reconnection attempts.
+     * @return the attached secondary.
+     * @throws IOException when there is no primary or it speaks another protocol version.
+     */
+    public static MpSecondary attach(final Path dir, final Duration reconnectDelay) throws IOException
+    {
+        final MpRuntimeInfo info = MpRuntimeInfo.read(dir);
+        checkVersion(info);
+        final MpSecondary s = new MpSecondary(dir, info.maxParamLen(), reconnectDelay);
+        try
+        {
+            s.connect(info);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private static void checkVersion(final MpRuntimeInfo info) throws IOException
+    {
+        if (MpWire.VERSION != info.version())
+        {
+            throw new IOException("the primary (pid " + info.pid() + ") speaks protocol version " + info.version()
+                + ", this client " + MpWire.VERSION);
+        }
+    }
+
+    private void connect(final MpRuntimeInfo info) throws IOException
+    {
+        synchronized (connectLock)
+        {
+            if (closed)
+            {
+                throw new IOException("closed");
+            }
+            final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try
+            {
+                ch.connect(UnixDomainSocketAddress.of(info.socket()));
+            }
+            catch (final IOException e)
+            {
+                ch.close();
+                throw e;
+            }
+            final MpConnection c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
+            final CompletableFuture<Integer> hello = new CompletableFuture<>();
+            helloReply = hello;
+            c.start();
+            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(8).putLong(0, ProcessHandle.current().pid())
+                .array());
+            final int id;
+            try
+            {
+                id = hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                c.close();
+                throw new IOException("interrupted attaching", e);
+            }
+            catch (final ExecutionException | TimeoutException e)
+            {
+                c.close();
+                throw new IOException("no HELLO from the primary at " + info.socket() + ": " + e.getMessage(), e);
+            }
+            // on this side the connection's peer is the primary (peer 0 in MpMessage)
+            c.hello(0, info.pid());
+            myId = id;
+            conn = c;
+            for (final String name : actionNames())
+            {
+                announce(c, name, true);
+            }
+            connects.incrementAndGet();
+        }
+    }
+
+    private void announce(final MpConnection c, final String name, final boolean added)
+    {
+        c.write(MpKind.ANNOUNCE, 0, MpWire.nameBytes(name), new byte[] {(byte) (added ? 1 : 0)});
+    }
+
+    /**
+     * Registers an action run for the primary's MSG and REQ of this name.
+     *
+     * @param name   1 to 64 bytes.
+     * @param action the action.
+     * @return the handle; closing it unregisters.
+     */
+    public MpRegistration register(final String name, final MpAction action)
+    {
+        return register(name, action, "secondary pid " + ProcessHandle.current().pid());
+    }
+
+    @Override
+    protected void onRegistered(final String name, final boolean added)
+    {
+        final MpConnection c = conn;
+        if (null != c)
+        {
+            announce(c, name, added);
+        }
+    }
+
+    /**
+     * Sends a one-way MSG to the primary.
+     *
+     * @param name   the name.
+     * @param params the params.
+     * @return true when written.
+     */
+    public boolean send(final String name, final byte[] params)
+    {
+        return 1 == sendTo(name, params, targets());
+    }
+
+    /**
+     * Requests the primary and waits ({@code rte_mp_request_sync} from a secondary): nbSent is 1 (0 when not
+     * connected or the primary answered IGN), nbReceived 1 with the reply, or 0 on timeout or disconnection.
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param timeout how long to wait.
+     * @return what arrived.
+     */
+    public MpReply request(final String name, final byte[] params, final Duration timeout)
+    {
+        return requestSync(name, params, timeout, targets());
+    }
+
+    /**
+     * As {@link #request} without waiting; the callback runs exactly once on the dispatch thread.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param timeout  how long to wait.
+     * @param callback run once with what arrived.
+     */
+    public void requestAsync(final String name, final byte[] params, final Duration timeout,
+        final MpCallback callback)
+    {
+        requestAsync(name, params, timeout, targets(), callback);
+    }
+
+    private List<MpConnection> targets()
+    {
+        final MpConnection c = conn;
+        return null == c || c.isClosed() ? List.of() : List.of(c);
+    }
+
+    /**
+     * @return true while attached to a primary.
+     */
+    public boolean connected()
+    {
+        final MpConnection c = conn;
+        return null != c && !c.isClosed();
+    }
+
+    /**
+     * @return the id the primary gave this secondary on its current connection, 0 when not connected.
+     */
+    public int id()
+    {
+        return connected() ? myId : 0;
+    }
+
+    @Override
+    protected void onControl(final MpConnection c, final Frame f)
+    {
+        switch (f.kind())
+        {
+            case HELLO ->
+            {
+                final CompletableFuture<Integer> h = helloReply;
+                if (null != h && f.params().length >= 4)
+                {
+                    h.complete(ByteBuffer.wrap(f.params()).getInt(0));
+                }
+            }
+            case ERROR ->
+            {
+                protocolErrors.incrementAndGet();
+                warn("the primary refused this secondary: error " + f.errorCode() + ": " + f.errorText(), null);
+            }
+            default -> warn("unexpected " + f.kind() + " from the primary", null);
+        }
+    }
+
+    private void scheduleReconnect()
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            timer.schedule(this::reconnect, reconnectDelay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (final RejectedExecutionException e)
+        {
+            // closing
+        }
+    }
+
+    private void reconnect()
+    {
+        if (closed || connected())
+        {
+            return;
+        }
+        try
+        {
+            final MpRuntimeInfo info = MpRuntimeInfo.read(dir);
+            checkVersion(info);
+            connect(info);
+            LOG.log(System.Logger.Level.INFO, "reattached to the primary (pid " + info.pid() + ") as id " + id());
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            scheduleReconnect();
+        }
+    }
+
+    @Override
+    protected void warn(final String message, final Throwable t)
+    {
+        LOG.log(System.Logger.Level.WARNING, message, t);
+    }
+
+    /** Detaches: pending requests complete with what arrived, no reconnection, threads stopped. */
+    @Override
+    public void close()
+    {
+        closed = true;
+        final MpConnection c = conn;
+        if (null != c)
+        {
+            c.close();
+        }
+        shutdownEndpoint();
+    }
+
+    private final class ConnListener implements MpConnection.Listener
+    {
+        @Override
+        public void onFrame(final MpConnection c, final Frame f)
+        {
+            route(c, f);
+        }
+
+        @Override
+        public void onProtocolError(final MpConnection c, final MpProtocolException e)
+        {
+            protocolErrors.incrementAndGet();
+            warn("bad frame from the primary: " + e.getMessage(), null);
+        }
+
+        @Override
+        public void onClosed(final MpConnection c)
+        {
+            peerGone(c);
+            final CompletableFuture<Integer> h = helloReply;
+            if (null != h)
+            {
+                h.completeExceptionally(new IOException("connection closed"));
+            }
+            // only an established connection reconnects; a failed first attach is the caller's to report
+            if (c == conn)
+            {
+                scheduleReconnect();
+            }
+        }
+    }
+}

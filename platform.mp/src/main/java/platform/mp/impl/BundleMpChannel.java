@@ -1,0 +1,144 @@
+package platform.mp.impl;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import platform.mp.api.MpAction;
+import platform.mp.api.MpActionInfo;
+import platform.mp.api.MpCallback;
+import platform.mp.api.MpChannel;
+import platform.mp.api.MpException;
+import platform.mp.api.MpPeerInfo;
+import platform.mp.api.MpRegistration;
+import platform.mp.api.MpReply;
+
+/**
+ * The {@link MpChannel} one bundle gets: it remembers the bundle's registrations so that {@link #release()}
+ * (the bundle ungets the service, or stops) unregisters them all.
+ */
+final class BundleMpChannel implements MpChannel
+{
+    private final MpPrimary primary;
+    private final String owner;
+    private final Duration defaultTimeout;
+    private final Set<MpRegistration> registrations = ConcurrentHashMap.newKeySet();
+    /** Held while one of the bundle's callbacks runs, and by release(): no callback runs after release returned. */
+    private final Object gate = new Object();
+    private boolean released;
+
+    BundleMpChannel(final MpPrimary primary, final String owner, final Duration defaultTimeout)
+    {
+        this.primary = primary;
+        this.owner = owner;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    @Override
+    public MpRegistration register(final String name, final MpAction action)
+    {
+        synchronized (gate)
+        {
+            if (released)
+            {
+                throw new MpException(MpException.NOT_CONNECTED, "the channel was released by " + owner);
+            }
+        }
+        final MpRegistration inner = primary.register(name, action, "primary: " + owner);
+        final MpRegistration outer = new MpRegistration()
+        {
+            @Override
+            public String name()
+            {
+                return inner.name();
+            }
+
+            @Override
+            public void close()
+            {
+                registrations.remove(this);
+                inner.close();
+            }
+        };
+        registrations.add(outer);
+        return outer;
+    }
+
+    @Override
+    public int send(final String name, final byte[] params)
+    {
+        return primary.send(name, params);
+    }
+
+    @Override
+    public int publish(final String name, final byte[] params)
+    {
+        return primary.publish(name, params);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public MpReply request(final String name, final byte[] params, final Duration timeout)
+    {
+        return primary.request(name, params, null == timeout ? defaultTimeout : timeout);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public void requestAsync(final String name, final byte[] params, final Duration timeout,
+        final MpCallback callback)
+    {
+        if (null == callback)
+        {
+            throw new MpException(MpException.INVALID, "null callback");
+        }
+        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, r ->
+        {
+            synchronized (gate)
+            {
+                // the bundle released the channel (it is stopping): its code is not called any more
+                if (!released)
+                {
+                    callback.onReply(r);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<MpPeerInfo> peers()
+    {
+        return primary.peers();
+    }
+
+    @Override
+    public List<MpActionInfo> actions()
+    {
+        return primary.actions();
+    }
+
+    @Override
+    public int maxParamLen()
+    {
+        return primary.maxParamLen();
+    }
+
+    /** Unregisters every action of the bundle; once this returned none of its callbacks runs. */
+    void release()
+    {
+        synchronized (gate)
+        {
+            released = true;
+        }
+        for (final MpRegistration r : List.copyOf(registrations))
+        {
+            r.close();
+        }
+    }
+
+    int registrationCount()
+    {
+        return registrations.size();
+    }
+}
