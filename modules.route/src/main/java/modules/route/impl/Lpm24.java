@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>
  * {@link #lookup} allocates nothing and takes no lock. Correct for single thread use only: each lcore owns its own.
  */
-final class Lpm24 implements Lpm
+final class Lpm24 extends LpmRules
 {
     private static final int PTR = 0x8000_0000;
     private static final int GROUP = 256;
@@ -27,17 +27,11 @@ final class Lpm24 implements Lpm
     private int groupsTop;
     private int[] freeGroups = new int[16];
     private int freeCount;
-    private final PrefixMap rules;
 
     /** @param expected how many prefixes to size the rule set for (it grows beyond). */
     Lpm24(final int expected)
     {
-        rules = new PrefixMap(expected);
-    }
-
-    private static int entry(final int value, final int depth)
-    {
-        return ((value + 1) << 6) | depth;
+        super(expected);
     }
 
     @Override
@@ -52,92 +46,31 @@ final class Lpm24 implements Lpm
     }
 
     @Override
-    public int get(final int prefix, final int plen)
-    {
-        return rules.get(PrefixMap.key(Lpm4.mask(prefix, plen), plen));
-    }
-
-    @Override
-    public int size()
-    {
-        return rules.size();
-    }
-
-    @Override
     public int groupsInUse()
     {
         return groupsTop - freeCount;
     }
 
     @Override
-    public long bytes()
+    long entryBytes()
     {
-        return root.length * 4L + groups.length * 4L + freeGroups.length * 4L + rules.bytes();
+        return root.length * 4L + groups.length * 4L + freeGroups.length * 4L;
     }
 
     @Override
-    public boolean add(final int prefix, final int plen, final int value)
-    {
-        if (plen < 0 || plen > 32 || value < 0 || value > Lpm4.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("prefix length " + plen + ", value " + value);
-        }
-        final int p = Lpm4.mask(prefix, plen);
-        final long key = PrefixMap.key(p, plen);
-        if (rules.get(key) >= 0)
-        {
-            return false;
-        }
-        rules.put(key, value);
-        write(p, plen, entry(value, plen), 0, true);
-        return true;
-    }
-
-    @Override
-    public int remove(final int prefix, final int plen)
-    {
-        if (plen < 0 || plen > 32)
-        {
-            return -1;
-        }
-        final int p = Lpm4.mask(prefix, plen);
-        final int value = rules.remove(PrefixMap.key(p, plen));
-        if (value < 0)
-        {
-            return -1;
-        }
-        write(p, plen, covering(p, plen), entry(value, plen), false);
-        return value;
-    }
-
-    @Override
-    public void clear()
+    void clearEntries()
     {
         Arrays.fill(root, 0);
-        rules.clear();
         groupsTop = 0;
         freeCount = 0;
-    }
-
-    /** The entry of the longest rule shorter than plen that covers p, 0 when there is none. */
-    private int covering(final int p, final int plen)
-    {
-        for (int d = plen - 1; d >= 0; d--)
-        {
-            final int v = rules.get(PrefixMap.key(Lpm4.mask(p, d), d));
-            if (v >= 0)
-            {
-                return entry(v, d);
-            }
-        }
-        return 0;
     }
 
     /**
      * Adding (add true): entries of depth up to plen in the prefix's range become e. Deleting: entries equal to
      * old become e (only the deleted prefix's own entries are equal to it).
      */
-    private void write(final int p, final int plen, final int e, final int old, final boolean add)
+    @Override
+    void write(final int p, final int plen, final int e, final int old, final boolean add)
     {
         final int i = p >>> 8;
         if (plen <= 24)

@@ -17,10 +17,8 @@ import java.util.Arrays;
  * <p>
  * {@link #lookup} allocates nothing and takes no lock. Correct for single thread use only: each lcore owns its own.
  */
-final class Lpm4 implements Lpm
+final class Lpm4 extends LpmRules
 {
-    /** The largest value a route may carry. */
-    static final int MAX_VALUE = (1 << 25) - 2;
     private static final int PTR = 0x8000_0000;
     private static final int GROUP = 256;
 
@@ -31,32 +29,11 @@ final class Lpm4 implements Lpm
     private int groupsTop;
     private int[] freeGroups = new int[16];
     private int freeCount;
-    private final PrefixMap rules;
 
     /** @param expected how many prefixes to size the rule set for (it grows beyond). */
     Lpm4(final int expected)
     {
-        rules = new PrefixMap(expected);
-    }
-
-    /**
-     * @param addr an address.
-     * @param plen a length, 0..32.
-     * @return the address with the bits after the prefix cleared.
-     */
-    static int mask(final int addr, final int plen)
-    {
-        return 0 == plen ? 0 : addr & (-1 << (32 - plen));
-    }
-
-    private static int entry(final int value, final int depth)
-    {
-        return ((value + 1) << 6) | depth;
-    }
-
-    private static int depth(final int entry)
-    {
-        return entry & 63;
+        super(expected);
     }
 
     /**
@@ -79,24 +56,6 @@ final class Lpm4 implements Lpm
         return (e >>> 6) - 1;
     }
 
-    /**
-     * @param prefix the prefix (bits after plen are ignored).
-     * @param plen   its length, 0..32.
-     * @return its value, or -1 when the table does not have exactly that prefix.
-     */
-    @Override
-    public int get(final int prefix, final int plen)
-    {
-        return rules.get(PrefixMap.key(mask(prefix, plen), plen));
-    }
-
-    /** @return the number of prefixes. */
-    @Override
-    public int size()
-    {
-        return rules.size();
-    }
-
     /** @return the groups in use. */
     @Override
     public int groupsInUse()
@@ -104,88 +63,26 @@ final class Lpm4 implements Lpm
         return groupsTop - freeCount;
     }
 
-    /** @return the bytes the table's arrays take (entries, groups, rule set). */
-    @Override
-    public long bytes()
+        @Override
+    long entryBytes()
     {
-        return root.length * 4L + groups.length * 4L + freeGroups.length * 4L + rules.bytes();
+        return root.length * 4L + groups.length * 4L + freeGroups.length * 4L;
     }
 
-    /**
-     * @param prefix the prefix (bits after plen are ignored).
-     * @param plen   its length, 0..32.
-     * @param value  0..{@link #MAX_VALUE}.
-     * @return false when the table already has this prefix (nothing changed).
-     */
     @Override
-    public boolean add(final int prefix, final int plen, final int value)
-    {
-        if (plen < 0 || plen > 32 || value < 0 || value > MAX_VALUE)
-        {
-            throw new IllegalArgumentException("prefix length " + plen + ", value " + value);
-        }
-        final int p = mask(prefix, plen);
-        final long key = PrefixMap.key(p, plen);
-        if (rules.get(key) >= 0)
-        {
-            return false;
-        }
-        rules.put(key, value);
-        write(p, plen, entry(value, plen), 0, true);
-        return true;
-    }
-
-    /**
-     * @param prefix the prefix (bits after plen are ignored).
-     * @param plen   its length, 0..32.
-     * @return the value it had, or -1 when the table does not have it.
-     */
-    @Override
-    public int remove(final int prefix, final int plen)
-    {
-        if (plen < 0 || plen > 32)
-        {
-            return -1;
-        }
-        final int p = mask(prefix, plen);
-        final int value = rules.remove(PrefixMap.key(p, plen));
-        if (value < 0)
-        {
-            return -1;
-        }
-        write(p, plen, covering(p, plen), entry(value, plen), false);
-        return value;
-    }
-
-    /** Empties the table (keeps its arrays). */
-    @Override
-    public void clear()
+    void clearEntries()
     {
         Arrays.fill(root, 0);
-        rules.clear();
         groupsTop = 0;
         freeCount = 0;
-    }
-
-    /** The entry of the longest rule shorter than plen that covers p, 0 when there is none. */
-    private int covering(final int p, final int plen)
-    {
-        for (int d = plen - 1; d >= 0; d--)
-        {
-            final int v = rules.get(PrefixMap.key(mask(p, d), d));
-            if (v >= 0)
-            {
-                return entry(v, d);
-            }
-        }
-        return 0;
     }
 
     /**
      * Adding (add true): entries of depth up to plen in the prefix's range become e. Deleting: entries equal to
      * old become e (only the deleted prefix's own entries are equal to it).
      */
-    private void write(final int p, final int plen, final int e, final int old, final boolean add)
+    @Override
+    void write(final int p, final int plen, final int e, final int old, final boolean add)
     {
         final int i = p >>> 16;
         if (plen <= 16)

@@ -43,7 +43,7 @@ record RouteEntry(int dst, int plen, int flags, int gateway, int src, int mtu, i
     /** @return the destination masked to its length. */
     int prefix()
     {
-        return Lpm4.mask(dst, plen);
+        return LpmRules.mask(dst, plen);
     }
 
     /**

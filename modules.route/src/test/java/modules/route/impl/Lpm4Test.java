@@ -41,7 +41,7 @@ public class Lpm4Test
             int bestLen = -1;
             for (final int[] r : rules)
             {
-                if (r[1] > bestLen && Lpm4.mask(addr, r[1]) == r[0])
+                if (r[1] > bestLen && LpmRules.mask(addr, r[1]) == r[0])
                 {
                     best = r[2];
                     bestLen = r[1];
@@ -125,7 +125,7 @@ public class Lpm4Test
             for (int i = 0; i < 300; i++)
             {
                 final int plen = rnd.nextInt(33);
-                final int p = Lpm4.mask((rnd.nextInt(4) << 24) | (rnd.nextInt(4) << 16) | rnd.nextInt(1 << 16), plen);
+                final int p = LpmRules.mask((rnd.nextInt(4) << 24) | (rnd.nextInt(4) << 16) | rnd.nextInt(1 << 16), plen);
                 final boolean added = t.add(p, plen, i);
                 final boolean fresh = b.rules.stream().noneMatch(r -> r[0] == p && r[1] == plen);
                 assertEquals(fresh, added);
@@ -175,7 +175,7 @@ public class Lpm4Test
             // a BGP-like mix: mostly /24, some /16../23, a few longer
             final int r = rnd.nextInt(10);
             final int plen = r < 7 ? 24 : r < 9 ? 16 + rnd.nextInt(8) : 25 + rnd.nextInt(8);
-            final int a = Lpm4.mask(rnd.nextInt(), plen);
+            final int a = LpmRules.mask(rnd.nextInt(), plen);
             if (t.add(a, plen, n))
             {
                 p[n] = a;
