@@ -67,6 +67,10 @@ public class SockoptIT
             p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             p.awaitLog("lcore statistics served on GET 57..59", Duration.ofSeconds(60));
             p.awaitLog("netif started from", Duration.ofSeconds(60));
+            // every shipped feature started: their INIT jobs no longer share the worker with the SET below
+            p.awaitLog("routing table started for", Duration.ofSeconds(60));
+            p.awaitLog("neighbour table started for", Duration.ofSeconds(60));
+            p.awaitLog("interface addresses started for", Duration.ofSeconds(60));
             final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
             assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
             final Cli show = dplanectl(p, "blklst", "show");

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -73,8 +74,14 @@ final class RouteCore implements RouteLookup, Routes
     private final String lpm;
     private final String owner;
 
-    /** Each slot is created, read and changed by its own lcore only. */
+    /** Each slot is set, read and changed by its own lcore only. */
     private final RouteTable[] tables = new RouteTable[LcoreScheduler.MAX_LCORES];
+    /**
+     * Empty tables built by {@link #start} on the starting thread and taken (once) by their lcore: a DIR-24-8 table
+     * is 64 MB, whose allocation and zeroing on a worker would hold its forwarding and its messages (another
+     * bundle's SETs timed out behind it on a loaded 2-vCPU machine).
+     */
+    private final AtomicReferenceArray<RouteTable> prepared = new AtomicReferenceArray<>(LcoreScheduler.MAX_LCORES);
     /** The master lcore's routes in insertion order, by prefix key; written on the master lcore under its lock. */
     private final LinkedHashMap<Long, RouteEntry> master = new LinkedHashMap<>();
     private volatile int size;
@@ -130,6 +137,11 @@ final class RouteCore implements RouteLookup, Routes
     {
         try
         {
+            prepare(lcores.masterLcoreId());
+            for (final int w : lcores.lcoreIds(LcoreRole.FWD_WORKER))
+            {
+                prepare(w);
+            }
             final JobHandle init = lcores.register(JobSpec.init(JOB_NAME, LcoreRole.FWD_WORKER, this::initLcore));
             handles.add(init::close);
             register(MsgTypeSpec.multicast(MsgIds.ROUTE_ADD, "route_add", MsgPriority.NORM, this::onAdd, null));
@@ -166,6 +178,15 @@ final class RouteCore implements RouteLookup, Routes
     void stop()
     {
         handles.closeAll();
+        for (int i = 0; i < prepared.length(); i++)
+        {
+            prepared.set(i, null);
+        }
+    }
+
+    private void prepare(final int lcoreId)
+    {
+        prepared.set(lcoreId, new RouteTable(expected, lpm));
     }
 
     // ------------------------------------------------------------------ on every lcore
@@ -183,7 +204,11 @@ final class RouteCore implements RouteLookup, Routes
         if (null == t)
         {
             final RouteEntry[] s = snapshot();
-            t = new RouteTable(Math.max(expected, s.length), lpm);
+            t = prepared.getAndSet(lcoreId, null);
+            if (null == t)
+            {
+                t = new RouteTable(Math.max(expected, s.length), lpm); // an lcore that came later
+            }
             for (final RouteEntry e : s)
             {
                 t.add(e);

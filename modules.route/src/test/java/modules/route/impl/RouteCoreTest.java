@@ -290,6 +290,49 @@ public class RouteCoreTest
             "lcore 1: inet 0.0.0.0/0 via 10.0.0.254 src 0.0.0.0 dev dpdk0 mtu 1500 tos 0 scope global metric 5"));
     }
 
+    /**
+     * A DIR-24-8 table is 64 MB: built on the starting thread, never on a worker (whose forwarding and messages it
+     * would hold: another bundle's SET timed out behind it on a loaded machine). Measured with the JVM's per-thread
+     * allocation counter of each lcore thread, around a restart of the route core with DIR-24-8 tables.
+     */
+    @Test
+    public void shouldBuildTheBigTablesOffTheLcores() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicLongArray threadIds = new java.util.concurrent.atomic.AtomicLongArray(3);
+        final JobHandle who = lcores.register(JobSpec.loop("who", LcoreRole.FWD_WORKER, lcoreId ->
+        {
+            threadIds.set(lcoreId, Thread.currentThread().getId());
+            return 0;
+        }));
+        final JobHandle whoMaster = lcores.register(JobSpec.loop("who", LcoreRole.MASTER, lcoreId ->
+        {
+            threadIds.set(lcoreId, Thread.currentThread().getId());
+            return 0;
+        }));
+        await("every lcore's thread id", () -> threadIds.get(0) != 0 && threadIds.get(1) != 0
+            && threadIds.get(2) != 0);
+        who.close();
+        whoMaster.close();
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)java.lang.management
+            .ManagementFactory.getThreadMXBean();
+        core.stop();
+        final long[] before = new long[3];
+        for (int i = 0; i < 3; i++)
+        {
+            before[i] = mx.getThreadAllocatedBytes(threadIds.get(i));
+        }
+        core = new RouteCore(lcores, msg.manager(), new Ports(), 1024, 200_000, "test", Lpm.DIR_24_8);
+        core.start(sockopt.registry());
+        // a route through the master to every worker: each lcore has its table in use
+        set(RouteConf.SOCKOPT_SET_ROUTE_ADD, detail(2, 0, 0x400, 5, "0.0.0.0", 0, "0.0.0.0", "10.0.0.254", "dpdk0"));
+        awaitWorkersSee(route(0, Route4.GATEWAY, "10.0.0.254"));
+        for (int i = 0; i < 3; i++)
+        {
+            final long grew = mx.getThreadAllocatedBytes(threadIds.get(i)) - before[i];
+            assertTrue("lcore " + i + " allocated " + grew + " bytes", grew < 8L << 20);
+        }
+    }
+
     private void set(final int id, final byte[] body) throws Exception
     {
         final SockoptResponse r = client.set(id, body);
