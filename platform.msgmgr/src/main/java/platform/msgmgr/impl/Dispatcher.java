@@ -206,6 +206,10 @@ final class Dispatcher
         {
             e.dropped++;
         }
+        if (null == e || e.closed)
+        {
+            core.countUnregisteredDrop(m.dest, m.type);
+        }
         SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_DROP);
     }
 

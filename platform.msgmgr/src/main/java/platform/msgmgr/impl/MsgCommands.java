@@ -49,9 +49,10 @@ public final class MsgCommands
                 e.callbackFailures, e.ringFull.get(), e.lateReplies));
         }
         sb.append(String.format(Locale.ROOT,
-            "not registered: %d, late multicast replies: %d, duplicate replies: %d, replies lost: %d, "
-                + "messages allocated: %d, pooled: %d%n",
-            core.notExist.get(), core.lateReplies.get(), core.duplicateReplies.get(), core.replyLost.get(),
+            "not registered: %d, dropped after their type went: %d, late multicast replies: %d, duplicate replies: "
+                + "%d, replies lost: %d, messages allocated: %d, pooled: %d%n",
+            core.notExist.get(), core.droppedUnregistered.get(), core.lateReplies.get(), core.duplicateReplies.get(),
+            core.replyLost.get(),
             core.pool.allocated.get(), core.pool.available()));
         return sb.toString();
     }

@@ -72,7 +72,10 @@ final class MsgCore
     final AtomicLong lateReplies = new AtomicLong();
     final AtomicLong duplicateReplies = new AtomicLong();
     final AtomicLong replyLost = new AtomicLong();
+    /** Messages that were queued when their type was unregistered (its bundle stopped), dropped on arrival. */
+    final AtomicLong droppedUnregistered = new AtomicLong();
     private final LogLimiter callbackFailureLog = new LogLimiter(LOG_INTERVAL_NS);
+    private final LogLimiter unregisteredDropLog = new LogLimiter(LOG_INTERVAL_NS);
 
     // the roles
     final Registrar registrar;
@@ -497,6 +500,21 @@ final class MsgCore
         if (left >= 0)
         {
             LOG.warn("callback of {} threw (logged at most once a second){}", e, LogLimiter.suppressedNote(left), th);
+        }
+    }
+
+    /**
+     * Counts a queued message whose type was unregistered before it arrived (its sender is released with MSG_DROP),
+     * and logs it at most once a second: a bundle stopping mid-traffic drops what was in flight for it.
+     */
+    void countUnregisteredDrop(final int lcoreId, final int type)
+    {
+        droppedUnregistered.incrementAndGet();
+        final long left = unregisteredDropLog.admit(System.nanoTime());
+        if (left >= 0)
+        {
+            LOG.info("lcore {}: dropped a message of msg type {}, unregistered while it was queued (logged at most "
+                + "once a second){}", lcoreId, type, LogLimiter.suppressedNote(left));
         }
     }
 

@@ -933,5 +933,9 @@ public class MsgCoreTest
         waiter.join(10_000);
         assertEquals("MSG_DROP SEND|DROP", syncResult.get());
         assertEquals(0, late.get());
+        // counted where an operator looks, although its type's counters went with it
+        assertEquals(1, core.droppedUnregistered.get());
+        assertTrue(new MsgCommands(core).stats(), new MsgCommands(core).stats().contains(
+            "dropped after their type went: 1,"));
     }
 }
