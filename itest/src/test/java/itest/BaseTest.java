@@ -173,11 +173,29 @@ public abstract class BaseTest
     protected static Option testBundle(final String symbolicName, final Class<? extends BundleActivator> activator,
         final String importPackage, final Class<?>... classes)
     {
-        final Path jar = Paths.get(required("itest.bundle.dir"), symbolicName + ".jar");
+        return testBundle(symbolicName, "1.0.0", symbolicName, activator, importPackage, classes);
+    }
+
+    /**
+     * {@link #testBundle(String, Class, String, Class...)} at a given version, its location passed under {@code key}
+     * (several versions of one bundle, for {@code update}); {@link #testBundleLocation} reads it.
+     *
+     * @param symbolicName  its symbolic name.
+     * @param version       its Bundle-Version.
+     * @param key           the key of its location.
+     * @param activator     its activator.
+     * @param importPackage its {@code Import-Package} header.
+     * @param classes       the classes packaged with the activator.
+     * @return the option passing the jar's location to the test.
+     */
+    protected static Option testBundle(final String symbolicName, final String version, final String key,
+        final Class<? extends BundleActivator> activator, final String importPackage, final Class<?>... classes)
+    {
+        final Path jar = Paths.get(required("itest.bundle.dir"), key + ".jar");
         TinyBundle bundle = TinyBundles.bundle()
             .setHeader(org.osgi.framework.Constants.BUNDLE_MANIFESTVERSION, "2")
             .symbolicName(symbolicName)
-            .setHeader(org.osgi.framework.Constants.BUNDLE_VERSION, "1.0.0")
+            .setHeader(org.osgi.framework.Constants.BUNDLE_VERSION, version)
             .setHeader(org.osgi.framework.Constants.IMPORT_PACKAGE, importPackage);
         for (final Class<?> c : classes)
         {
@@ -192,7 +210,7 @@ public abstract class BaseTest
         {
             throw new UncheckedIOException("cannot write " + jar, ex);
         }
-        return systemProperty(TEST_BUNDLE_PROPERTY_PREFIX + symbolicName).value(jar.toUri().toString());
+        return systemProperty(TEST_BUNDLE_PROPERTY_PREFIX + key).value(jar.toUri().toString());
     }
 
     /**
@@ -414,6 +432,15 @@ public abstract class BaseTest
     protected Bundle installTestBundle(final String symbolicName) throws BundleException
     {
         return context.installBundle(required(TEST_BUNDLE_PROPERTY_PREFIX + symbolicName));
+    }
+
+    /**
+     * @param key the key a {@link #testBundle(String, String, String, Class, String, Class...)} was built under.
+     * @return the jar's location (a URI).
+     */
+    protected static String testBundleLocation(final String key)
+    {
+        return required(TEST_BUNDLE_PROPERTY_PREFIX + key);
     }
 
     /**
