@@ -22,6 +22,7 @@ import modules.inetaddr.api.InetAddrs;
 import modules.inetaddr.cli.AddrCtl;
 import modules.netif.api.Netif;
 import modules.route.api.Routes;
+import platform.common.StaticConfig;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
@@ -52,6 +53,11 @@ public final class InetAddrComponent implements InetAddrs
 
         @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
         long timeout_us() default 200_000;
+
+        @AttributeDefinition(description = "A file of addresses, one per line in dpip's syntax (# comments); "
+            + "default: etc/addr.conf of the platform's home, if it exists. All or nothing: a bad line is named in "
+            + "the log and the file is not applied")
+        String conf_file() default "";
     }
 
     private final InetAddrCore core;
@@ -67,7 +73,8 @@ public final class InetAddrComponent implements InetAddrs
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
         core.start(sockopts);
         active = true;
-        configured(core, config.addresses());
+        StaticConfig.apply(PID, config.addresses(), StaticConfig.file(config.conf_file(),
+            context.getProperty("platform.home"), "addr.conf"), configured(core), LOG, "addresses");
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "addr");
         props.put("osgi.command.function", AddrCommands.FUNCTIONS);
@@ -75,43 +82,44 @@ public final class InetAddrComponent implements InetAddrs
     }
 
     /**
-     * Adds the configured addresses; a bad entry is logged with its text and the rest are added.
+     * The configuration's addresses, each in dpip's syntax ({@code 10.0.1.1/24 dev dpdk0}), added through the master
+     * lcore with SET 47's checks, deleted again when a later entry of the same source is refused.
      *
-     * @param core      the core, started.
-     * @param addresses comma-separated entries in dpip's syntax.
-     * @return how many were added.
+     * @param core the core, started.
+     * @return the applier of {@link StaticConfig}.
      */
-    static int configured(final InetAddrCore core, final String addresses)
+    static StaticConfig.Applier configured(final InetAddrCore core)
     {
-        int n = 0;
-        for (final String entry : null == addresses ? new String[0] : addresses.split(","))
+        return new StaticConfig.Applier()
         {
-            if (entry.isBlank())
+            @Override
+            public String apply(final String entry)
             {
-                continue;
+                return change("add", entry);
             }
-            final AddrCtl.Request r;
-            try
+
+            @Override
+            public void undo(final String entry)
             {
-                r = AddrCtl.parse(AddrCtl.words("add", entry));
+                change("del", entry);
             }
-            catch (final IllegalArgumentException ex)
+
+            private String change(final String verb, final String entry)
             {
-                LOG.error("configured address \"{}\" not added: {}", entry.trim(), ex.getMessage());
-                continue;
+                final AddrCtl.Request r;
+                try
+                {
+                    r = AddrCtl.parse(AddrCtl.words(verb, entry));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    return ex.getMessage();
+                }
+                final StringBuilder why = new StringBuilder();
+                final int rc = core.request(r.sockopt(), r.param(), why::append);
+                return Edpvs.OK == rc ? null : why + " (" + Edpvs.strerror(rc) + ")";
             }
-            final StringBuilder why = new StringBuilder();
-            final int rc = core.request(r.sockopt(), r.param(), why::append);
-            if (Edpvs.OK == rc)
-            {
-                n++;
-            }
-            else
-            {
-                LOG.error("configured address \"{}\" not added: {} ({})", entry.trim(), why, Edpvs.strerror(rc));
-            }
-        }
-        return n;
+        };
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -233,8 +233,21 @@ public class InetAddrCoreTest extends CoreFixture
         awaitWorkersSee("10.0.1.1", true);
         assertEquals(Edpvs.EXIST, core.request(InetAddrConf.SOCKOPT_SET_IFADDR_ADD, hex(DPIP_ADD), why::append));
         assertTrue(why.toString(), why.toString().contains("exists"));
-        assertEquals("two good entries of four", 2, InetAddrComponent.configured(core,
-            "10.0.2.1/24 dev dpdk1, 10.0.2.300/24 dev dpdk1,10.0.5.1/24 dev dpdk9 , 10.0.6.1 dev dpdk0 scope host,"));
+        final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InetAddrCoreTest.class);
+        // all or nothing: a bad entry names itself and takes back the ones added before it
+        final platform.common.StaticConfig.Result bad = platform.common.StaticConfig.apply(InetAddrComponent.PID,
+            "10.0.2.1/24 dev dpdk1, 10.0.2.300/24 dev dpdk1, 10.0.6.1 dev dpdk0 scope host", null,
+            InetAddrComponent.configured(core), log, "addresses").get(0);
+        assertEquals("configuration modules.inetaddr #2", bad.bad().where());
+        assertEquals(1, core.size());
+        final platform.common.StaticConfig.Result none = platform.common.StaticConfig.apply(InetAddrComponent.PID,
+            "10.0.2.1/24 dev dpdk1, 10.0.5.1/24 dev dpdk9", null, InetAddrComponent.configured(core), log,
+            "addresses").get(0);
+        assertTrue(none.why(), none.refused() && none.why().contains("dpdk9"));
+        assertEquals(1, core.size());
+        assertEquals(2, platform.common.StaticConfig.apply(InetAddrComponent.PID,
+            "10.0.2.1/24 dev dpdk1, 10.0.6.1 dev dpdk0 scope host,", null, InetAddrComponent.configured(core), log,
+            "addresses").get(0).applied());
         assertEquals(3, core.size());
         awaitWorkersSee("10.0.6.1", true);
         assertTrue(show("show", "dev", "dpdk0").contains("inet 10.0.6.1/32 scope host dpdk0"));
@@ -246,7 +259,7 @@ public class InetAddrCoreTest extends CoreFixture
         assertTrue(gogo.show("dev", "dpdk0").startsWith("inet 10.0.7.1/24 scope global dpdk0\n"));
         assertTrue(gogo.routes(), gogo.routes().contains("10.0.7.0/24 src 10.0.7.1 dev dpdk0"));
         assertTrue(gogo.routes(), gogo.routes().contains("10.0.7.1/32 scope host dev dpdk0"));
-        assertTrue(gogo.stats(), gogo.stats().startsWith("addresses 3; added 4, deleted 1"));
+        assertTrue(gogo.stats(), gogo.stats().startsWith("addresses 3; added 6, deleted 3"));
         assertEquals("", gogo.flush("dev", "dpdk0"));
         assertEquals("only dpdk1's is left", 1, core.size());
     }

@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import modules.netif.api.Netif;
 import modules.netif.api.Route4;
@@ -19,6 +21,7 @@ import modules.route.api.Route6;
 import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
 import modules.route.api.Routes6;
+import platform.common.StaticConfig;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
@@ -37,6 +40,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
 {
     /** Configuration PID. */
     public static final String PID = "modules.route";
+    private static final Logger LOG = LoggerFactory.getLogger(RouteComponent.class);
 
     /** Typed configuration. */
     @ObjectClassDefinition(name = "Route")
@@ -55,6 +59,11 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         @AttributeDefinition(description = "Static IPv4 routes added at start, as dpip's route add words, comma "
             + "separated, e.g. \"10.1.0.0/16 via 10.2.0.1 dev dpdk1, default via 10.0.0.254 dev dpdk0\"")
         String routes() default "";
+
+        @AttributeDefinition(description = "A file of static IPv4 routes, one per line in dpip's route add words "
+            + "(# comments); default: etc/route.conf of the platform's home, if it exists. All or nothing: a bad "
+            + "line is named in the log and the file is not applied")
+        String conf_file() default "";
     }
 
     private final RouteCore core;
@@ -80,7 +89,8 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
             core.stop();
             throw ex;
         }
-        RouteWords.addStatic(core, config.routes());
+        StaticConfig.apply(PID, config.routes(), StaticConfig.file(config.conf_file(),
+            context.getProperty("platform.home"), "route.conf"), RouteWords.staticRoutes(core), LOG, "static routes");
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);

@@ -60,51 +60,45 @@ final class RouteWords
     }
 
     /**
-     * Adds the configuration's static routes, each written as dpip's {@code route add} words
-     * ({@code 10.1.0.0/16 via 10.2.0.1 dev dpdk1}); a bad one is logged naming it, the others are added.
+     * The configuration's static routes, each written as dpip's {@code route add} words
+     * ({@code 10.1.0.0/16 via 10.2.0.1 dev dpdk1}): applied through the master lcore with SET 28's checks, undone
+     * with a delete when a later entry of the same source is refused.
      *
-     * @param entries the entries, separated by commas.
-     * @return how many were added.
+     * @param core the started core.
+     * @return the applier of {@link platform.common.StaticConfig}.
      */
-    static int addStatic(final RouteCore core, final String entries)
+    static platform.common.StaticConfig.Applier staticRoutes(final RouteCore core)
     {
-        int added = 0;
-        int n = 0;
-        for (final String entry : null == entries ? new String[0] : entries.split(","))
+        return new platform.common.StaticConfig.Applier()
         {
-            final String text = entry.trim();
-            if (text.isEmpty())
+            @Override
+            public String apply(final String text)
             {
-                continue;
+                return change(true, text);
             }
-            n++;
-            final String[] why = new String[1];
-            int rc;
-            try
+
+            @Override
+            public void undo(final String text)
             {
-                final byte[] detail = RouteCtl.detail(RouteCtl.parse(
-                    Arrays.asList(text.split("\\s+"))));
-                rc = core.fromBundle(true, RouteCore.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+                change(false, text);
             }
-            catch (final IllegalArgumentException ex)
+
+            private String change(final boolean add, final String text)
             {
-                rc = Edpvs.INVAL;
-                why[0] = ex.getMessage();
+                final String[] why = new String[1];
+                int rc;
+                try
+                {
+                    final byte[] detail = RouteCtl.detail(RouteCtl.parse(Arrays.asList(text.split("\\s+"))));
+                    rc = core.fromBundle(add, RouteCore.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    rc = Edpvs.INVAL;
+                    why[0] = ex.getMessage();
+                }
+                return Edpvs.OK == rc ? null : why[0] + " (" + Edpvs.strerror(rc) + ")";
             }
-            if (Edpvs.OK == rc)
-            {
-                added++;
-            }
-            else
-            {
-                LOG.warn("static route {} \"{}\" of configuration {} refused: {} ({}); the others are added", n,
-                    text, RouteComponent.PID, why[0], Edpvs.strerror(rc));
-            }
-        }
-        if (n > 0)
-        {
-            LOG.info("{} of {} static routes added", added, n);
-        }
-        return added;
+        };
     }
 }

@@ -444,15 +444,33 @@ public class RouteCoreTest
     }
 
     @Test
-    public void shouldAddTheConfigurationsStaticRoutesAndSkipTheBadOnes() throws Exception
+    public void shouldAddTheConfigurationsStaticRoutesAllOrNothing() throws Exception
     {
-        assertEquals(2, RouteWords.addStatic(core, "192.168.0.0/16 via 10.2.0.1 dev dpdk1, 10.9.0.0/16 dev nosuch,"
-            + " 300.1.1.1/8 dev dpdk0, , default via 10.0.0.254 dev dpdk0, 10.8.0.0/33 dev dpdk0"));
+        final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RouteCoreTest.class);
+        final Path file = Files.createTempFile("route", ".conf");
+        Files.writeString(file, "192.168.0.0/16 via 10.2.0.1 dev dpdk1\n# the default\ndefault via 10.0.0.254 dev dpdk0\n");
+        final List<platform.common.StaticConfig.Result> good = platform.common.StaticConfig.apply(RouteComponent.PID,
+            "10.7.0.0/16 dev dpdk0", file, RouteWords.staticRoutes(core), log, "static routes");
+        assertEquals(good.toString(), 1, good.get(0).applied());
+        assertEquals(good.toString(), 2, good.get(1).applied());
         awaitWorkersSee(route(1, Route4.GATEWAY, "10.2.0.1"));
         final List<RouteEntry> routes = core.showOrder(-1);
-        assertEquals(routes.toString(), 2, routes.size());
-        assertEquals("default", 0, routes.get(1).plen());
-        assertEquals(ip("10.0.0.254"), routes.get(1).gateway());
+        assertEquals(routes.toString(), 3, routes.size());
+
+        // a bad line: the file's other routes are taken back, the line and the reason named
+        Files.writeString(file, "10.8.0.0/16 via 10.2.0.1 dev dpdk1\n10.9.0.0/16 dev nosuch\n10.10.0.0/16 dev dpdk0\n");
+        final platform.common.StaticConfig.Result bad = platform.common.StaticConfig.apply(RouteComponent.PID, "",
+            file, RouteWords.staticRoutes(core), log, "static routes").get(0);
+        assertTrue(bad.refused());
+        assertEquals(file + ":2", bad.bad().where());
+        assertEquals("no such device: \"nosuch\" (invalid parameter)", bad.why());
+        assertEquals(3, core.showOrder(-1).size());
+        for (final String wrong : new String[] {"300.1.1.1/8 dev dpdk0", "10.8.0.0/33 dev dpdk0",
+            "192.168.0.0/16 via 10.2.0.1 dev dpdk1"})
+        {
+            assertTrue(wrong, null != RouteWords.staticRoutes(core).apply(wrong));
+        }
+        assertEquals(3, core.showOrder(-1).size());
     }
 
     private int seenSrc(final int lcoreId) throws InterruptedException
