@@ -24,7 +24,8 @@ public final class BenchNeigh implements AutoCloseable
     {
         final NeighSettings d = NeighSettings.defaults();
         core = new NeighCore(lcores, msg, netif, timers, new NeighSettings(entries, d.unresQlen(), d.maxUnresolved(),
-            d.reachableNs(), d.probeNs(), d.delayNs(), d.retransNs(), d.probes(), d.timeoutUs()), statics, "bench");
+            d.reachableNs(), d.probeNs(), d.delayNs(), d.retransNs(), d.probes(), d.timeoutUs()), statics, null,
+            "bench");
         core.start(sockopts);
     }
 

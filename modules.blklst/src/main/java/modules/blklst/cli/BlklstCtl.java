@@ -132,8 +132,9 @@ public final class BlklstCtl implements CtlCommand
      * @param service VIP:PORT, or [VIP6]:PORT.
      * @param subject the address to blacklist, of the service's family.
      * @return the 68-byte dp_vs_blklst_conf ipvsadm would send.
+     * @throws IllegalArgumentException naming what is wrong.
      */
-    static byte[] conf(final String proto, final String service, final String subject)
+    public static byte[] conf(final String proto, final String service, final String subject)
     {
         final int p = switch (proto.toLowerCase(Locale.ROOT))
         {

@@ -46,8 +46,18 @@ public final class BlklstComponent
         @AttributeDefinition(description = "Most entries the blacklist holds; an add beyond gets EDPVS_NOMEM")
         int max_entries() default 65_536;
 
-        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
-        long timeout_us() default 200_000;
+        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds (1 s: "
+            + "a garbage collection pause on a small shared machine can hold an lcore for a few hundred ms)")
+        long timeout_us() default 1_000_000;
+
+        @AttributeDefinition(description = "Entries added at start, comma separated, each as dplanectl's blklst add "
+            + "words: \"tcp 10.0.0.1:80 1.2.3.4, udp [2001:db8::1]:53 2001:db8::66\"")
+        String entries() default "";
+
+        @AttributeDefinition(description = "A file of entries, one per line as dplanectl's blklst add words (# "
+            + "comments); default: etc/blklst.conf of the platform's home, if it exists. All or nothing: a bad line "
+            + "is named in the log and the file is not applied")
+        String conf_file() default "";
     }
 
     private final BlklstCore core;
@@ -146,7 +156,8 @@ public final class BlklstComponent
     {
         this.core = new BlklstCore(lcores, msg, config.max_entries(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
-        core.start(sockopts);
+        core.start(sockopts, config.entries(), platform.common.StaticConfig.file(config.conf_file(),
+            context.getProperty("platform.home"), "blklst.conf"));
         this.service = context.registerService(Blacklist.class, core, null);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "blklst");

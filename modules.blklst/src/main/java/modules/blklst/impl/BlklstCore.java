@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import platform.common.Registrations;
+import platform.common.StaticConfig;
 
 import modules.blklst.api.Blacklist;
 import modules.blklst.api.BlklstConf;
@@ -102,6 +103,19 @@ final class BlklstCore implements Blacklist
      */
     void start(final SockoptRegistry sockopts)
     {
+        start(sockopts, "", null);
+    }
+
+    /**
+     * As {@link #start(SockoptRegistry)}, with static entries: each source all or nothing ({@link StaticConfig}).
+     *
+     * @param inline the configuration's entries, separated by commas, or "".
+     * @param file   a file of entries, one per line, or null.
+     */
+    void start(final SockoptRegistry sockopts, final String inline, final java.nio.file.Path file)
+    {
+        // before any lcore builds its table from the master's list, and before any client can reach the list
+        StaticConfig.apply(BlklstComponent.PID, inline, file, statics(), LOG, "blacklist entries");
         try
         {
             final JobHandle init = lcores.register(JobSpec.init(JOB_NAME, LcoreRole.FWD_WORKER, this::initLcore));
@@ -279,42 +293,108 @@ final class BlklstCore implements Blacklist
             // dpvs-agent sends the flush with a conf body; the body is not needed either way
             return change(MSG_BLKLST_FLUSH, null, rep);
         }
+        final String why = check(req.id(), body);
+        if (null != why)
+        {
+            return refuse(rep, checkCode, why);
+        }
+        final BlklstEntry e = BlklstEntry.decode(body);
+        return change(BlklstConf.SOCKOPT_SET_BLKLST_ADD == req.id() ? MsgIds.BLKLST_ADD : MsgIds.BLKLST_DEL, e, rep);
+    }
+
+    /** The code of the last {@link #check} that failed (its caller's thread only: the master lcore or start). */
+    private int checkCode;
+
+    /**
+     * SET 73's and 74's checks, as DPVS makes them.
+     *
+     * @return null when the request is good, else why not ({@link #checkCode} has the code).
+     */
+    private String check(final int id, final ByteBuffer body)
+    {
         if (body.remaining() != BlklstConf.SIZE)
         {
-            return refuse(rep, Edpvs.INVAL, "dp_vs_blklst_conf is " + BlklstConf.SIZE + " bytes, got "
-                + body.remaining());
+            checkCode = Edpvs.INVAL;
+            return "dp_vs_blklst_conf is " + BlklstConf.SIZE + " bytes, got " + body.remaining();
         }
         final int af = body.get(body.position() + BlklstConf.AF_OFFSET) & 0xff;
         if (BlklstConf.AF_INET != af && BlklstConf.AF_INET6 != af)
         {
-            return refuse(rep, Edpvs.INVAL, "af " + af + ": want 2 (inet) or 10 (inet6)");
+            checkCode = Edpvs.INVAL;
+            return "af " + af + ": want 2 (inet) or 10 (inet6)";
         }
         if (0 != body.get(body.position() + BlklstConf.IPSET_OFFSET))
         {
-            return refuse(rep, Edpvs.NOTSUPP, "ipset subjects need an ipset module");
+            checkCode = Edpvs.NOTSUPP;
+            return "ipset subjects need an ipset module";
         }
-        final BlklstEntry e = BlklstEntry.decode(body);
+        final BlklstEntry e = BlklstEntry.decode(body.duplicate());
         if (!BlklstEntry.knownProto(e.proto()))
         {
-            return refuse(rep, Edpvs.INVAL, "proto " + e.proto() + ": want tcp, udp, sctp, icmp or icmpv6");
+            checkCode = Edpvs.INVAL;
+            return "proto " + e.proto() + ": want tcp, udp, sctp, icmp or icmpv6";
         }
-        if (BlklstConf.SOCKOPT_SET_BLKLST_ADD == req.id())
+        if (BlklstConf.SOCKOPT_SET_BLKLST_ADD == id)
         {
             if (master.contains(e))
             {
-                return refuse(rep, Edpvs.EXIST, "already blacklisted: " + e);
+                checkCode = Edpvs.EXIST;
+                return "already blacklisted: " + e;
             }
             if (master.size() >= maxEntries)
             {
-                return refuse(rep, Edpvs.NOMEM, "blacklist full: " + maxEntries + " entries");
+                checkCode = Edpvs.NOMEM;
+                return "blacklist full: " + maxEntries + " entries";
             }
-            return change(MsgIds.BLKLST_ADD, e, rep);
+            return null;
         }
         if (!master.contains(e))
         {
-            return refuse(rep, Edpvs.NOTEXIST, "not blacklisted: " + e);
+            checkCode = Edpvs.NOTEXIST;
+            return "not blacklisted: " + e;
         }
-        return change(MsgIds.BLKLST_DEL, e, rep);
+        return null;
+    }
+
+    /**
+     * The configuration's static entries, each as dplanectl's {@code blklst add} words ({@code tcp 10.0.0.1:80
+     * 1.2.3.4}), with SET 73's checks; applied by {@link #start} before the workers build their tables from the
+     * master's list, so they need no message.
+     */
+    private StaticConfig.Applier statics()
+    {
+        return new StaticConfig.Applier()
+        {
+            @Override
+            public String apply(final String text)
+            {
+                final ByteBuffer body = conf(text);
+                final String why = check(BlklstConf.SOCKOPT_SET_BLKLST_ADD, body);
+                if (null == why)
+                {
+                    master.add(BlklstEntry.decode(body));
+                    snapshot = master.toArray(new BlklstEntry[0]);
+                }
+                return null == why ? null : why + " (" + Edpvs.strerror(checkCode) + ")";
+            }
+
+            @Override
+            public void undo(final String text)
+            {
+                master.remove(BlklstEntry.decode(conf(text)));
+                snapshot = master.toArray(new BlklstEntry[0]);
+            }
+
+            private ByteBuffer conf(final String text)
+            {
+                final String[] w = text.trim().split("\\s+");
+                if (3 != w.length)
+                {
+                    throw new IllegalArgumentException("want PROTO VIP:PORT ADDRESS");
+                }
+                return ByteBuffer.wrap(modules.blklst.cli.BlklstCtl.conf(w[0], w[1], w[2]));
+            }
+        };
     }
 
     private int refuse(final SockoptReply rep, final int code, final String why)

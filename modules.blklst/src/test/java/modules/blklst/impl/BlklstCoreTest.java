@@ -117,6 +117,38 @@ public class BlklstCoreTest
         await("workers 1 and 2 see " + hit, () -> seen.get(1) == hit && seen.get(2) == hit);
     }
 
+    /**
+     * Static entries from the configuration and a file, each source all or nothing, in every lcore's table from the
+     * start (the workers build their tables from the master's list), listed by GET 76; a bad line refuses its file.
+     */
+    @Test
+    public void shouldStartWithTheStaticEntriesOfTheConfigurationAndAFile() throws Exception
+    {
+        core.stop();
+        final Path file = Files.createTempFile("blklst", ".conf");
+        Files.writeString(file, "# clients kept out\ntcp 10.0.0.1:80 1.2.3.4\nudp [2001:db8::1]:53 2001:db8::66\n");
+        core = new BlklstCore(lcores, msg.manager(), 65_536, 200_000, "test");
+        core.start(sockopt.registry(), "tcp 10.0.0.2:443 5.6.7.8", file);
+        awaitWorkersSee(1);
+        assertTrue(core.lcoreCounts(), core.lcoreCounts().matches("(?s)master lcore 0: 3 entries\\s+lcore [12]: 3 "
+            + "entries\\s+lcore [12]: 3 entries\\s+"));
+        assertEquals(4 + 3 * 68, client.get(BlklstConf.SOCKOPT_GET_BLKLST_GETALL, new byte[0]).body().length);
+        core.stop();
+
+        // a bad third line: none of the file, the inline list still applied
+        Files.writeString(file, "tcp 10.0.0.1:80 1.2.3.4\ntcp 10.0.0.1:81 1.2.3.4\ntcp 10.0.0.1:80 2001:db8::66\n");
+        core = new BlklstCore(lcores, msg.manager(), 65_536, 200_000, "test");
+        core.start(sockopt.registry(), "tcp 10.0.0.2:443 5.6.7.8", file);
+        awaitWorkersSee(0);
+        assertTrue(core.lcoreCounts(), core.lcoreCounts().matches("(?s)master lcore 0: 1 entries\\s+lcore [12]: 1 "
+            + "entries\\s+lcore [12]: 1 entries\\s+"));
+        core.stop();
+        // a duplicate within a source, and a malformed entry: refused with the reason
+        core = new BlklstCore(lcores, msg.manager(), 65_536, 200_000, "test");
+        core.start(sockopt.registry(), "tcp 10.0.0.1:80 1.2.3.4, tcp 10.0.0.1:80 1.2.3.4", null);
+        assertTrue(core.lcoreCounts(), core.lcoreCounts().startsWith("master lcore 0: 0 entries"));
+    }
+
     @Test
     public void shouldApplyIpvsadmsAddOnEveryWorkerAndListItAsDpvsDoes() throws Exception
     {

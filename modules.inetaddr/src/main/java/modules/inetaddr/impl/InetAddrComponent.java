@@ -51,8 +51,9 @@ public final class InetAddrComponent implements InetAddrs
             + "\"10.0.1.1/24 dev dpdk0, 10.0.2.1/24 dev dpdk1 scope link\"")
         String addresses() default "";
 
-        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
-        long timeout_us() default 200_000;
+        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds (1 s: "
+            + "a garbage collection pause on a small shared machine can hold an lcore for a few hundred ms)")
+        long timeout_us() default 1_000_000;
 
         @AttributeDefinition(description = "A file of addresses, one per line in dpip's syntax (# comments); "
             + "default: etc/addr.conf of the platform's home, if it exists. All or nothing: a bad line is named in "

@@ -20,6 +20,7 @@ import modules.netif.api.Mbuf;
 import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
 import modules.netif.api.RouteLookup;
+import platform.common.StaticConfig;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.api.LcoreTimers;
 import platform.msgmgr.api.MsgManager;
@@ -72,8 +73,14 @@ public final class NeighComponent implements NeighOutput
         @AttributeDefinition(description = "Neighbours per lcore table")
         int max_entries() default 4096;
 
-        @AttributeDefinition(description = "How long a SET waits for every forwarding lcore, microseconds")
-        long timeout_us() default 200_000;
+        @AttributeDefinition(description = "How long a SET waits for every forwarding lcore, microseconds (1 s: "
+            + "a garbage collection pause on a small shared machine can hold an lcore for a few hundred ms)")
+        long timeout_us() default 1_000_000;
+
+        @AttributeDefinition(description = "A file of static neighbours, one \"IP MAC DEV\" per line (# comments); "
+            + "default: etc/neigh.conf of the platform's home, if it exists. All or nothing: a bad line is named in "
+            + "the log and the file is not applied")
+        String conf_file() default "";
     }
 
     private final NeighCore core;
@@ -88,8 +95,8 @@ public final class NeighComponent implements NeighOutput
             config.max_unresolved(), TimeUnit.MILLISECONDS.toNanos(config.timeout_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.probe_ms()), TimeUnit.MILLISECONDS.toNanos(config.delay_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.retrans_ms()), config.probes(), config.timeout_us());
-        this.core = new NeighCore(lcores, msg, netif, timers, settings, config.$static(),
-            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        this.core = new NeighCore(lcores, msg, netif, timers, settings, config.$static(), StaticConfig.file(
+            config.conf_file(), context.getProperty("platform.home"), "neigh.conf"), context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
         core.start(sockopts);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "neigh");

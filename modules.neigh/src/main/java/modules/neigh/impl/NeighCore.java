@@ -94,11 +94,12 @@ final class NeighCore implements NeighOutput
      * @param netif    the ports and the packet pool.
      * @param timers   the per-lcore timers.
      * @param settings the settings.
-     * @param statics  the configuration's static entries ("IP MAC DEV, ..."), or "".
+     * @param statics  the configuration's static entries ("IP MAC DEV, ..."), or "" (all or nothing).
+     * @param file     a file of static entries, one per line, or null (all or nothing).
      * @param owner    for logs.
      */
     NeighCore(final LcoreScheduler lcores, final MsgManager msg, final Netif netif, final LcoreTimers timers,
-        final NeighSettings settings, final String statics, final String owner)
+        final NeighSettings settings, final String statics, final java.nio.file.Path file, final String owner)
     {
         this.lcores = lcores;
         this.msg = msg;
@@ -126,7 +127,7 @@ final class NeighCore implements NeighOutput
             scratch[i] = new Mbuf[settings.unresQlen()];
         }
         this.master = new NeighMaster(this);
-        master.loadStatics(statics);
+        master.loadStatics(statics, file);
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.StaticConfig;
+
 import platform.common.LogLimiter;
 
 import modules.neigh.api.NeighConf;
@@ -95,55 +97,57 @@ final class NeighMaster
     // ------------------------------------------------------------------ static entries
 
     /**
-     * Reads the configuration's static entries, "IP MAC DEV" separated by commas; a bad one is logged with the
-     * reason and left out, the others are kept. Called before the workers build their tables.
+     * Applies static entries ("IP MAC DEV"): the configuration's inline list and its file (one entry per line), each
+     * all or nothing ({@link StaticConfig}). Called before the workers build their tables.
      *
-     * @param text the entries, or "".
-     * @return the entries refused, each with its reason.
+     * @param inline the inline entries, separated by commas, or "".
+     * @param file   a file of entries, or null.
+     * @return one result per source.
      */
-    List<String> loadStatics(final String text)
+    List<StaticConfig.Result> loadStatics(final String inline, final java.nio.file.Path file)
     {
-        final List<String> bad = new ArrayList<>();
-        if (null == text || text.isBlank())
+        return StaticConfig.apply(NeighComponent.PID, inline, file, new StaticConfig.Applier()
         {
-            return bad;
-        }
-        for (final String item : text.split(","))
-        {
-            if (item.isBlank())
+            @Override
+            public String apply(final String text)
             {
-                continue;
+                return addStatic(text);
             }
-            final String[] w = item.trim().split("\\s+");
-            final String why;
-            if (3 != w.length)
+
+            @Override
+            public void undo(final String text)
             {
-                why = "want IP MAC DEV";
-            }
-            else
-            {
-                final Integer ip = Arp.parseIp(w[0]);
-                final long mac = Arp.parseMac(w[1]);
-                final int port = core.netif.portId(w[2]);
-                why = null == ip || 0 == ip ? "bad address " + w[0] : mac <= 0 ? "bad MAC " + w[1]
-                    : port < 0 ? "no such device " + w[2]
-                    : statics.containsKey(NeighTable.key(ip, port)) ? "duplicate entry" : null;
-                if (null == why)
+                final String[] w = text.trim().split("\\s+");
+                synchronized (statics)
                 {
-                    synchronized (statics)
-                    {
-                        statics.put(NeighTable.key(ip, port), new StaticEntry(ip, port, mac, w[2]));
-                    }
+                    statics.remove(NeighTable.key(Arp.parseIp(w[0]), core.netif.portId(w[2])));
                 }
             }
-            if (null != why)
+        }, LOG, "static neighbours");
+    }
+
+    /** @return null when the entry "IP MAC DEV" was added to the static entries, else why not. */
+    private String addStatic(final String text)
+    {
+        final String[] w = text.trim().split("\\s+");
+        if (3 != w.length)
+        {
+            return "want IP MAC DEV";
+        }
+        final Integer ip = Arp.parseIp(w[0]);
+        final long mac = Arp.parseMac(w[1]);
+        final int port = core.netif.portId(w[2]);
+        final String why = null == ip || 0 == ip ? "bad address " + w[0] : mac <= 0 ? "bad MAC " + w[1]
+            : port < 0 ? "no such device " + w[2]
+            : statics.containsKey(NeighTable.key(ip, port)) ? "duplicate entry" : null;
+        if (null == why)
+        {
+            synchronized (statics)
             {
-                bad.add("\"" + item.trim() + "\": " + why);
-                LOG.error("neigh: static entry \"{}\" in the configuration refused: {}; the others are applied",
-                    item.trim(), why);
+                statics.put(NeighTable.key(ip, port), new StaticEntry(ip, port, mac, w[2]));
             }
         }
-        return bad;
+        return why;
     }
 
     /** @return the static entries, in the order added; safe on any thread. */

@@ -154,20 +154,30 @@ public class NeighCoreTest extends NeighFixture
     }
 
     @Test(timeout = 60_000)
-    public void shouldStartWithTheConfiguredStaticEntriesAndNameTheBadOnes() throws Exception
+    public void shouldStartWithTheConfiguredStaticEntriesAllOrNothing() throws Exception
     {
-        start(NeighSettings.defaults(), "10.0.0.9 00:11:22:33:44:55 dpdk0, 10.0.0.10 00:00:00:00:00:01 nodev,"
-            + " 10.0.0.11 zz:11:22:33:44:55 dpdk0, bad, 10.0.0.9 00:11:22:33:44:55 dpdk0");
-        assertEquals(1, core.master.staticCount());
-        assertEquals(List.of(String.format(LINE_9, 1), String.format(LINE_9, 2)), showLines());
-        final List<String> bad = new NeighCore(lcores, msg.manager(), net.netif(), timers, NeighSettings.defaults(),
-            "", "x").master.loadStatics("10.0.0.10 00:00:00:00:00:01 nodev, 1.2.3 00:11:22:33:44:55 dpdk0, x y");
-        assertEquals(List.of("\"10.0.0.10 00:00:00:00:00:01 nodev\": no such device nodev",
-            "\"1.2.3 00:11:22:33:44:55 dpdk0\": bad address 1.2.3", "\"x y\": want IP MAC DEV"), bad);
-        // stopped and started again: the entries come back from the configuration
+        // a bad entry: the whole list refused, the neighbour runs without it
+        start(NeighSettings.defaults(), "10.0.0.9 00:11:22:33:44:55 dpdk0, 10.0.0.10 00:00:00:00:00:01 nodev");
+        assertEquals(0, core.master.staticCount());
         stopNeigh();
         start(NeighSettings.defaults(), "10.0.0.9 00:11:22:33:44:55 dpdk0");
+        assertEquals(1, core.master.staticCount());
         assertEquals(List.of(String.format(LINE_9, 1), String.format(LINE_9, 2)), showLines());
+        // each reason, named with its source and position; the file's good lines taken back
+        final java.nio.file.Path file = java.nio.file.Files.createTempFile("neigh", ".conf");
+        for (final String[] bad : new String[][] {{"10.0.0.10 00:00:00:00:00:01 nodev", "no such device nodev"},
+            {"1.2.3 00:11:22:33:44:55 dpdk0", "bad address 1.2.3"}, {"x y", "want IP MAC DEV"},
+            {"10.0.0.11 zz:11:22:33:44:55 dpdk0", "bad MAC zz:11:22:33:44:55"},
+            {"10.0.0.12 00:11:22:33:44:55 dpdk0", "duplicate entry"}})
+        {
+            java.nio.file.Files.writeString(file, "# statics\n10.0.0.12 00:11:22:33:44:55 dpdk0\n" + bad[0] + "\n");
+            final NeighCore other = new NeighCore(lcores, msg.manager(), net.netif(), timers,
+                NeighSettings.defaults(), "", file, "x");
+            final List<platform.common.StaticConfig.Result> r = other.master.loadStatics("", file);
+            assertEquals(bad[0], file + ":3", r.get(0).bad().where());
+            assertEquals(bad[0], bad[1], r.get(0).why());
+            assertEquals(bad[0], 0, other.master.staticCount());
+        }
     }
 
     @Test(timeout = 60_000)

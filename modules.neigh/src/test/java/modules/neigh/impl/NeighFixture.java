@@ -101,7 +101,7 @@ abstract class NeighFixture
     /** Starts the neighbour table and binds it to netif, as DS would. */
     void start(final NeighSettings settings, final String statics)
     {
-        core = new NeighCore(lcores, msg.manager(), net.netif(), timers, settings, statics, "test");
+        core = new NeighCore(lcores, msg.manager(), net.netif(), timers, settings, statics, null, "test");
         core.routeLookup(routes());
         core.start(sockopt.registry());
         net.neighOutput(core);

@@ -49,8 +49,9 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         @AttributeDefinition(description = "Routes each lcore's table is sized for at first (it grows beyond)")
         int expected_routes() default 1024;
 
-        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds")
-        long timeout_us() default 200_000;
+        @AttributeDefinition(description = "How long a change waits for every forwarding lcore, microseconds (1 s: "
+            + "a garbage collection pause on a small shared machine can hold an lcore for a few hundred ms)")
+        long timeout_us() default 1_000_000;
 
         @AttributeDefinition(description = "Each lcore's IPv4 table: dir-24-8 (DPDK's rte_lpm: one memory read for "
             + "prefixes up to /24, 64 MB per lcore) or dir-16-8-8 (two or three reads, 256 KB plus 1 KB per group)")
