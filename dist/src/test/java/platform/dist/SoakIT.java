@@ -23,8 +23,8 @@ import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;
 
 /**
- * The deploy/undeploy soak on the real distribution: modules.blklst moved out of {@code deploy/} and back N times
- * (system property {@code soak.cycles}, 10 in CI) while netif's synthetic port sends packets through the workers and
+ * The deploy/undeploy soak on the real distribution: modules.blklst moved out of {@code deploy/} and back, and
+ * replaced in place (an update: every other cycle), N times (system property {@code soak.cycles}, 10 in CI) while netif's synthetic port sends packets through the workers and
  * two clients keep asking the blacklist's, the route bundle's and netif's GETs. Every request is answered (OK, or
  * EDPVS_NOTSUPP while the blacklist is away); the blacklist's own answers come back after each return; other
  * features' answers never fail; packets keep flowing. Afterwards the sockopt ranges, message types, jobs and hooks
@@ -155,6 +155,7 @@ public class SoakIT
             final AtomicLong blacklistAnswers = new AtomicLong();
             final AtomicReference<String> failure = new AtomicReference<>();
             final Thread[] clients = new Thread[2];
+            int updates = 0;
             for (int c = 0; c < clients.length; c++)
             {
                 clients[c] = new Thread(() ->
@@ -195,9 +196,26 @@ public class SoakIT
             {
                 for (int i = 0; i < CYCLES && null == failure.get(); i++)
                 {
-                    Files.move(deployed, aside, StandardCopyOption.ATOMIC_MOVE);
-                    awaitGet(client, -14, "cycle " + i + ": the blacklist gone");
-                    Files.move(aside, deployed, StandardCopyOption.ATOMIC_MOVE);
+                    if (1 == i % 2)
+                    {
+                        // the jar replaced in place: fileinstall updates the bundle (stop, new revision, start)
+                        final int starts = count(p.log(), "blacklist started for");
+                        Files.setLastModifiedTime(deployed, java.nio.file.attribute.FileTime.fromMillis(
+                            System.currentTimeMillis() + 1000L * i));
+                        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                        while (count(p.log(), "blacklist started for") == starts)
+                        {
+                            assertTrue("cycle " + i + ": the blacklist updated", System.nanoTime() < deadline);
+                            Thread.sleep(10);
+                        }
+                        updates++;
+                    }
+                    else
+                    {
+                        Files.move(deployed, aside, StandardCopyOption.ATOMIC_MOVE);
+                        awaitGet(client, -14, "cycle " + i + ": the blacklist gone");
+                        Files.move(aside, deployed, StandardCopyOption.ATOMIC_MOVE);
+                    }
                     final long before = blacklistAnswers.get();
                     awaitGet(client, 0, "cycle " + i + ": the blacklist back");
                     final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -228,12 +246,23 @@ public class SoakIT
                 () -> Math.max(0, count(proc.resolve("fd")) - fds));
             final long after = heapAfterGc(p);
             // the figures of a run, for bench/RESULTS.md's soak section
-            System.out.printf("soak: %d cycles, %d requests answered (%d by the blacklist), threads %d, fds %d, heap "
-                + "after GC %d K -> %d K%n", CYCLES, requests.get(), blacklistAnswers.get(), threads.size(), fds, heap,
+            assertTrue("updates: " + updates, updates >= CYCLES / 2);
+            System.out.printf("soak: %d cycles (%d of them updates), %d requests answered (%d by the blacklist), threads %d, fds %d, heap "
+                + "after GC %d K -> %d K%n", CYCLES, updates, requests.get(), blacklistAnswers.get(), threads.size(), fds, heap,
                 after);
             assertTrue("heap after GC " + heap + " K at the start, " + after + " K after " + CYCLES + " cycles",
                 after < heap + Math.max(16 * 1024, heap / 4));
         }
+    }
+
+    private static int count(final String text, final String what)
+    {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1))
+        {
+            n++;
+        }
+        return n;
     }
 
     private static long counter(final String stats, final String name)
