@@ -1,7 +1,6 @@
 package platform.metrics.impl;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -65,18 +64,27 @@ public final class MetricsComponent
     private MetricsServer server;
 
     /**
-     * Starts serving, unless turned off.
+     * Starts serving, unless turned off. A bad setting or an address that cannot be bound (the port in use) is
+     * logged as an error and leaves the endpoint off until the next configuration change: a metrics port never stops the data plane
+     * (the launcher stops the platform when a core component fails to activate).
      *
      * @param context the bundle context (framework properties).
      * @param config  the configuration.
-     * @throws UncheckedIOException when the address cannot be bound (the component then fails to activate, and is
-     *                              tried again at the next configuration change).
      */
     @Activate
     void activate(final BundleContext context, final Config config)
     {
-        final Settings s = Settings.of(config.enabled(), config.address(), config.port(),
-            context.getProperty(ADDRESS_PROPERTY), context.getProperty(PORT_PROPERTY));
+        final Settings s;
+        try
+        {
+            s = Settings.of(config.enabled(), config.address(), config.port(), context.getProperty(ADDRESS_PROPERTY),
+                context.getProperty(PORT_PROPERTY));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            LOG.error("metrics endpoint off: {}", ex.getMessage());
+            return;
+        }
         if (!s.enabled())
         {
             LOG.info("metrics endpoint off (enabled=false)");
@@ -86,10 +94,11 @@ public final class MetricsComponent
         {
             server = new MetricsServer(s.address(), s.port(), collector);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            throw new UncheckedIOException("cannot serve metrics on " + s.address() + ":" + s.port() + ": "
-                + ex.getMessage() + " (set port in deploy/" + PID + ".cfg or -D" + PORT_PROPERTY + ")", ex);
+            LOG.error("metrics endpoint off: cannot listen on {}:{}: {} (set port or address in deploy/{}.cfg, or "
+                + "-D{})", s.address(), s.port(), ex.toString(), PID, PORT_PROPERTY, ex);
+            return;
         }
         LOG.info("metrics on {}", server.url());
     }

@@ -28,7 +28,6 @@ import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
 import platform.metrics.api.MetricsSource;
-import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgReply;
 import platform.msgmgr.api.MsgTypeHandle;
@@ -107,12 +106,13 @@ public class MetricsEndpointTest
         return Scrape.of(server.url());
     }
 
+    /** Sync sends with a generous timeout (2 s): a loaded CI host must not turn one into a drop. */
     private void sendEcho(final int n)
     {
         final MsgReply r = new MsgReply();
         for (int i = 0; i < n; i++)
         {
-            assertEquals(Edpvs.OK, msg.manager().sendSync(MSG_ECHO, 1, null, MsgManager.DEFAULT_TIMEOUT, r));
+            assertEquals(Edpvs.OK, msg.manager().sendSync(MSG_ECHO, 1, null, 2_000_000, r));
         }
     }
 
