@@ -37,7 +37,8 @@ import platform.sockopt.client.SockoptClient;
  * The metrics endpoint in Felix: platform.metrics (with the Prometheus client embedded) resolves and serves the
  * platform's series on the port the framework property gives; while modules.blklst is started, stopped and started
  * again under a client that scrapes without pause, every scrape is answered, and the blacklist's series (its message
- * types, its sockopt range, its job) come, go and come back.
+ * types, its sockopt range, its job) come, go and come back. Netif's port, queue and drop series (its
+ * {@code MetricsSource}) move with its synthetic traffic and go and come back with the bundle.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -63,6 +64,8 @@ public class MetricsIT extends BaseTest
             frameworkProperty("platform.metrics.port").value(Integer.toString(port)),
             systemProperty(PORT).value(Integer.toString(port)),
             bundle(reactorJar("itest.platform.metrics.jar")),
+            // netif (with its synthetic port) publishes its figures through the endpoint's whiteboard
+            bundle(reactorJar("itest.modules.stats.jar")), bundle(reactorJar("itest.modules.netif.jar")),
             systemProperty(BLKLST_JAR).value(reactorJar("itest.modules.blklst.jar"))};
     }
 
@@ -201,6 +204,42 @@ public class MetricsIT extends BaseTest
         }
         assertEquals("scrapes not answered (of " + (answered.get() + failed.get()) + ")", 0, failed.get());
         assertTrue("scrapes answered: " + answered.get(), answered.get() > 10);
+    }
+
+    @Test
+    public void netifsPortQueueAndDropSeriesMoveAndComeAndGoWithTheBundle() throws Exception
+    {
+        final LcoreScheduler lcores = awaitService(LcoreScheduler.class);
+        awaitLcoresRunning(lcores);
+        final Bundle netif = installedBundle("modules.netif");
+        final Pattern queue0 = Pattern.compile(
+            "^dplane_port_received_packets_total\\{port=\"syn0\",queue=\"0\"\\} (\\S+)$", Pattern.MULTILINE);
+        final Pattern noRoute = Pattern.compile(
+            "^dplane_netif_dropped_packets_total\\{lcore=\"1\",reason=\"no_route\"\\} (\\S+)$", Pattern.MULTILINE);
+        final AtomicReference<String> last = new AtomicReference<>();
+        for (int cycle = 0; cycle < 2; cycle++)
+        {
+            await(() -> "netif's series moving; last page:\n" + last.get(), () ->
+            {
+                final String page = scrape();
+                last.set(page);
+                return value(queue0, page) > 0 && value(noRoute, page) > 0
+                    && page.contains("dplane_port_sent_packets_total{port=\"syn0\",queue=\"0\"}")
+                    && page.contains("dplane_lcore_received_packets_total{lcore=\"1\"}");
+            });
+            final double before = value(queue0, last.get());
+            await("syn0 queue 0 receiving", () -> value(queue0, scrape()) > before);
+
+            netif.stop();
+            await(() -> "netif's series gone; last page:\n" + last.get(), () ->
+            {
+                final String page = scrape();
+                last.set(page);
+                return null != page && !page.contains("dplane_port_") && !page.contains("dplane_netif_")
+                    && page.contains("dplane_lcore_loops_total{lcore=\"0\",role=\"MASTER\"}");
+            });
+            netif.start();
+        }
     }
 
     private static double value(final Pattern series, final String page)
