@@ -92,6 +92,7 @@ public class MetricsIT
             p.awaitLog("metrics on " + url(port), Duration.ofSeconds(60));
             p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             p.awaitLog("routing table started for", Duration.ofSeconds(60));
+            p.awaitLog("netif started from", Duration.ofSeconds(60));
             final String page = scrape(port);
             assertNotNull("no answer on " + url(port) + "; " + p.describe(), page);
             for (final String series : new String[] {
@@ -102,7 +103,10 @@ public class MetricsIT
                 "dplane_sockopt_requests_total{ids=\"9000-9003\",kind=\"get\",sockopt=\"sockopt\"} ",
                 // the shipped features' message types and ranges
                 "msg_type=\"blklst_add\"",
-                "dplane_sockopt_requests_total{ids=\"76\",kind=\"get\",sockopt=\"blklst\"} "})
+                "dplane_sockopt_requests_total{ids=\"76\",kind=\"get\",sockopt=\"blklst\"} ",
+                // netif's figures: the default synthetic port, drops by reason
+                "dplane_port_received_packets_total{port=\"syn0\",queue=\"0\"} ",
+                "dplane_netif_dropped_packets_total{lcore=\"1\",reason=\"no_route\"} "})
             {
                 assertTrue(series + " missing in:\n" + page, page.contains(series));
             }
