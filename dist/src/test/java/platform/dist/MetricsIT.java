@@ -1,5 +1,6 @@
 package platform.dist;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -15,6 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -22,8 +28,10 @@ import org.junit.rules.Timeout;
 
 /**
  * The shipped distribution's metrics endpoint (platform.metrics in bundle/3): it answers on the port given with
- * -D, with the platform's series and those of the shipped features; a {@code deploy/platform.metrics.cfg} moves it
- * to another port and turns it off. Every port is a free one of the test's own, never the default 9404.
+ * -D, with the platform's series and those of the shipped features; it keeps answering every scrape while
+ * modules.netif is moved out of {@code deploy/} and back (uninstalled and refreshed, then installed), netif's series
+ * going and coming back; a {@code deploy/platform.metrics.cfg} moves it to another port and turns it off. Every port
+ * is a free one of the test's own, never the default 9404.
  */
 public class MetricsIT
 {
@@ -82,6 +90,20 @@ public class MetricsIT
             StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    private static void awaitPage(final PlatformProcess p, final int port, final String what,
+        final Predicate<String> condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String page = scrape(port);
+        while (null == page || !condition.test(page))
+        {
+            assertTrue(what + " not within 30 s; last page:\n" + page + "\n" + p.describe(),
+                System.nanoTime() < deadline);
+            Thread.sleep(50);
+            page = scrape(port);
+        }
+    }
+
     @Test
     public void theDistributionServesMetricsOnItsConfiguredPort() throws Exception
     {
@@ -93,9 +115,8 @@ public class MetricsIT
             p.awaitLog("blacklist started for modules.blklst", Duration.ofSeconds(60));
             p.awaitLog("routing table started for", Duration.ofSeconds(60));
             p.awaitLog("netif started from", Duration.ofSeconds(60));
-            final String page = scrape(port);
-            assertNotNull("no answer on " + url(port) + "; " + p.describe(), page);
-            for (final String series : new String[] {
+            assertNotNull("no answer on " + url(port) + "; " + p.describe(), scrape(port));
+            final List<String> expected = List.of(
                 "dplane_lcore_loops_total{lcore=\"0\",role=\"MASTER\"} ",
                 "dplane_lcore_idle_ratio{lcore=\"1\",role=\"FWD_WORKER\"} ",
                 "dplane_job_calls_total{job=\"msg_master_job\",lcore=\"0\",role=\"MASTER\",type=\"LOOP\"} ",
@@ -104,12 +125,49 @@ public class MetricsIT
                 // the shipped features' message types and ranges
                 "msg_type=\"blklst_add\"",
                 "dplane_sockopt_requests_total{ids=\"76\",kind=\"get\",sockopt=\"blklst\"} ",
-                // netif's figures: the default synthetic port, drops by reason
+                // netif's figures (its source is registered just after its start is logged): the default synthetic
+                // port, drops by reason
                 "dplane_port_received_packets_total{port=\"syn0\",queue=\"0\"} ",
-                "dplane_netif_dropped_packets_total{lcore=\"1\",reason=\"no_route\"} "})
+                "dplane_netif_dropped_packets_total{lcore=\"1\",reason=\"no_route\"} ");
+            awaitPage(p, port, "the platform's and the features' series " + expected,
+                text -> expected.stream().allMatch(text::contains));
+
+            // netif moved out of deploy/ (stopped, uninstalled, the bundles wired to it refreshed) and back, under a
+            // client scraping without pause: every scrape answered, netif's series go and come back
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicInteger answered = new AtomicInteger();
+            final AtomicInteger failed = new AtomicInteger();
+            final Thread scraper = new Thread(() ->
             {
-                assertTrue(series + " missing in:\n" + page, page.contains(series));
+                while (!stop.get())
+                {
+                    (null == scrape(port) ? failed : answered).incrementAndGet();
+                }
+            }, "metrics-it-scraper");
+            scraper.start();
+            try
+            {
+                final Path deployed;
+                try (Stream<Path> jars = Files.list(p.home().resolve("deploy")))
+                {
+                    deployed = jars.filter(f -> f.getFileName().toString().startsWith("modules.netif-")).findFirst()
+                        .orElseThrow();
+                }
+                final Path aside = p.home().resolve(deployed.getFileName());
+                Files.move(deployed, aside, StandardCopyOption.ATOMIC_MOVE);
+                awaitPage(p, port, "netif's series gone", text -> !text.contains("dplane_port_"));
+                Files.move(aside, deployed, StandardCopyOption.ATOMIC_MOVE);
+                awaitPage(p, port, "netif's series back",
+                    text -> text.contains("dplane_port_received_packets_total{port=\"syn0\",queue=\"0\"} "));
             }
+            finally
+            {
+                stop.set(true);
+                scraper.join(10_000);
+            }
+            assertEquals("scrapes not answered through netif's redeploy (of " + (answered.get() + failed.get())
+                + ")", 0, failed.get());
+            assertTrue("scrapes answered: " + answered.get(), answered.get() > 10);
 
             // moved by a configuration dropped into deploy/
             final int other = freePort();
