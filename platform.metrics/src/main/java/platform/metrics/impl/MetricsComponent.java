@@ -61,12 +61,13 @@ public final class MetricsComponent
     }
 
     private final PlatformCollector collector = new PlatformCollector();
-    private MetricsServer server;
+    /** Set by activation, read by tests from their thread. */
+    private volatile MetricsServer server;
 
     /**
      * Starts serving, unless turned off. A bad setting or an address that cannot be bound (the port in use) is
-     * logged as an error and leaves the endpoint off until the next configuration change: a metrics port never stops the data plane
-     * (the launcher stops the platform when a core component fails to activate).
+     * logged as an error and leaves the endpoint off until the next configuration change: a metrics port never
+     * stops the data plane (the launcher stops the platform when a core component fails to activate).
      *
      * @param context the bundle context (framework properties).
      * @param config  the configuration.

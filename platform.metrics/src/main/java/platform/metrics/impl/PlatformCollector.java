@@ -119,18 +119,18 @@ final class PlatformCollector implements MultiCollector
         {
             if (null != lcores)
             {
-                lcores(f, lcores.lcores());
-                jobs(f, lcores.jobs(-1));
+                lcoreSeries(f, lcores.lcores());
+                jobSeries(f, lcores.jobs(-1));
             }
             if (null != msg)
             {
-                msgTypes(f, msg.types());
-                latencies(f, msg.latencies());
-                rings(f, msg.rings());
+                msgTypeSeries(f, msg.types());
+                latencySeries(f, msg.latencies());
+                ringSeries(f, msg.rings());
             }
             if (null != sockopts)
             {
-                sockopts(f, sockopts.ranges());
+                sockoptSeries(f, sockopts.ranges());
             }
             for (final MetricsSource s : sources)
             {
@@ -168,7 +168,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void lcores(final Families f, final List<LcoreInfo> lcores)
+    static void lcoreSeries(final Families f, final List<LcoreInfo> lcores)
     {
         for (final LcoreInfo l : lcores)
         {
@@ -190,7 +190,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void jobs(final Families f, final List<JobInfo> jobs)
+    static void jobSeries(final Families f, final List<JobInfo> jobs)
     {
         for (final JobInfo j : jobs)
         {
@@ -211,7 +211,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void msgTypes(final Families f, final List<MsgTypeInfo> types)
+    static void msgTypeSeries(final Families f, final List<MsgTypeInfo> types)
     {
         for (final MsgTypeInfo t : types)
         {
@@ -230,7 +230,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void latencies(final Families f, final List<MsgLatencyInfo> latencies)
+    static void latencySeries(final Families f, final List<MsgLatencyInfo> latencies)
     {
         for (final MsgLatencyInfo l : latencies)
         {
@@ -244,7 +244,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void rings(final Families f, final List<MsgRingInfo> rings)
+    static void ringSeries(final Families f, final List<MsgRingInfo> rings)
     {
         for (final MsgRingInfo r : rings)
         {
@@ -257,7 +257,7 @@ final class PlatformCollector implements MultiCollector
         }
     }
 
-    static void sockopts(final Families f, final List<SockoptRange> ranges)
+    static void sockoptSeries(final Families f, final List<SockoptRange> ranges)
     {
         for (final SockoptRange r : ranges)
         {
