@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class PlatformProcess implements AutoCloseable
 {
     private static final Duration DESTROY_GRACE = Duration.ofSeconds(20);
+    /** The framework property (passed through from -D) giving platform.metrics its port. */
+    static final String METRICS_PORT = "platform.metrics.port";
 
     private final Path home;
     private final Path copyRoot;
@@ -52,6 +54,12 @@ final class PlatformProcess implements AutoCloseable
         this.home = home;
         final List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // each platform its own metrics port (any free one) unless the test names one: never the default 9404,
+        // which another test's platform or a running one may hold
+        if (jvmArgs.stream().noneMatch(a -> a.startsWith("-D" + METRICS_PORT + "=")))
+        {
+            cmd.add("-D" + METRICS_PORT + "=0");
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(home.resolve("platform.jar").toString());

@@ -36,9 +36,10 @@ import platform.sockopt.api.SockoptRegistry;
 
 /**
  * The netif bundle's component: reads the configuration, opens the ports, registers the packet jobs and message
- * types, offers {@link Netif} (one facade per using bundle, which owns that bundle's hooks) and the {@code netif:}
- * Gogo commands; on deactivation removes all of them and closes the ports. Route lookup and neighbour output are
- * picked up and dropped as their bundles come and go.
+ * types, offers {@link Netif} (one facade per using bundle, which owns that bundle's hooks), the {@code netif:}
+ * Gogo commands and, when platform.metrics is there, its figures for the metrics endpoint ({@link NetifMetrics});
+ * on deactivation removes all of them and closes the ports. Route lookup and neighbour output are picked up and
+ * dropped as their bundles come and go.
  * <p>
  * The configuration comes from, in order: {@code conf.file} (ConfigAdmin, e.g. a {@code modules.netif.cfg} in
  * {@code deploy/}), the framework property {@code platform.netif.conf} (the distribution points it at
@@ -68,6 +69,8 @@ public final class NetifComponent
     private final NetifCore core;
     private final ServiceRegistration<Netif> service;
     private final ServiceRegistration<NetifCommands> commands;
+    /** Netif's figures for the metrics endpoint, or null when platform.metrics is not there. */
+    private final ServiceRegistration<?> metrics;
 
     @Activate
     public NetifComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
@@ -91,6 +94,7 @@ public final class NetifComponent
         props.put("osgi.command.scope", "netif");
         props.put("osgi.command.function", NetifCommands.FUNCTIONS);
         this.commands = context.registerService(NetifCommands.class, new NetifCommands(core), props);
+        this.metrics = NetifMetricsRegistration.registerIfWired(context, core);
     }
 
     static NetifConfig load(final String confFile, final String property, final LcoreScheduler lcores)
@@ -145,6 +149,11 @@ public final class NetifComponent
     @Deactivate
     void deactivate()
     {
+        if (null != metrics)
+        {
+            // returns once no scrape reads the core any more
+            metrics.unregister();
+        }
         commands.unregister();
         // every using bundle's facade is released first: their hooks are closed while the lcores still run
         service.unregister();

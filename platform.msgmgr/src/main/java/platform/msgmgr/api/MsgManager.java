@@ -98,4 +98,23 @@ public interface MsgManager
      * @return every registered message type on every lcore, with its counters, by lcore then id.
      */
     java.util.List<MsgTypeInfo> types();
+
+    /**
+     * @return the synchronous-send latency of every registered type on every lcore that recorded one, by lcore then
+     * id.
+     * @since 2.1
+     */
+    default java.util.List<MsgLatencyInfo> latencies()
+    {
+        return java.util.List.of();
+    }
+
+    /**
+     * @return the fill level of every lcore's rings, by lcore then priority (HIGH, NORM, LOW).
+     * @since 2.1
+     */
+    default java.util.List<MsgRingInfo> rings()
+    {
+        return java.util.List.of();
+    }
 }

@@ -8,8 +8,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.msgmgr.api.MsgLatencyInfo;
 import platform.msgmgr.api.MsgManager;
 import platform.msgmgr.api.MsgReply;
+import platform.msgmgr.api.MsgRingInfo;
 import platform.msgmgr.api.MsgTypeHandle;
 import platform.msgmgr.api.MsgTypeInfo;
 import platform.msgmgr.api.MsgTypeSpec;
@@ -156,5 +158,17 @@ final class BundleMsgManager implements MsgManager
     public java.util.List<MsgTypeInfo> types()
     {
         return core.typeInfos();
+    }
+
+    @Override
+    public java.util.List<MsgLatencyInfo> latencies()
+    {
+        return core.latencyInfos();
+    }
+
+    @Override
+    public java.util.List<MsgRingInfo> rings()
+    {
+        return core.ringInfos();
     }
 }

@@ -18,9 +18,11 @@ import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.msgmgr.api.MsgFlags;
 import platform.msgmgr.api.MsgIds;
+import platform.msgmgr.api.MsgLatencyInfo;
 import platform.msgmgr.api.MsgMode;
 import platform.msgmgr.api.MsgPriority;
 import platform.msgmgr.api.MsgReply;
+import platform.msgmgr.api.MsgRingInfo;
 import platform.msgmgr.api.MsgTypeInfo;
 import platform.msgmgr.api.MsgTypeSpec;
 import platform.msgmgr.api.MulticastCompletion;
@@ -57,6 +59,9 @@ final class MsgCore
     final LcoreScheduler scheduler;
     final MsgConfig config;
     final MsgPool pool;
+    /** The priority of each ring index ({@link TypeEntry#ringOf}). */
+    private static final MsgPriority[] RING_PRIORITIES = {MsgPriority.HIGH, MsgPriority.NORM, MsgPriority.LOW};
+
     private final LcoreMsg[] byId = new LcoreMsg[LcoreScheduler.MAX_LCORES];
     final LcoreMsg master;
     final int[] workers;
@@ -537,6 +542,37 @@ final class MsgCore
             out.add(new MsgTypeInfo(e.id, e.spec.name(), e.lcore, e.mode, e.priority, e.owner,
                 e.sent.get(), e.received, e.finished, e.dropped, e.timedOut.get(), e.callbackFailures,
                 e.ringFull.get(), e.lateReplies));
+        }
+        return out;
+    }
+
+    /** @return the latency histograms of {@link #entries()} that recorded something, as the API's snapshots. */
+    List<MsgLatencyInfo> latencyInfos()
+    {
+        final List<MsgLatencyInfo> out = new ArrayList<>();
+        for (final TypeEntry e : entries())
+        {
+            final org.HdrHistogram.Histogram h = e.latencySnapshot();
+            if (0 != h.getTotalCount())
+            {
+                out.add(new MsgLatencyInfo(e.id, e.spec.name(), e.lcore, h.getTotalCount(),
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9), h.getMaxValue()));
+            }
+        }
+        return out;
+    }
+
+    /** @return every lcore's ring fill levels, HIGH, NORM then LOW. */
+    List<MsgRingInfo> ringInfos()
+    {
+        final List<MsgRingInfo> out = new ArrayList<>();
+        for (final LcoreMsg l : lcores())
+        {
+            for (int r = 0; r < LcoreMsg.RINGS; r++)
+            {
+                out.add(new MsgRingInfo(l.id, RING_PRIORITIES[r], l.fill(r), l.ringCapacity));
+            }
         }
         return out;
     }
