@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 import platform.lcore.api.LcoreScheduler;
 import platform.sockopt.api.SockoptRegistry;
@@ -120,6 +123,35 @@ public class DistributionIT extends BaseTest
         }
     }
 
+    private void refresh(final Bundle b) throws InterruptedException
+    {
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> done.countDown());
+        assertTrue("refresh of " + b.getSymbolicName(), done.await(60, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    /** Every feature's revision before its update is garbage once refreshed: nothing of the platform holds it. */
+    private static void awaitCollected(final List<WeakReference<ClassLoader>> loaders)
+    {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (loaders.stream().anyMatch(r -> null != r.get()))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                final StringBuilder sb = new StringBuilder();
+                loaders.forEach(r -> sb.append(' ').append(r.get()));
+                fail("class loaders of updated features' old revisions still reachable:" + sb);
+            }
+            System.gc();
+            final byte[][] garbage = new byte[64][];
+            for (int i = 0; i < garbage.length; i++)
+            {
+                garbage[i] = new byte[1 << 20];
+            }
+            sleep(100);
+        }
+    }
+
     @Test
     public void everyFeatureStopsStartsAndUpdatesWhileTheOthersKeepAnswering() throws Exception
     {
@@ -127,6 +159,7 @@ public class DistributionIT extends BaseTest
         awaitLcoresRunning(awaitService(LcoreScheduler.class));
         final SockoptClient client = SockoptClient.of(registry.socketPath(), Duration.ofSeconds(5));
         awaitAllServing(client, "at start");
+        final List<WeakReference<ClassLoader>> oldLoaders = new java.util.ArrayList<>();
         // netif needs the lcore counters of modules.stats; route, neigh and the addresses need netif's ports
         final java.util.Map<String, List<String>> goWith = java.util.Map.of(
             "modules.stats", List.of("modules.netif", "modules.route", "modules.neigh", "modules.inetaddr"),
@@ -153,10 +186,14 @@ public class DistributionIT extends BaseTest
             }
             b.start();
             awaitAllServing(client, "after " + f.symbolicName() + " started again");
+            // updated, then refreshed: its old revision (and its dependents') must be free to be collected
+            oldLoaders.add(new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader()));
             b.update();
+            refresh(b);
             awaitAllServing(client, "after " + f.symbolicName() + " was updated");
             assertEquals(Bundle.ACTIVE, b.getState());
         }
+        awaitCollected(oldLoaders);
         // and every registration is back where it was: one range per feature's sockopts, no stale owner
         final String ranges = execute(processor, "sockopt:list");
         for (final Feature f : FEATURES)
