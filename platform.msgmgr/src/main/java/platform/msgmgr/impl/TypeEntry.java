@@ -55,11 +55,28 @@ final class TypeEntry extends TypeEntryPad1
     /**
      * Latency of synchronous sends to this entry (or of multicasts, on the master's entry of a multicast type), in
      * nanoseconds. Senders record without locks or allocation; readers take interval snapshots into
-     * {@link #latencyTotal}.
+     * {@link #latencyTotal}. Made at the first recording: most entries (a multicast's worker side, asynchronous types)
+     * never record, and their three histograms (about 90 KB) made registering a type cost hundreds of microseconds.
      */
-    private final Recorder latency = new Recorder(1, MAX_LATENCY_NS, 2);
-    private final Histogram latencyTotal = new Histogram(1, MAX_LATENCY_NS, 2);
+    private volatile Recorder latency;
+    private Histogram latencyTotal;
     private Histogram interval;
+    private static final java.lang.invoke.VarHandle LATENCY;
+    /** What {@link #latencySnapshot} returns for an entry that never recorded (read only). */
+    private static final Histogram NONE = new Histogram(1, 2, 0);
+
+    static
+    {
+        try
+        {
+            LATENCY = java.lang.invoke.MethodHandles.lookup().findVarHandle(TypeEntry.class, "latency",
+                Recorder.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     /**
      * Records a latency, clamped to {@link #MAX_LATENCY_NS}: the histograms have a fixed range so that recording never
@@ -69,15 +86,38 @@ final class TypeEntry extends TypeEntryPad1
      */
     void recordLatency(final long ns)
     {
-        latency.recordValue(Math.max(1, Math.min(ns, MAX_LATENCY_NS)));
+        Recorder r = latency;
+        if (null == r)
+        {
+            r = recorder();
+        }
+        r.recordValue(Math.max(1, Math.min(ns, MAX_LATENCY_NS)));
+    }
+
+    /** The recorder, made by whichever sender records first (the others use the winner's). */
+    private Recorder recorder()
+    {
+        final Recorder made = new Recorder(1, MAX_LATENCY_NS, 2);
+        final Recorder won = (Recorder)LATENCY.compareAndExchange(this, null, made);
+        return null == won ? made : won;
     }
 
     /**
-     * @return every latency recorded so far (a copy), folding in what senders recorded since the last call.
+     * @return every latency recorded so far (a copy, or an empty histogram not to be changed when none was),
+     * folding in what senders recorded since the last call.
      */
     synchronized Histogram latencySnapshot()
     {
-        interval = latency.getIntervalHistogram(interval);
+        final Recorder r = latency;
+        if (null == r)
+        {
+            return NONE;
+        }
+        if (null == latencyTotal)
+        {
+            latencyTotal = new Histogram(1, MAX_LATENCY_NS, 2);
+        }
+        interval = r.getIntervalHistogram(interval);
         latencyTotal.add(interval);
         return latencyTotal.copy();
     }
