@@ -75,8 +75,9 @@ public final class MpCli
             if ("info".equals(pos[0]))
             {
                 final MpRuntimeInfo info = MpRuntimeInfo.read(dir);
-                out.printf("primary pid %d, protocol %d, socket %s, max params %d bytes%n", info.pid(),
-                    info.version(), info.socket(), info.maxParamLen());
+                out.printf("primary pid %d, protocol %d, socket %s, max params %d bytes, fds %s%n", info.pid(),
+                    info.version(), info.socket(), info.maxParamLen(),
+                    null == info.fdSocket() ? "not passed" : "on " + info.fdSocket());
                 return 0;
             }
             final byte[] params = null == pos[2] ? new byte[0] : pos[2].getBytes(StandardCharsets.UTF_8);

@@ -61,6 +61,11 @@ public final class MpConnection
     private volatile int peerId;
     private volatile long pid;
     private volatile boolean helloDone;
+    /** The socket fds travel on, once paired (null: this connection passes none). */
+    private volatile FdSocket fdSocket;
+    /** fd-carrying frames sent (under writeLock) and received (reader thread). */
+    private long fdSeqOut;
+    private long fdSeqIn;
 
     /**
      * @param channel     a connected blocking channel.
@@ -72,7 +77,7 @@ public final class MpConnection
         final String threadName)
     {
         this.channel = channel;
-        this.reader = new FrameReader(channel, maxParamLen);
+        this.reader = new FrameReader(channel, maxParamLen, this::receiveFds);
         this.listener = listener;
         this.thread = new Thread(this::readLoop, threadName);
         this.thread.setDaemon(true);
@@ -111,6 +116,45 @@ public final class MpConnection
         }
     }
 
+    private int[] receiveFds(final int n) throws IOException
+    {
+        final FdSocket s = fdSocket;
+        return null == s ? null : s.receive(++fdSeqIn, n);
+    }
+
+    /**
+     * Pairs the connection with its fd socket (closed with the connection).
+     *
+     * @param s the socket.
+     */
+    public void attachFds(final FdSocket s)
+    {
+        fdSocket = s;
+        if (closed.get())
+        {
+            s.close();
+        }
+    }
+
+    /** Forgets the fd socket (the pairing failed) and closes it. */
+    public void detachFds()
+    {
+        final FdSocket s = fdSocket;
+        fdSocket = null;
+        if (null != s)
+        {
+            s.close();
+        }
+    }
+
+    /**
+     * @return true when fds can be passed on this connection.
+     */
+    public boolean passesFds()
+    {
+        return null != fdSocket;
+    }
+
     /**
      * Writes one frame; on an I/O error the connection is closed.
      *
@@ -122,15 +166,36 @@ public final class MpConnection
      */
     public boolean write(final MpKind kind, final long id, final byte[] name, final byte[] params)
     {
-        if (closed.get())
+        return write(kind, id, name, params, Frame.NO_FDS);
+    }
+
+    /**
+     * Writes one frame with fds (sent first on the fd socket; they stay open in this process); on an I/O error
+     * the connection is closed.
+     *
+     * @param kind   the kind.
+     * @param id     the request id.
+     * @param name   the name's bytes.
+     * @param params the parameters.
+     * @param fds    0..8 fds; more than 0 on a connection that passes none: not written.
+     * @return true when written.
+     */
+    public boolean write(final MpKind kind, final long id, final byte[] name, final byte[] params, final int[] fds)
+    {
+        final FdSocket s = fdSocket;
+        if (closed.get() || (fds.length > 0 && null == s))
         {
             return false;
         }
-        final ByteBuffer b = MpWire.encode(kind, id, name, params);
+        final ByteBuffer b = MpWire.encode(kind, id, name, params, fds.length);
         try
         {
             synchronized (writeLock)
             {
+                if (fds.length > 0)
+                {
+                    s.send(++fdSeqOut, fds);
+                }
                 while (b.hasRemaining())
                 {
                     channel.write(b);
@@ -185,6 +250,11 @@ public final class MpConnection
             catch (final IOException e)
             {
                 // closing anyway
+            }
+            final FdSocket s = fdSocket;
+            if (null != s)
+            {
+                s.close();
             }
             listener.onClosed(this);
         }

@@ -27,6 +27,7 @@ import platform.mp.api.MpKind;
 import platform.mp.api.MpMessage;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
+import platform.mp.api.MpResponse;
 
 /**
  * What the primary and a secondary share (DPDK's eal_common_proc.c for either process type): the action registry,
@@ -260,6 +261,8 @@ public abstract class MpEndpoint
             }
         }
         unknownActions.incrementAndGet();
+        // nobody takes them: the receiver owns the fds, so it closes them
+        MpFds.closeAll(f.fds());
         if (MpKind.REQ == f.kind())
         {
             // DPDK answers IGN so that the requester does not wait for a peer that cannot answer
@@ -278,10 +281,10 @@ public abstract class MpEndpoint
 
     private void invoke(final ActionEntry e, final MpConnection c, final Frame f)
     {
-        final byte[] reply;
+        final MpResponse response;
         try
         {
-            reply = e.action.handle(new MpMessage(f.kind(), f.name(), f.params(), c.peerId()));
+            response = e.action.respond(new MpMessage(f.kind(), f.name(), f.params(), c.peerId(), f.fds()));
         }
         catch (final Exception ex)
         {
@@ -295,19 +298,21 @@ public abstract class MpEndpoint
         }
         if (MpKind.REQ == f.kind())
         {
-            final byte[] r = null == reply ? EMPTY : reply;
-            if (r.length > maxParamLen)
+            final byte[] r = null == response || null == response.params() ? EMPTY : response.params();
+            final int[] fds = null == response || null == response.fds() ? Frame.NO_FDS : response.fds();
+            if (r.length > maxParamLen || fds.length > FdSocket.MAX_FDS || (fds.length > 0 && !c.passesFds()))
             {
                 actionErrors.incrementAndGet();
                 final long left = actionLog.admit(System.nanoTime());
                 if (left >= 0)
                 {
-                    warn("action " + f.name() + " replied " + r.length + " bytes, over " + maxParamLen
-                        + "; no reply" + LogLimiter.suppressedNote(left), null);
+                    warn("action " + f.name() + " replied " + r.length + " bytes (max " + maxParamLen + ") and "
+                        + fds.length + " fds (max " + FdSocket.MAX_FDS + ", peer takes fds: " + c.passesFds()
+                        + "); no reply" + LogLimiter.suppressedNote(left), null);
                 }
                 return;
             }
-            c.write(MpKind.REP, f.id(), e.nameBytes, r);
+            c.write(MpKind.REP, f.id(), e.nameBytes, r, fds);
         }
     }
 
@@ -347,12 +352,27 @@ public abstract class MpEndpoint
      */
     protected int sendTo(final String name, final byte[] params, final Collection<MpConnection> targets)
     {
+        return sendTo(name, params, Frame.NO_FDS, targets);
+    }
+
+    /**
+     * Sends a one-way message with fds to the given connections (those that pass fds, when there are fds).
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param fds     checked fds ({@link MpFds#checked}).
+     * @param targets where to.
+     * @return how many were written.
+     */
+    protected int sendTo(final String name, final byte[] params, final int[] fds,
+        final Collection<MpConnection> targets)
+    {
         final byte[] nb = MpWire.nameBytes(name);
         checkParams(params);
         int n = 0;
         for (final MpConnection c : targets)
         {
-            if (c.write(MpKind.MSG, 0, nb, params))
+            if (c.write(MpKind.MSG, 0, nb, params, fds))
             {
                 n++;
             }
@@ -384,13 +404,29 @@ public abstract class MpEndpoint
     protected MpReply requestSync(final String name, final byte[] params, final Duration timeout,
         final Collection<MpConnection> targets)
     {
+        return requestSync(name, params, Frame.NO_FDS, timeout, targets);
+    }
+
+    /**
+     * A synchronous request with fds to the given connections (those that pass fds, when there are fds).
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param fds     checked fds ({@link MpFds#checked}).
+     * @param timeout the timeout.
+     * @param targets where to.
+     * @return what arrived.
+     */
+    protected MpReply requestSync(final String name, final byte[] params, final int[] fds, final Duration timeout,
+        final Collection<MpConnection> targets)
+    {
         if (Thread.currentThread() == dispatchThread)
         {
             throw new MpException(MpException.IN_CALLBACK, "a synchronous request (" + name + ") from inside an "
                 + "action or callback would block the thread that runs them; use requestAsync");
         }
         final CompletableFuture<MpReply> f = new CompletableFuture<>();
-        start(name, params, timeout, targets, f::complete);
+        start(name, params, fds, timeout, targets, f::complete);
         try
         {
             return f.get();
@@ -422,10 +458,10 @@ public abstract class MpEndpoint
         {
             throw new MpException(MpException.INVALID, "null callback");
         }
-        start(name, params, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
+        start(name, params, Frame.NO_FDS, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
     }
 
-    private void start(final String name, final byte[] params, final Duration timeout,
+    private void start(final String name, final byte[] params, final int[] fds, final Duration timeout,
         final Collection<MpConnection> targets, final Consumer<MpReply> completion)
     {
         final byte[] nb = MpWire.nameBytes(name);
@@ -443,7 +479,7 @@ public abstract class MpEndpoint
             {
                 p.awaiting.add(c);
             }
-            final boolean sent = c.write(MpKind.REQ, p.id, nb, params);
+            final boolean sent = c.write(MpKind.REQ, p.id, nb, params, fds);
             synchronized (p)
             {
                 if (sent)
@@ -473,6 +509,7 @@ public abstract class MpEndpoint
         if (null == p)
         {
             lateReplies.incrementAndGet();
+            MpFds.closeAll(f.fds());
             return;
         }
         synchronized (p)
@@ -480,11 +517,12 @@ public abstract class MpEndpoint
             if (p.done || !p.awaiting.remove(c))
             {
                 lateReplies.incrementAndGet();
+                MpFds.closeAll(f.fds());
                 return;
             }
             if (MpKind.REP == f.kind())
             {
-                p.replies.add(new MpMessage(MpKind.REP, f.name(), f.params(), c.peerId()));
+                p.replies.add(new MpMessage(MpKind.REP, f.name(), f.params(), c.peerId(), f.fds()));
             }
             else
             {

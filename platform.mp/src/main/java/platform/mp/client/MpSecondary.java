@@ -6,8 +6,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
@@ -46,12 +48,15 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(MpSecondary.class.getName());
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds a send or receive on the fd socket (a peer that stopped reading it). */
+    static final int FD_TIMEOUT_MS = 5000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
     private final Duration reconnectDelay;
     private final Object connectLock = new Object();
     private volatile MpConnection conn;
-    private volatile CompletableFuture<Integer> helloReply;
+    private volatile CompletableFuture<byte[]> helloReply;
     private volatile boolean closed;
     private volatile int myId;
     private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
@@ -110,6 +115,45 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         try
         {
             final MappedByteBuffer b = MpRegions.map(path, size);
+            regions.put(name, b);
+            return b;
+        }
+        catch (final IOException e)
+        {
+            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Maps an existing region (LOOKUP), for a secondary that attached after it was allocated (DPDK's secondaries
+     * find the primary's memory the same way): the primary's own regions (its bundles', and {@code mp.stats}) and
+     * those other secondaries allocated.
+     *
+     * @param name    the region.
+     * @param timeout how long to wait for the primary.
+     * @return this secondary's mapping of it (also {@link #region(String)} from then on).
+     * @throws MpException ENOENT when there is no such region, EIO when it cannot be mapped, ENOTCONN.
+     */
+    public MappedByteBuffer lookup(final String name, final Duration timeout)
+    {
+        if (!MpRegions.validName(name))
+        {
+            throw new MpException(MpException.INVALID, "bad region name " + name);
+        }
+        final MpReply r = request(MpRegions.LOOKUP, name.getBytes(StandardCharsets.UTF_8), timeout);
+        if (0 == r.nbReceived())
+        {
+            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + MpRegions.LOOKUP);
+        }
+        final byte[] st = r.replies().get(0).params();
+        if (MpRegions.OK != MpRegions.statusCode(st))
+        {
+            throw new MpException(MpRegions.statusCode(st), MpRegions.LOOKUP + ": " + MpRegions.statusText(st));
+        }
+        final Path path = Path.of(MpRegions.statusText(st));
+        try
+        {
+            final MappedByteBuffer b = MpRegions.map(path, (int) Files.size(path));
             regions.put(name, b);
             return b;
         }
@@ -251,15 +295,26 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
                 throw e;
             }
             final MpConnection c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
-            final CompletableFuture<Integer> hello = new CompletableFuture<>();
+            final CompletableFuture<byte[]> hello = new CompletableFuture<>();
             helloReply = hello;
             c.start();
-            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(8).putLong(0, ProcessHandle.current().pid())
-                .array());
+            // HELLO: pid, and the token this secondary will show on the primary's fd socket (0: no fds)
+            final long token = null != info.fdSocket() && MpFds.available() ? RANDOM.nextLong() | 1 : 0;
+            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(16).putLong(0, ProcessHandle.current().pid())
+                .putLong(8, token).array());
+            if (0 != token)
+            {
+                pairFds(c, info.fdSocket(), token);
+            }
             final int id;
             try
             {
-                id = hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                final byte[] h = hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                id = ByteBuffer.wrap(h).getInt(0);
+                if (h.length < 5 || 0 == (h[4] & MpWire.HELLO_FDS))
+                {
+                    c.detachFds();
+                }
             }
             catch (final InterruptedException e)
             {
@@ -282,6 +337,75 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
             }
             connects.incrementAndGet();
         }
+    }
+
+    private void pairFds(final MpConnection c, final Path fdPath, final long token)
+    {
+        try
+        {
+            final FdSocket s = FdSocket.connect(fdPath);
+            s.timeout(FD_TIMEOUT_MS);
+            // attached before the token goes: the primary may send fds as soon as it has paired
+            c.attachFds(s);
+            s.send(token, Frame.NO_FDS);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            c.detachFds();
+            warn("no fd passing with the primary: " + e.getMessage(), null);
+        }
+    }
+
+    /**
+     * @return true when file descriptors can be passed to and from the primary (both JVMs have JNA).
+     */
+    public boolean passesFds()
+    {
+        final MpConnection c = conn;
+        return null != c && c.passesFds();
+    }
+
+    private List<MpConnection> fdTargets(final int[] fds)
+    {
+        final List<MpConnection> t = targets();
+        if (fds.length > 0 && !t.isEmpty() && !t.get(0).passesFds())
+        {
+            throw new MpException(MpException.NOT_SUPPORTED, "the primary takes no fds from this secondary ("
+                + (MpFds.available() ? "the primary has no JNA" : MpFds.unavailableReason()) + ")");
+        }
+        return t;
+    }
+
+    /**
+     * Sends a one-way MSG with file descriptors to the primary (SCM_RIGHTS; the primary gets copies, they stay
+     * open here).
+     *
+     * @param name   the name.
+     * @param params the params.
+     * @param fds    at most 8 open fds.
+     * @return true when written.
+     * @throws MpException EINVAL for more than 8, ENOTSUP when fds cannot be passed ({@link #passesFds()}).
+     */
+    public boolean send(final String name, final byte[] params, final int[] fds)
+    {
+        final int[] f = MpFds.checked(fds);
+        return 1 == sendTo(name, params, f, fdTargets(f));
+    }
+
+    /**
+     * Requests the primary with file descriptors and waits; the reply's fds belong to the caller.
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param timeout how long to wait.
+     * @param fds     at most 8 open fds (they stay open here).
+     * @return what arrived.
+     * @throws MpException as {@link #send(String, byte[], int[])}.
+     */
+    public MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        final int[] f = MpFds.checked(fds);
+        return requestSync(name, params, f, timeout, fdTargets(f));
     }
 
     private void announce(final MpConnection c, final String name, final boolean added)
@@ -381,10 +505,10 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         {
             case HELLO ->
             {
-                final CompletableFuture<Integer> h = helloReply;
+                final CompletableFuture<byte[]> h = helloReply;
                 if (null != h && f.params().length >= 4)
                 {
-                    h.complete(ByteBuffer.wrap(f.params()).getInt(0));
+                    h.complete(f.params());
                 }
             }
             case ERROR ->
@@ -469,7 +593,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         public void onClosed(final MpConnection c)
         {
             peerGone(c);
-            final CompletableFuture<Integer> h = helloReply;
+            final CompletableFuture<byte[]> h = helloReply;
             if (null != h)
             {
                 h.completeExceptionally(new IOException("connection closed"));

@@ -1,5 +1,6 @@
 package platform.mp.impl;
 
+import java.nio.MappedByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -72,6 +73,40 @@ final class BundleMpChannel implements MpChannel
     }
 
     @Override
+    public int send(final String name, final byte[] params, final int[] fds)
+    {
+        return primary.send(name, params, fds);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        return primary.request(name, params, null == timeout ? defaultTimeout : timeout, fds);
+    }
+
+    /** A null timeout means the configured default; the region is freed when the bundle releases the channel. */
+    @Override
+    public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
+    {
+        synchronized (gate)
+        {
+            if (released)
+            {
+                throw new MpException(MpException.NOT_CONNECTED, "the channel was released");
+            }
+        }
+        return primary.regions.allocOwn(name, size, null == timeout ? defaultTimeout : timeout, owner);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public void free(final String name, final Duration timeout)
+    {
+        primary.regions.freeOwn(name, null == timeout ? defaultTimeout : timeout, owner);
+    }
+
+    @Override
     public int publish(final String name, final byte[] params)
     {
         return primary.publish(name, params);
@@ -135,6 +170,7 @@ final class BundleMpChannel implements MpChannel
         {
             r.close();
         }
+        primary.regions.freeAll(owner, defaultTimeout);
     }
 
     int registrationCount()

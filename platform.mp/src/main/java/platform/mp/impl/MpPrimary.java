@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +33,11 @@ import platform.mp.api.MpCallback;
 import platform.mp.api.MpKind;
 import platform.mp.api.MpPeerInfo;
 import platform.mp.api.MpReply;
+import platform.mp.client.FdSocket;
 import platform.mp.client.Frame;
 import platform.mp.client.MpConnection;
 import platform.mp.client.MpEndpoint;
+import platform.mp.client.MpFds;
 import platform.mp.client.MpProtocolException;
 import platform.mp.client.MpRegions;
 import platform.mp.client.MpRuntimeInfo;
@@ -60,6 +65,11 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final AtomicInteger nextPeerId = new AtomicInteger();
     private final LogLimiter badPeerLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private volatile boolean closed;
+    /** The fd socket's listener (null: this JVM passes no fds) and the HELLOs waiting for their fd socket. */
+    private final FdSocket fdListener;
+    private final Thread fdAcceptor;
+    private final Map<Long, CompletableFuture<FdSocket>> fdWaiters = new ConcurrentHashMap<>();
+    private static final int FD_TIMEOUT_MS = 5000;
     /** The counters published in the {@value MpStats#REGION} region, in this order. */
     static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
         "action_errors", "late_replies", "timeouts", "pending_requests", "regions"};
@@ -92,18 +102,22 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             server.bind(UnixDomainSocketAddress.of(socket));
             // owner only, as DPDK's runtime directory: a secondary must run as the same user
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            this.fdListener = listenFds(dir);
             new MpRuntimeInfo(ProcessHandle.current().pid(), MpWire.VERSION, socket, maxParamLen,
-                System.currentTimeMillis()).write(dir);
+                System.currentTimeMillis(), null == fdListener ? null : dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME))
+                .write(dir);
         }
         catch (final IOException | RuntimeException e)
         {
             server.close();
+            closeFdListener();
             shutdownEndpoint();
             throw e;
         }
         this.regions = new RegionManager(this);
         registerDeferred(MpRegions.ALLOC, regions::alloc);
         registerDeferred(MpRegions.FREE, regions::free);
+        registerDeferred(MpRegions.LOOKUP, regions::lookup);
         try
         {
             this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS.length));
@@ -111,6 +125,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         catch (final IOException e)
         {
             server.close();
+            closeFdListener();
             shutdownEndpoint();
             throw e;
         }
@@ -119,7 +134,114 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         this.acceptor = new Thread(this::acceptLoop, "mp-primary-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("multi-process channel on {} (max params {} bytes)", socket, maxParamLen);
+        this.fdAcceptor = null == fdListener ? null : new Thread(this::fdAcceptLoop, "mp-primary-fd-accept");
+        if (null != fdAcceptor)
+        {
+            fdAcceptor.setDaemon(true);
+            fdAcceptor.start();
+        }
+        LOG.info("multi-process channel on {} (max params {} bytes, fds {})", socket, maxParamLen,
+            null == fdListener ? "not passed: " + MpFds.unavailableReason() : "passed");
+    }
+
+    private static FdSocket listenFds(final Path dir)
+    {
+        if (!MpFds.available())
+        {
+            return null;
+        }
+        try
+        {
+            return FdSocket.listen(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME));
+        }
+        catch (final IOException e)
+        {
+            LOG.warn("no fd passing: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private void closeFdListener()
+    {
+        if (null != fdListener)
+        {
+            fdListener.close();
+        }
+    }
+
+    /** Pairs each secondary's fd socket with its connection by the token of its HELLO. */
+    private void fdAcceptLoop()
+    {
+        while (!closed)
+        {
+            final FdSocket s;
+            try
+            {
+                s = fdListener.accept();
+            }
+            catch (final IOException e)
+            {
+                if (!closed)
+                {
+                    LOG.warn("fd socket accept failed", e);
+                }
+                return;
+            }
+            try
+            {
+                s.timeout(FD_TIMEOUT_MS);
+                final long token = s.receiveToken();
+                // the socket may come before its HELLO was read: whichever is first makes the rendezvous
+                final CompletableFuture<FdSocket> w = fdWaiters.computeIfAbsent(token, k -> new CompletableFuture<>());
+                if (!w.complete(s))
+                {
+                    s.close();
+                }
+                // a token no HELLO claims in time is dropped
+                timer.schedule(() ->
+                {
+                    if (fdWaiters.remove(token, w))
+                    {
+                        w.thenAccept(FdSocket::close);
+                    }
+                }, FD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final IOException e)
+            {
+                s.close();
+                protocolErrors.incrementAndGet();
+                LOG.warn("fd socket peer refused: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** HELLO with a token (reader thread): waits for the secondary's fd socket; returns whether it paired. */
+    private boolean pairFds(final MpConnection c, final long token)
+    {
+        if (null == fdListener || 0 == token)
+        {
+            return false;
+        }
+        final CompletableFuture<FdSocket> w = fdWaiters.computeIfAbsent(token, k -> new CompletableFuture<>());
+        try
+        {
+            c.attachFds(w.get(FD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            return true;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            LOG.warn("secondary {} (pid {}) did not pair its fd socket: no fds with it", c.peerId(), c.pid());
+            return false;
+        }
+        finally
+        {
+            fdWaiters.remove(token, w);
+        }
     }
 
     private void removeStaleSocket() throws IOException
@@ -190,6 +312,16 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     MpReply request(final String name, final byte[] params, final Duration timeout)
     {
         return requestSync(name, params, timeout, peerList());
+    }
+
+    int send(final String name, final byte[] params, final int[] fds)
+    {
+        return sendTo(name, params, MpFds.checked(fds), peerList());
+    }
+
+    MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        return requestSync(name, params, MpFds.checked(fds), timeout, peerList());
     }
 
     void requestAsync(final String name, final byte[] params, final Duration timeout, final MpCallback callback)
@@ -337,6 +469,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     public void close()
     {
         closed = true;
+        closeFdListener();
         try
         {
             server.close();
@@ -354,6 +487,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         try
         {
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME));
             Files.deleteIfExists(dir.resolve(MpRuntimeInfo.FILE_NAME));
         }
         catch (final IOException e)
@@ -384,6 +518,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 final int id = nextPeerId.incrementAndGet();
                 c.hello(id, ByteBuffer.wrap(f.params()).getLong(0));
+                final boolean fds = f.params().length >= 16 && pairFds(c, ByteBuffer.wrap(f.params()).getLong(8));
                 if (closed)
                 {
                     c.close();
@@ -391,7 +526,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 peers.put(id, c);
                 attached.incrementAndGet();
-                c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(4).putInt(0, id).array());
+                c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(5).putInt(0, id)
+                    .put(4, (byte) (fds ? MpWire.HELLO_FDS : 0)).array());
                 LOG.info("secondary {} attached (pid {})", id, c.pid());
                 return;
             }

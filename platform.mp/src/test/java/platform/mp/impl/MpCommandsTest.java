@@ -69,8 +69,8 @@ public class MpCommandsTest
             assertEquals(0, MpCliAccess.run(new String[] {"--dir", dir.toString(), "request", "nobody"}, out));
             final String text = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(text, text.startsWith("nb_sent=1 nb_received=1\npong:hi\nprimary pid "
-                + ProcessHandle.current().pid() + ", protocol 1, socket " + dir.resolve("mp_socket")
-                + ", max params 256 bytes\nnb_sent=0 nb_received=0\n"));
+                + ProcessHandle.current().pid() + ", protocol 2, socket " + dir.resolve("mp_socket")
+                + ", max params 256 bytes, fds on " + dir.resolve("mp_fd_socket") + "\nnb_sent=0 nb_received=0\n"));
         }
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(2, MpCliAccess.run(new String[] {"--dir", dir.toString(), "info"},
