@@ -136,6 +136,36 @@ public class MpIT extends BaseTest
     }
 
     /**
+     * The platform's counters reach the statistics segment through the component's optional references (the
+     * lcores, the message manager and the control socket of the base configuration), and a secondary JVM reads a
+     * moving lcore counter with no request.
+     */
+    @Test
+    public void aSecondaryJvmReadsThePlatformsCounters() throws Exception
+    {
+        final String first = runCli("stats", "lcore.");
+        assertTrue(first, first.matches("(?s)lcore\\.\\d+\\.loops \\d+\n.*exit 0"));
+        final String msgs = runCli("stats", "msg.sent");
+        assertTrue(msgs, msgs.startsWith("msg.sent "));
+        final String sockopt = runCli("stats", "sockopt.calls");
+        assertTrue(sockopt, sockopt.startsWith("sockopt.calls "));
+        final String loops = first.substring(0, first.indexOf(' '));
+        final long a = Long.parseLong(first.substring(first.indexOf(' ') + 1, first.indexOf('\n')));
+        await("the lcore's loops move", () ->
+        {
+            try
+            {
+                final String again = runCli("stats", loops);
+                return Long.parseLong(again.substring(again.indexOf(' ') + 1, again.indexOf('\n'))) > a;
+            }
+            catch (final IOException | InterruptedException e)
+            {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /**
      * JNA works in Felix (its bundle's native library extracted): the primary listens for fds, and an fd of a file
      * sent by a secondary JVM with {@code MpCli --fd} is read here through the fd (the file deleted meanwhile).
      */

@@ -18,7 +18,10 @@ import platform.mp.api.MpReply;
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] request NAME [TEXT] [--timeout MS] [--fd FILE]...
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] send NAME [TEXT] [--fd FILE]...
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] watch NAME [--count N]
+ * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] stats [PREFIX]
  * </pre>
+ * {@code stats} prints the statistics segment's counters ("NAME VALUE", those starting with PREFIX), read with no
+ * request.
  * {@code watch} subscribes to an event (registers an action of its name, e.g. {@code platform.bundle}) and prints
  * each message as "NAME TEXT" until N were printed (default: until killed). {@code --fd FILE} (up to 8) sends an fd
  * of each file, opened read-only, with the message (JNA on the class path: {@code -cp platform.mp.jar:jna.jar}).
@@ -70,10 +73,10 @@ public final class MpCli
                 pos[n++] = args[i];
             }
         }
-        if (0 == n || (!"info".equals(pos[0]) && n < 2))
+        if (0 == n || (!"info".equals(pos[0]) && !"stats".equals(pos[0]) && n < 2))
         {
             out.println("usage: MpCli [--dir DIR] info | request NAME [TEXT] [--timeout MS] [--fd FILE]..."
-                + " | send NAME [TEXT] [--fd FILE]... | watch NAME [--count N]");
+                + " | send NAME [TEXT] [--fd FILE]... | watch NAME [--count N] | stats [PREFIX]");
             return 2;
         }
         try
@@ -85,6 +88,20 @@ public final class MpCli
                     info.version(), info.socket(), info.maxParamLen(),
                     null == info.fdSocket() ? "not passed" : "on " + info.fdSocket());
                 return 0;
+            }
+            if ("stats".equals(pos[0]))
+            {
+                try (MpSecondary s = MpSecondary.attach(dir))
+                {
+                    for (final Map.Entry<String, Long> e : s.stats().entrySet())
+                    {
+                        if (null == pos[1] || e.getKey().startsWith(pos[1]))
+                        {
+                            out.println(e.getKey() + " " + e.getValue());
+                        }
+                    }
+                    return 0;
+                }
             }
             final byte[] params = null == pos[2] ? new byte[0] : pos[2].getBytes(StandardCharsets.UTF_8);
             final int[] fds = new int[fdFiles.size()];

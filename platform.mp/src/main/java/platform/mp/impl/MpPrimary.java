@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,13 +71,21 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final Thread fdAcceptor;
     private final Map<Long, CompletableFuture<FdSocket>> fdWaiters = new ConcurrentHashMap<>();
     private static final int FD_TIMEOUT_MS = 5000;
-    /** The counters published in the {@value MpStats#REGION} region, in this order. */
+    /** The channel's counters, first in the {@value MpStats#REGION} region, in this order (then the platform's). */
     static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
         "action_errors", "late_replies", "timeouts", "pending_requests", "regions"};
+    /** Counters of the platform that did not fit in the region. */
+    static final String STATS_TRUNCATED = "stats.truncated";
     /** How often the statistics region is refreshed. */
     static final long STATS_PERIOD_MS = 100;
+    /** Entries the statistics region holds (56 bytes each: 56 KiB); counters past it are counted, not shown. */
+    static final int STATS_CAPACITY = 1024;
     private final MappedByteBuffer stats;
     private final long[] statValues = new long[STATS.length];
+    /** The platform's counters (lcores, messages, sockopts), set by the component; empty without OSGi. */
+    final PlatformCounters platform = new PlatformCounters();
+    private String[] statNames = new String[0];
+    private long[] statAll = new long[0];
     /** Shared regions (ALLOC / FREE from secondaries). */
     final RegionManager regions;
     /** Secondaries attached since start. */
@@ -120,7 +129,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         registerDeferred(MpRegions.LOOKUP, regions::lookup);
         try
         {
-            this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS.length));
+            this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS_CAPACITY));
         }
         catch (final IOException e)
         {
@@ -364,7 +373,28 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         v[8] = timeouts.get();
         v[9] = pendingRequests();
         v[10] = regions.list().size();
-        MpStats.update(stats, v);
+        final Map<String, Long> all = new LinkedHashMap<>();
+        for (int i = 0; i < STATS.length; i++)
+        {
+            all.put(STATS[i], v[i]);
+        }
+        // a placeholder keeps its place after the channel's counters; its value is known once the rest is in
+        all.put(STATS_TRUNCATED, 0L);
+        platform.collect(all);
+        final int n = Math.min(all.size(), STATS_CAPACITY);
+        all.put(STATS_TRUNCATED, (long) (all.size() - n));
+        if (statNames.length != all.size())
+        {
+            statNames = new String[all.size()];
+            statAll = new long[all.size()];
+        }
+        int i = 0;
+        for (final Map.Entry<String, Long> e : all.entrySet())
+        {
+            statNames[i] = e.getKey();
+            statAll[i++] = e.getValue();
+        }
+        MpStats.update(stats, statNames, statAll, n);
     }
 
     List<MpConnection> peersExcept(final MpConnection c)

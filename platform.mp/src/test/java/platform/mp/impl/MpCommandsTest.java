@@ -20,6 +20,7 @@ import org.osgi.framework.BundleEvent;
 import platform.mp.client.MpCliAccess;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpSecondary;
+import platform.mp.client.MpStats;
 
 /** mp:peers and mp:actions over a real primary and secondary, and where the runtime directory is. */
 public class MpCommandsTest
@@ -48,7 +49,7 @@ public class MpCommandsTest
             assertTrue(actions, actions.contains("mp.region.alloc                  built-in"));
             s.alloc("stats", 8192, Duration.ofSeconds(5));
             assertEquals(String.format("%-24s %10s %6s %s%n%-24s %10d %6d %s%n%-24s %10d %6d %s%n", "NAME", "SIZE",
-                "OWNER", "FILE", "mp.stats", 16 + 11 * 56, 0, dir.resolve("region_mp.stats"), "stats", 8192, 1,
+                "OWNER", "FILE", "mp.stats", MpStats.size(MpPrimary.STATS_CAPACITY), 0, dir.resolve("region_mp.stats"), "stats", 8192, 1,
                 dir.resolve("region_stats")), cmd.regions());
         }
     }

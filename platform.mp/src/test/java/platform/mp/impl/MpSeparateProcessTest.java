@@ -238,6 +238,33 @@ public class MpSeparateProcessTest
     }
 
     @Test(timeout = 60_000)
+    public void shouldLetASecondaryJvmReadAPlatformCounterThatMoves() throws Exception
+    {
+        final platform.lcore.api.LcoreScheduler lcores = platform.lcore.impl.TestLcores.masterAndTwoWorkers();
+        try
+        {
+            primary.platform.lcores = lcores;
+            final String loops = "lcore." + lcores.masterLcoreId() + ".loops";
+            final Child c = launch();
+            c.expect("READY", 20_000);
+            c.command("stat " + loops);
+            final String first = c.expect("STAT", 10_000);
+            assertTrue(first, first.matches("STAT " + java.util.regex.Pattern.quote(loops) + " \\d+"));
+            final long a = Long.parseLong(first.substring(first.lastIndexOf(' ') + 1));
+            Thread.sleep(3 * MpPrimary.STATS_PERIOD_MS);
+            c.command("stat " + loops);
+            final String second = c.expect("STAT", 10_000);
+            final long b = Long.parseLong(second.substring(second.lastIndexOf(' ') + 1));
+            assertTrue("the master lcore's loops moved in the other JVM's view: " + a + " then " + b, b > a);
+        }
+        finally
+        {
+            primary.platform.lcores = null;
+            platform.lcore.impl.TestLcores.stop(lcores);
+        }
+    }
+
+    @Test(timeout = 60_000)
     public void shouldCompleteARequestWhenASecondaryJvmIsKilledInTheMiddle() throws Exception
     {
         final Child c = launch();
