@@ -1,8 +1,14 @@
 package platform.mp.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,10 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import platform.mp.api.MpKind;
 
 /**
- * One Unix-socket connection between the primary and a secondary: a reader thread (the connection's I/O thread)
- * that only decodes frames and hands them to the {@link Listener}, and writes from any thread, serialised.
- * The reader never runs actions or callbacks (the endpoint's dispatch thread does), so nothing a user writes can
- * stall it.
+ * One Unix-socket connection between the primary and a secondary: an I/O thread that decodes frames and hands them
+ * to the {@link Listener}, and writes from any thread, serialised. The I/O thread never runs actions or callbacks
+ * (the endpoint's dispatch thread does), so nothing a user writes can stall it.
+ * <p>
+ * The socket is non-blocking, so that one slow peer cannot block a writer (the primary's broadcast to every
+ * secondary): a frame is written at once when the peer's socket buffer has room, else it waits in this
+ * connection's send queue (its backlog), which the I/O thread flushes when the socket becomes writable (one
+ * selector per connection, watching reads and, while the backlog is not empty, writes). The queue is bounded
+ * ({@value #MAX_BACKLOG} frames): a writer that finds it full waits for room, which a peer that reads gives at once
+ * (backpressure); a peer that takes nothing for {@value #SLOW_PEER_MS} ms is closed (its pending requests complete
+ * without it, and a secondary reconnects). So a stuck secondary delays a burst to the others once, by at most that
+ * long, and never holds the primary's memory.
  */
 public final class MpConnection
 {
@@ -43,9 +57,28 @@ public final class MpConnection
          * @param c the connection.
          */
         void onClosed(MpConnection c);
+
+        /**
+         * The peer took nothing from a full send queue for {@value #SLOW_PEER_MS} ms; it is being closed. Called on
+         * the writing thread.
+         *
+         * @param c the connection.
+         */
+        default void onSlowPeer(final MpConnection c)
+        {
+        }
     }
 
+    /** Frames a peer may leave unread in its send queue; a writer waits for room beyond it. */
+    public static final int MAX_BACKLOG = 1024;
+    /** A peer that takes no frame from a full send queue for this long is closed. */
+    public static final long SLOW_PEER_MS = 1000;
+
     private final SocketChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
+    /** Frames not yet (fully) written, in order; guarded by writeLock. */
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private final FrameReader reader;
     private final Listener listener;
     private final Object writeLock = new Object();
@@ -68,16 +101,27 @@ public final class MpConnection
     private long fdSeqIn;
 
     /**
-     * @param channel     a connected blocking channel.
+     * @param channel     a connected channel (made non-blocking here).
      * @param maxParamLen the longest params accepted from the peer.
      * @param listener    what the reader reports.
      * @param threadName  the reader thread's name.
+     * @throws UncheckedIOException when the channel cannot be made non-blocking or registered.
      */
     public MpConnection(final SocketChannel channel, final int maxParamLen, final Listener listener,
         final String threadName)
     {
         this.channel = channel;
-        this.reader = new FrameReader(channel, maxParamLen, this::receiveFds);
+        try
+        {
+            channel.configureBlocking(false);
+            this.selector = Selector.open();
+            this.key = channel.register(selector, SelectionKey.OP_READ);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
         this.listener = listener;
         this.thread = new Thread(this::readLoop, threadName);
         this.thread.setDaemon(true);
@@ -113,6 +157,121 @@ public final class MpConnection
         finally
         {
             close();
+        }
+    }
+
+    /** The socket as the frame reader sees it: a read that waits (serving the send queue meanwhile). */
+    private final class Input implements ReadableByteChannel
+    {
+        @Override
+        public int read(final ByteBuffer dst) throws IOException
+        {
+            while (true)
+            {
+                final int n = channel.read(dst);
+                if (0 != n)
+                {
+                    return n;
+                }
+                awaitIo(0);
+            }
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close()
+        {
+            MpConnection.this.close();
+        }
+    }
+
+    /** Waits until the socket is readable, or writable with a backlog, then flushes what it can. I/O thread. */
+    private void awaitIo(final long timeoutMs) throws IOException
+    {
+        if (closed.get())
+        {
+            throw new ClosedChannelException();
+        }
+        final boolean pending;
+        synchronized (writeLock)
+        {
+            pending = !backlog.isEmpty();
+        }
+        // a writer that queues after this sees select() return at once: it calls wakeup()
+        key.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        selector.select(timeoutMs);
+        selector.selectedKeys().clear();
+        flush();
+    }
+
+    private void flush() throws IOException
+    {
+        synchronized (writeLock)
+        {
+            ByteBuffer b;
+            while (null != (b = backlog.peek()))
+            {
+                channel.write(b);
+                if (b.hasRemaining())
+                {
+                    break;
+                }
+                backlog.poll();
+                // a writer waiting for room
+                writeLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * With the send queue full, waits (writeLock held) for the peer to take frames: a peer that reads gives room
+     * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The I/O thread itself (a
+     * HELLO, an ERROR) does not wait: it is the one that flushes.
+     */
+    private void awaitRoom() throws SlowPeer, IOException
+    {
+        if (backlog.size() < MAX_BACKLOG || Thread.currentThread() == thread)
+        {
+            return;
+        }
+        final long deadline = System.nanoTime() + SLOW_PEER_MS * 1_000_000L;
+        while (backlog.size() >= MAX_BACKLOG)
+        {
+            final long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+            if (closed.get())
+            {
+                throw new ClosedChannelException();
+            }
+            if (leftMs <= 0)
+            {
+                throw new SlowPeer();
+            }
+            selector.wakeup();
+            try
+            {
+                writeLock.wait(leftMs);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new ClosedChannelException();
+            }
+        }
+    }
+
+    /**
+     * @return frames waiting in the send queue.
+     */
+    public int backlog()
+    {
+        synchronized (writeLock)
+        {
+            return backlog.size();
         }
     }
 
@@ -188,27 +347,46 @@ public final class MpConnection
             return false;
         }
         final ByteBuffer b = MpWire.encode(kind, id, name, params, fds.length);
+        boolean queued = false;
         try
         {
             synchronized (writeLock)
             {
                 if (fds.length > 0)
                 {
+                    // the fds wait on their own socket until the peer reads this frame, wherever it is queued
                     s.send(++fdSeqOut, fds);
                 }
-                while (b.hasRemaining())
+                if (backlog.isEmpty())
                 {
                     channel.write(b);
                 }
+                if (b.hasRemaining())
+                {
+                    awaitRoom();
+                    backlog.add(b);
+                    queued = true;
+                }
             }
-            msgsOut.incrementAndGet();
-            return true;
+        }
+        catch (final SlowPeer e)
+        {
+            listener.onSlowPeer(this);
+            close();
+            return false;
         }
         catch (final IOException e)
         {
             close();
             return false;
         }
+        if (queued)
+        {
+            // the I/O thread watches for room from now on
+            selector.wakeup();
+        }
+        msgsOut.incrementAndGet();
+        return true;
     }
 
     /**
@@ -222,8 +400,13 @@ public final class MpConnection
         write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
         try
         {
+            // the ERROR may wait behind others in the send queue: 1 s for the peer to take them
+            final long deadline = System.nanoTime() + 1_000_000_000L;
+            while (backlog() > 0 && System.nanoTime() - deadline < 0)
+            {
+                awaitIo(50);
+            }
             channel.shutdownOutput();
-            channel.configureBlocking(false);
             final ByteBuffer sink = ByteBuffer.allocate(4096);
             // bounded: a peer that keeps writing is closed anyway after 64 KiB
             for (int i = 0; i < 16 && channel.read(sink) > 0; i++)
@@ -231,7 +414,7 @@ public final class MpConnection
                 sink.clear();
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             // closing anyway
         }
@@ -246,6 +429,8 @@ public final class MpConnection
             try
             {
                 channel.close();
+                // wakes the I/O thread if it is in select(): it finds the channel closed
+                selector.close();
             }
             catch (final IOException e)
             {
@@ -257,6 +442,17 @@ public final class MpConnection
                 s.close();
             }
             listener.onClosed(this);
+        }
+    }
+
+    /** The send queue is full: the peer is closed. */
+    private static final class SlowPeer extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        SlowPeer()
+        {
+            super(null, null, false, false);
         }
     }
 

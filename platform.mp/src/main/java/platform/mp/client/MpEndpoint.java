@@ -64,6 +64,8 @@ public abstract class MpEndpoint
     public final AtomicLong lateReplies = new AtomicLong();
     public final AtomicLong timeouts = new AtomicLong();
     public final AtomicLong protocolErrors = new AtomicLong();
+    /** Peers closed because they left {@link MpConnection#MAX_BACKLOG} frames unread. */
+    public final AtomicLong slowPeers = new AtomicLong();
 
     /**
      * @param maxParamLen the longest params accepted and sent.

@@ -33,10 +33,10 @@ public final class MpCommands
                 Instant.ofEpochMilli(p.sinceMillis()), p.msgsIn(), p.msgsOut()));
         }
         sb.append(String.format(Locale.ROOT, "socket %s; %d attached since start; protocol errors %d, unknown "
-            + "actions %d, action errors %d, late replies %d, timed-out requests %d, pending %d%n", primary.socket,
-            primary.attached.get(), primary.protocolErrors.get(), primary.unknownActions.get(),
-            primary.actionErrors.get(), primary.lateReplies.get(), primary.timeouts.get(),
-            primary.pendingRequests()));
+            + "actions %d, action errors %d, late replies %d, timed-out requests %d, pending %d, slow peers closed "
+            + "%d%n", primary.socket, primary.attached.get(), primary.protocolErrors.get(),
+            primary.unknownActions.get(), primary.actionErrors.get(), primary.lateReplies.get(),
+            primary.timeouts.get(), primary.pendingRequests(), primary.slowPeers.get()));
         return sb.toString();
     }
 

@@ -73,7 +73,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private static final int FD_TIMEOUT_MS = 5000;
     /** The channel's counters, first in the {@value MpStats#REGION} region, in this order (then the platform's). */
     static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
-        "action_errors", "late_replies", "timeouts", "pending_requests", "regions"};
+        "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "slow_peers"};
     /** Counters of the platform that did not fit in the region. */
     static final String STATS_TRUNCATED = "stats.truncated";
     /** How often the statistics region is refreshed. */
@@ -373,6 +373,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         v[8] = timeouts.get();
         v[9] = pendingRequests();
         v[10] = regions.list().size();
+        v[11] = slowPeers.get();
         final Map<String, Long> all = new LinkedHashMap<>();
         for (int i = 0; i < STATS.length; i++)
         {
@@ -568,6 +569,19 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         public void onProtocolError(final MpConnection c, final MpProtocolException e)
         {
             badPeer(c, e);
+        }
+
+        @Override
+        public void onSlowPeer(final MpConnection c)
+        {
+            slowPeers.incrementAndGet();
+            final long left = badPeerLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                LOG.warn("closed secondary {} (pid {}): it took nothing from its full send queue ({} frames) for {} ms{}",
+                    c.peerId(), c.pid(), MpConnection.MAX_BACKLOG, MpConnection.SLOW_PEER_MS,
+                    LogLimiter.suppressedNote(left));
+            }
         }
 
         @Override

@@ -117,7 +117,8 @@ public class MpRegionTest
         primary.send("nobody", new byte[0]);
         MpTesting.await("msgs_out moved", 5000, () -> a.stats().get("msgs_out") >= out + 2);
         assertEquals(List.of("peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
-            "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "stats.truncated"),
+            "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "slow_peers",
+            "stats.truncated"),
             List.copyOf(a.stats().keySet()));
         assertEquals(1L, (long) a.stats().get("regions"));
         try
