@@ -31,8 +31,8 @@ import platform.mp.api.MpResponse;
 
 /**
  * What the primary and a secondary share (DPDK's eal_common_proc.c for either process type): the action registry,
- * the pending requests with their nb_sent / nb_received accounting, the dispatch thread that runs actions and
- * callbacks, and the timer for request timeouts.
+ * the pending requests ({@link RequestTable}: nb_sent / nb_received accounting), the dispatch thread that runs
+ * actions and callbacks, and the timer for request timeouts.
  * <p>
  * Threads: each connection's reader only decodes and routes (a REP/IGN completes a pending request in place; a
  * MSG/REQ is queued to the dispatch thread). Actions and async callbacks run on the one dispatch thread, in
@@ -45,8 +45,6 @@ public abstract class MpEndpoint
     /** The longest params this side accepts and sends. */
     protected final int maxParamLen;
     private final Map<String, ActionEntry> actions = new ConcurrentHashMap<>();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong();
     private final ThreadPoolExecutor dispatcher;
     private volatile Thread dispatchThread;
     /** A peer can cause these once per message: one line per 5 s each. */
@@ -57,6 +55,7 @@ public abstract class MpEndpoint
     private final ExecutorService deferredExecutor;
     /** Request timeouts (and, on a secondary, reconnect attempts). */
     protected final ScheduledExecutorService timer;
+    private final RequestTable requests;
 
     /** Counters. */
     public final AtomicLong unknownActions = new AtomicLong();
@@ -93,6 +92,7 @@ public abstract class MpEndpoint
         });
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
+        this.requests = new RequestTable(t, lateReplies, timeouts);
         this.deferredExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
             r ->
             {
@@ -217,7 +217,7 @@ public abstract class MpEndpoint
                     runDeferred(d, c, f);
                 }
             }
-            case REP, IGN -> replied(c, f);
+            case REP, IGN -> requests.replied(c, f);
             default -> onControl(c, f);
         }
     }
@@ -472,67 +472,7 @@ public abstract class MpEndpoint
         {
             throw new MpException(MpException.INVALID, "bad timeout " + timeout);
         }
-        final Pending p = new Pending(nextId.incrementAndGet(), completion);
-        pending.put(p.id, p);
-        for (final MpConnection c : targets)
-        {
-            // awaited before the write: the reply may come back before write() returns
-            synchronized (p)
-            {
-                p.awaiting.add(c);
-            }
-            final boolean sent = c.write(MpKind.REQ, p.id, nb, params, fds);
-            synchronized (p)
-            {
-                if (sent)
-                {
-                    p.nbSent++;
-                }
-                else
-                {
-                    p.awaiting.remove(c);
-                }
-            }
-        }
-        synchronized (p)
-        {
-            p.sendingDone = true;
-        }
-        // nothing sent, or every reply already in: complete now (DPDK's dummy request), else at the deadline
-        if (!tryComplete(p))
-        {
-            p.timeoutTask = timer.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void replied(final MpConnection c, final Frame f)
-    {
-        final Pending p = pending.get(f.id());
-        if (null == p)
-        {
-            lateReplies.incrementAndGet();
-            MpFds.closeAll(f.fds());
-            return;
-        }
-        synchronized (p)
-        {
-            if (p.done || !p.awaiting.remove(c))
-            {
-                lateReplies.incrementAndGet();
-                MpFds.closeAll(f.fds());
-                return;
-            }
-            if (MpKind.REP == f.kind())
-            {
-                p.replies.add(new MpMessage(MpKind.REP, f.name(), f.params(), c.peerId(), f.fds()));
-            }
-            else
-            {
-                // DPDK: "not receiving this message is not an error", the peer is not counted
-                p.nbSent--;
-            }
-        }
-        tryComplete(p);
+        requests.start(nb, params, fds, timeout, targets, completion);
     }
 
     /**
@@ -542,61 +482,7 @@ public abstract class MpEndpoint
      */
     protected void peerGone(final MpConnection c)
     {
-        for (final Pending p : pending.values())
-        {
-            final boolean was;
-            synchronized (p)
-            {
-                was = p.awaiting.remove(c);
-            }
-            if (was)
-            {
-                tryComplete(p);
-            }
-        }
-    }
-
-    private boolean tryComplete(final Pending p)
-    {
-        final MpReply r;
-        synchronized (p)
-        {
-            if (p.done || !p.sendingDone || !p.awaiting.isEmpty())
-            {
-                return p.done;
-            }
-            p.done = true;
-            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
-        }
-        finish(p, r);
-        return true;
-    }
-
-    private void expire(final Pending p)
-    {
-        final MpReply r;
-        synchronized (p)
-        {
-            if (p.done)
-            {
-                return;
-            }
-            p.done = true;
-            p.awaiting.clear();
-            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
-        }
-        timeouts.incrementAndGet();
-        finish(p, r);
-    }
-
-    private void finish(final Pending p, final MpReply r)
-    {
-        pending.remove(p.id);
-        if (null != p.timeoutTask)
-        {
-            p.timeoutTask.cancel(false);
-        }
-        p.completion.accept(r);
+        requests.peerGone(c);
     }
 
     /**
@@ -604,16 +490,13 @@ public abstract class MpEndpoint
      */
     public int pendingRequests()
     {
-        return pending.size();
+        return requests.size();
     }
 
     /** Completes every pending request with what arrived, then stops the threads. */
     protected void shutdownEndpoint()
     {
-        for (final Pending p : pending.values())
-        {
-            expire(p);
-        }
+        requests.expireAll();
         timer.shutdownNow();
         deferredExecutor.shutdownNow();
         dispatcher.shutdown();

@@ -6,15 +6,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,8 +55,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
     private volatile CompletableFuture<byte[]> helloReply;
     private volatile boolean closed;
     private volatile int myId;
-    private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
-    private volatile StatsView statsView;
+    private final SecondaryRegions regions;
     /** Successful (re)connections. */
     public final AtomicLong connects = new AtomicLong();
 
@@ -69,27 +64,9 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         super(maxParamLen, "mp-secondary");
         this.dir = dir;
         this.reconnectDelay = reconnectDelay;
-        register(MpRegions.MAP, this::mapRegion, "built-in");
-        register(MpRegions.UNMAP, m ->
-        {
-            regions.remove(MpRegions.tail(m.params(), 0));
-            return MpRegions.status(MpRegions.OK, "");
-        }, "built-in");
-    }
-
-    private byte[] mapRegion(final MpMessage m)
-    {
-        final int size = ByteBuffer.wrap(m.params()).getInt(0);
-        final Path path = Path.of(MpRegions.tail(m.params(), 4));
-        try
-        {
-            regions.put(MpRegions.nameOf(path), MpRegions.map(path, size));
-            return MpRegions.status(MpRegions.OK, "");
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            return MpRegions.status(MpRegions.EIO, String.valueOf(e.getMessage()));
-        }
+        this.regions = new SecondaryRegions(dir, this::request);
+        register(MpRegions.MAP, regions::map, "built-in");
+        register(MpRegions.UNMAP, regions::unmap, "built-in");
     }
 
     /**
@@ -105,23 +82,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
     {
-        if (!MpRegions.validName(name) || size <= 0 || size > MpRegions.MAX_SIZE)
-        {
-            throw new MpException(MpException.INVALID, "bad region " + name + " of " + size + " bytes");
-        }
-        final byte[] st = regionRequest(MpRegions.ALLOC, MpRegions.params(size, (int) timeout.toMillis(), name),
-            timeout);
-        final Path path = Path.of(MpRegions.statusText(st));
-        try
-        {
-            final MappedByteBuffer b = MpRegions.map(path, size);
-            regions.put(name, b);
-            return b;
-        }
-        catch (final IOException e)
-        {
-            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
-        }
+        return regions.alloc(name, size, timeout);
     }
 
     /**
@@ -136,31 +97,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public MappedByteBuffer lookup(final String name, final Duration timeout)
     {
-        if (!MpRegions.validName(name))
-        {
-            throw new MpException(MpException.INVALID, "bad region name " + name);
-        }
-        final MpReply r = request(MpRegions.LOOKUP, name.getBytes(StandardCharsets.UTF_8), timeout);
-        if (0 == r.nbReceived())
-        {
-            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + MpRegions.LOOKUP);
-        }
-        final byte[] st = r.replies().get(0).params();
-        if (MpRegions.OK != MpRegions.statusCode(st))
-        {
-            throw new MpException(MpRegions.statusCode(st), MpRegions.LOOKUP + ": " + MpRegions.statusText(st));
-        }
-        final Path path = Path.of(MpRegions.statusText(st));
-        try
-        {
-            final MappedByteBuffer b = MpRegions.map(path, (int) Files.size(path));
-            regions.put(name, b);
-            return b;
-        }
-        catch (final IOException e)
-        {
-            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
-        }
+        return regions.lookup(name, timeout);
     }
 
     /**
@@ -172,55 +109,20 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public void free(final String name, final Duration timeout)
     {
-        regionRequest(MpRegions.FREE, MpRegions.params((int) timeout.toMillis(), -1, name), timeout);
-        regions.remove(name);
-    }
-
-    private byte[] regionRequest(final String action, final byte[] params, final Duration timeout)
-    {
-        // the primary may wait twice (the request, then a rollback): wait for it a little longer
-        final MpReply r = request(action, params, timeout.multipliedBy(2).plusSeconds(1));
-        if (0 == r.nbReceived())
-        {
-            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + action);
-        }
-        final byte[] st = r.replies().get(0).params();
-        if (MpRegions.OK != MpRegions.statusCode(st))
-        {
-            throw new MpException(MpRegions.statusCode(st), action + ": " + MpRegions.statusText(st));
-        }
-        return st;
+        regions.free(name, timeout);
     }
 
     /**
-     * Reads the primary's channel counters from its statistics region ({@value MpStats#REGION}), with no request:
-     * the region is mapped once per primary (again after the primary restarted).
+     * Reads the primary's counters from its statistics region ({@value MpStats#REGION}), with no request: the
+     * channel's, then the platform's (lcores, message types, sockopt ranges; see the module's README). The region is
+     * mapped once per primary (again after the primary restarted).
      *
      * @return counter name to value (peers, attached, msgs_in, msgs_out, protocol_errors, ...).
      * @throws MpException EIO when the region cannot be mapped.
      */
     public Map<String, Long> stats()
     {
-        final Path path = dir.resolve(MpRegions.FILE_PREFIX + MpStats.REGION);
-        try
-        {
-            final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            StatsView v = statsView;
-            if (null == v || !v.key.equals(key))
-            {
-                v = new StatsView(key, MpRegions.map(path, (int) Files.size(path)));
-                statsView = v;
-            }
-            return MpStats.read(v.buffer);
-        }
-        catch (final IOException e)
-        {
-            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
-        }
-    }
-
-    private record StatsView(Object key, MappedByteBuffer buffer)
-    {
+        return regions.stats();
     }
 
     /**
@@ -229,7 +131,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public MappedByteBuffer region(final String name)
     {
-        return regions.get(name);
+        return regions.region(name);
     }
 
     /**
