@@ -17,10 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +31,6 @@ import platform.mp.api.MpCallback;
 import platform.mp.api.MpKind;
 import platform.mp.api.MpPeerInfo;
 import platform.mp.api.MpReply;
-import platform.mp.client.FdSocket;
 import platform.mp.client.Frame;
 import platform.mp.client.MpConnection;
 import platform.mp.client.MpEndpoint;
@@ -67,10 +63,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final LogLimiter badPeerLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private volatile boolean closed;
     /** The fd socket's listener (null: this JVM passes no fds) and the HELLOs waiting for their fd socket. */
-    private final FdSocket fdListener;
-    private final Thread fdAcceptor;
-    private final Map<Long, CompletableFuture<FdSocket>> fdWaiters = new ConcurrentHashMap<>();
-    private static final int FD_TIMEOUT_MS = 5000;
+    private final FdPairing fds;
     /** The channel's counters, first in the {@value MpStats#REGION} region, in this order (then the platform's). */
     static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
         "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "slow_peers"};
@@ -111,15 +104,14 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             server.bind(UnixDomainSocketAddress.of(socket));
             // owner only, as DPDK's runtime directory: a secondary must run as the same user
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            this.fdListener = listenFds(dir);
+            this.fds = FdPairing.open(dir, timer, protocolErrors);
             new MpRuntimeInfo(ProcessHandle.current().pid(), MpWire.VERSION, socket, maxParamLen,
-                System.currentTimeMillis(), null == fdListener ? null : dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME))
-                .write(dir);
+                System.currentTimeMillis(), null == fds ? null : fds.path()).write(dir);
         }
         catch (final IOException | RuntimeException e)
         {
             server.close();
-            closeFdListener();
+            closeFds();
             shutdownEndpoint();
             throw e;
         }
@@ -134,7 +126,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         catch (final IOException e)
         {
             server.close();
-            closeFdListener();
+            closeFds();
             shutdownEndpoint();
             throw e;
         }
@@ -143,113 +135,15 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         this.acceptor = new Thread(this::acceptLoop, "mp-primary-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        this.fdAcceptor = null == fdListener ? null : new Thread(this::fdAcceptLoop, "mp-primary-fd-accept");
-        if (null != fdAcceptor)
-        {
-            fdAcceptor.setDaemon(true);
-            fdAcceptor.start();
-        }
         LOG.info("multi-process channel on {} (max params {} bytes, fds {})", socket, maxParamLen,
-            null == fdListener ? "not passed: " + MpFds.unavailableReason() : "passed");
+            null == fds ? "not passed: " + MpFds.unavailableReason() : "passed");
     }
 
-    private static FdSocket listenFds(final Path dir)
+    private void closeFds()
     {
-        if (!MpFds.available())
+        if (null != fds)
         {
-            return null;
-        }
-        try
-        {
-            return FdSocket.listen(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME));
-        }
-        catch (final IOException e)
-        {
-            LOG.warn("no fd passing: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    private void closeFdListener()
-    {
-        if (null != fdListener)
-        {
-            fdListener.close();
-        }
-    }
-
-    /** Pairs each secondary's fd socket with its connection by the token of its HELLO. */
-    private void fdAcceptLoop()
-    {
-        while (!closed)
-        {
-            final FdSocket s;
-            try
-            {
-                s = fdListener.accept();
-            }
-            catch (final IOException e)
-            {
-                if (!closed)
-                {
-                    LOG.warn("fd socket accept failed", e);
-                }
-                return;
-            }
-            try
-            {
-                s.timeout(FD_TIMEOUT_MS);
-                final long token = s.receiveToken();
-                // the socket may come before its HELLO was read: whichever is first makes the rendezvous
-                final CompletableFuture<FdSocket> w = fdWaiters.computeIfAbsent(token, k -> new CompletableFuture<>());
-                if (!w.complete(s))
-                {
-                    s.close();
-                }
-                // a token no HELLO claims in time is dropped
-                timer.schedule(() ->
-                {
-                    if (fdWaiters.remove(token, w))
-                    {
-                        w.thenAccept(FdSocket::close);
-                    }
-                }, FD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            }
-            catch (final IOException e)
-            {
-                s.close();
-                protocolErrors.incrementAndGet();
-                LOG.warn("fd socket peer refused: {}", e.getMessage());
-            }
-        }
-    }
-
-    /** HELLO with a token (reader thread): waits for the secondary's fd socket; returns whether it paired. */
-    private boolean pairFds(final MpConnection c, final long token)
-    {
-        if (null == fdListener || 0 == token)
-        {
-            return false;
-        }
-        final CompletableFuture<FdSocket> w = fdWaiters.computeIfAbsent(token, k -> new CompletableFuture<>());
-        try
-        {
-            c.attachFds(w.get(FD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-            return true;
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        catch (final ExecutionException | TimeoutException e)
-        {
-            LOG.warn("secondary {} (pid {}) did not pair its fd socket: no fds with it", c.peerId(), c.pid());
-            return false;
-        }
-        finally
-        {
-            fdWaiters.remove(token, w);
+            fds.close();
         }
     }
 
@@ -500,7 +394,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     public void close()
     {
         closed = true;
-        closeFdListener();
+        closeFds();
         try
         {
             server.close();
@@ -549,7 +443,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 final int id = nextPeerId.incrementAndGet();
                 c.hello(id, ByteBuffer.wrap(f.params()).getLong(0));
-                final boolean fds = f.params().length >= 16 && pairFds(c, ByteBuffer.wrap(f.params()).getLong(8));
+                final boolean paired = null != fds && f.params().length >= 16
+                    && fds.pair(c, ByteBuffer.wrap(f.params()).getLong(8));
                 if (closed)
                 {
                     c.close();
@@ -558,7 +453,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 peers.put(id, c);
                 attached.incrementAndGet();
                 c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(5).putInt(0, id)
-                    .put(4, (byte) (fds ? MpWire.HELLO_FDS : 0)).array());
+                    .put(4, (byte) (paired ? MpWire.HELLO_FDS : 0)).array());
                 LOG.info("secondary {} attached (pid {})", id, c.pid());
                 return;
             }
