@@ -143,8 +143,17 @@ public final class FdSocket implements AutoCloseable
             Libc.close(s);
             throw new IOException("cannot listen on " + path + ": errno " + e);
         }
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        return new FdSocket(s);
+        final FdSocket l = new FdSocket(s);
+        try
+        {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            l.close();
+            throw e;
+        }
+        return l;
     }
 
     /**

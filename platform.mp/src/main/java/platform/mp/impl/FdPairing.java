@@ -21,14 +21,20 @@ import platform.mp.client.MpRuntimeInfo;
 
 /**
  * The primary's fd socket ({@code <dir>/mp_fd_socket}, {@link FdSocket}): a secondary that passes fds connects to
- * it after its HELLO and sends the token its HELLO carried; the HELLO's reader thread waits (5 s at most) for that
+ * it after its HELLO and sends the token its HELLO carried; the HELLO's reader thread waits (2 s at most) for that
  * socket and pairs it with the connection. Whichever of the two comes first makes the rendezvous; a token no HELLO
  * claims in time is dropped. Thread: {@code mp-primary-fd-accept}.
  */
 final class FdPairing implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(FdPairing.class);
+    /** Sends and receives on an fd socket. */
     private static final int FD_TIMEOUT_MS = 5000;
+    /**
+     * How long a HELLO waits for its fd socket (a local connect and 8 bytes take milliseconds); well under the
+     * secondary's HELLO timeout, so that a secondary whose fd socket failed still attaches, without fds.
+     */
+    private static final int PAIR_TIMEOUT_MS = 2000;
 
     private final Path path;
     private final FdSocket listener;
@@ -141,7 +147,7 @@ final class FdPairing implements AutoCloseable
         final CompletableFuture<FdSocket> w = waiters.computeIfAbsent(token, k -> new CompletableFuture<>());
         try
         {
-            c.attachFds(w.get(FD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            c.attachFds(w.get(PAIR_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             return true;
         }
         catch (final InterruptedException e)

@@ -263,4 +263,26 @@ public class MpFdTest
             assertEquals(null, got.poll(200, TimeUnit.MILLISECONDS));
         }
     }
+
+    @Test
+    public void shouldAttachWithoutFdsWhenTheFdSocketCannotBeReached() throws Exception
+    {
+        // mp.info names an fd socket nobody listens on: the secondary cannot pair, the primary gives up waiting
+        final MpRuntimeInfo info = MpRuntimeInfo.read(dir);
+        final Path other = tmp.newFolder("badfd").toPath();
+        new MpRuntimeInfo(info.pid(), info.version(), info.socket(), info.maxParamLen(), info.started(),
+            other.resolve("nobody_listens")).write(other);
+        final long t0 = System.nanoTime();
+        try (MpSecondary plain = MpSecondary.attach(other))
+        {
+            assertTrue("attached within the HELLO timeout", System.nanoTime() - t0 < 5_000_000_000L);
+            assertFalse(plain.passesFds());
+            plain.register("ping", m -> "pong".getBytes(StandardCharsets.UTF_8));
+            MpTesting.await("attached", 5000, () -> primary.peers().size() == 2);
+            // served as any secondary (the other one answers IGN: not counted)
+            final MpReply r = primary.request("ping", new byte[0], LONG);
+            assertEquals(1, r.nbReceived());
+            assertEquals("pong", new String(r.replies().get(0).params(), StandardCharsets.UTF_8));
+        }
+    }
 }
