@@ -233,9 +233,11 @@ public final class FdSocket implements AutoCloseable
     {
         final Memory data = new Memory(8);
         data.setLong(0, seq);
-        final Memory control = fds.length > 0 ? new Memory(CMSG_HDR + fds.length * 4L) : null;
+        // CMSG_SPACE: the data padded to 8 bytes; cmsg_len is CMSG_LEN, unpadded
+        final Memory control = fds.length > 0 ? new Memory(CMSG_HDR + ((fds.length * 4L + 7) & ~7L)) : null;
         if (null != control)
         {
+            control.clear();
             control.setLong(0, CMSG_HDR + fds.length * 4L);
             control.setInt(8, Libc.SOL_SOCKET);
             control.setInt(12, Libc.SCM_RIGHTS);

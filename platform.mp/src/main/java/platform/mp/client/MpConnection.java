@@ -105,20 +105,24 @@ public final class MpConnection
      * @param maxParamLen the longest params accepted from the peer.
      * @param listener    what the reader reports.
      * @param threadName  the reader thread's name.
-     * @throws UncheckedIOException when the channel cannot be made non-blocking or registered.
+     * @throws UncheckedIOException when the channel cannot be made non-blocking or registered (the caller closes
+     *                              the channel).
      */
     public MpConnection(final SocketChannel channel, final int maxParamLen, final Listener listener,
         final String threadName)
     {
         this.channel = channel;
+        Selector sel = null;
         try
         {
             channel.configureBlocking(false);
-            this.selector = Selector.open();
-            this.key = channel.register(selector, SelectionKey.OP_READ);
+            sel = Selector.open();
+            this.key = channel.register(sel, SelectionKey.OP_READ);
+            this.selector = sel;
         }
         catch (final IOException e)
         {
+            closeQuietly(sel);
             throw new UncheckedIOException(e);
         }
         this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
@@ -157,6 +161,21 @@ public final class MpConnection
         finally
         {
             close();
+        }
+    }
+
+    private static void closeQuietly(final Selector sel)
+    {
+        try
+        {
+            if (null != sel)
+            {
+                sel.close();
+            }
+        }
+        catch (final IOException e)
+        {
+            // nothing to do
         }
     }
 

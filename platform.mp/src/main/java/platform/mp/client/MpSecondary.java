@@ -1,6 +1,7 @@
 package platform.mp.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -196,7 +197,16 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
                 ch.close();
                 throw e;
             }
-            final MpConnection c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
+            final MpConnection c;
+            try
+            {
+                c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
+            }
+            catch (final UncheckedIOException e)
+            {
+                ch.close();
+                throw e.getCause();
+            }
             final CompletableFuture<byte[]> hello = new CompletableFuture<>();
             helloReply = hello;
             c.start();

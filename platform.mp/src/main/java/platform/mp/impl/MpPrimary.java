@@ -1,6 +1,7 @@
 package platform.mp.impl;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -176,8 +177,18 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             try
             {
                 final SocketChannel ch = server.accept();
-                final MpConnection c = new MpConnection(ch, maxParamLen, new PeerListener(),
-                    "mp-primary-peer");
+                final MpConnection c;
+                try
+                {
+                    c = new MpConnection(ch, maxParamLen, new PeerListener(), "mp-primary-peer");
+                }
+                catch (final UncheckedIOException e)
+                {
+                    // no selector (out of fds): refuse this one, keep accepting
+                    ch.close();
+                    LOG.warn("cannot serve a secondary on {}: {}", socket, e.getCause().getMessage());
+                    continue;
+                }
                 c.start();
             }
             catch (final ClosedChannelException e)
