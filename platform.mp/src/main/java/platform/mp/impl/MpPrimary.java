@@ -325,6 +325,16 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         return new ArrayList<>(peers.values());
     }
 
+    /**
+     * @return the attached secondaries' connections, by id (for mp:peers).
+     */
+    List<MpConnection> connections()
+    {
+        final List<MpConnection> l = peerList();
+        l.sort(Comparator.comparingInt(MpConnection::peerId));
+        return l;
+    }
+
     List<MpPeerInfo> peers()
     {
         final List<MpPeerInfo> l = new ArrayList<>();

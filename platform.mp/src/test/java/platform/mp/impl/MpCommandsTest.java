@@ -41,7 +41,8 @@ public class MpCommandsTest
             final String peers = cmd.peers();
             assertTrue(peers, peers.startsWith("ID   PID"));
             final String row = peers.lines().skip(1).findFirst().orElseThrow();
-            assertTrue(row, row.matches("1\\s+" + ProcessHandle.current().pid() + "\\s+\\S+\\s+\\d+\\s+\\d+"));
+            assertTrue(row, row.matches("1\\s+" + ProcessHandle.current().pid()
+                + "\\s+\\S+\\s+\\d+\\s+\\d+\\s+yes\\s+0"));
             assertTrue(peers, peers.contains("socket " + dir.resolve("mp_socket") + "; 1 attached since start"));
             final String actions = cmd.actions();
             assertTrue(actions, actions.contains("route.changed                    primary: modules.route"));
