@@ -310,5 +310,19 @@ public class MpSeparateProcessTest
             StandardCharsets.UTF_8));
         c.command("hello");
         assertEquals("HELLO 1 1 again", c.expect("HELLO", 10_000));
+        // the reconnection paired a new fd socket: fds pass again
+        final Path file = tmp.newFile("after-restart").toPath();
+        Files.writeString(file, "still passing fds");
+        final int fd = MpFds.openRead(file);
+        try
+        {
+            final MpReply f = primary.request("fd.read", new byte[0], LONG, new int[] {fd});
+            assertEquals(1, f.nbReceived());
+            assertEquals("1 still passing fds", new String(f.replies().get(0).params(), StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            MpFds.close(fd);
+        }
     }
 }
