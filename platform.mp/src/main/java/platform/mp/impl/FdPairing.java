@@ -35,6 +35,8 @@ final class FdPairing implements AutoCloseable
      * secondary's HELLO timeout, so that a secondary whose fd socket failed still attaches, without fds.
      */
     private static final int PAIR_TIMEOUT_MS = 2000;
+    /** How long the accept thread waits for a token. */
+    private static final int TOKEN_TIMEOUT_MS = 1000;
 
     private final Path path;
     private final FdSocket listener;
@@ -107,8 +109,10 @@ final class FdPairing implements AutoCloseable
             }
             try
             {
-                s.timeout(FD_TIMEOUT_MS);
+                // the token follows the connect at once: a peer that sends nothing holds this thread 1 s at most
+                s.timeout(TOKEN_TIMEOUT_MS);
                 final long token = s.receiveToken();
+                s.timeout(FD_TIMEOUT_MS);
                 final CompletableFuture<FdSocket> w = waiters.computeIfAbsent(token, k -> new CompletableFuture<>());
                 if (!w.complete(s))
                 {

@@ -285,4 +285,26 @@ public class MpFdTest
             assertEquals("pong", new String(r.replies().get(0).params(), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    public void shouldRefuseGarbageOnTheFdSocketAndKeepPairing() throws Exception
+    {
+        final long errors = primary.protocolErrors.get();
+        // 3 bytes where a token (8) is expected, and a peer that connects and sends nothing
+        try (java.nio.channels.SocketChannel junk = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX);
+            java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX))
+        {
+            junk.connect(java.net.UnixDomainSocketAddress.of(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME)));
+            junk.write(java.nio.ByteBuffer.wrap(new byte[] {'a', 'b', 'c'}));
+            silent.connect(java.net.UnixDomainSocketAddress.of(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME)));
+            MpTesting.await("both refused and counted", 5000, () -> primary.protocolErrors.get() == errors + 2);
+        }
+        // a secondary attaching now still pairs its fd socket
+        try (MpSecondary next = MpSecondary.attach(dir))
+        {
+            assertTrue(next.passesFds());
+        }
+    }
 }
