@@ -113,6 +113,29 @@ public interface MpChannel
     }
 
     /**
+     * As {@link #requestAsync(String, byte[], Duration, MpCallback)}, with file descriptors; secondaries that cannot
+     * take fds are not sent the request (not counted in {@code nbSent}).
+     *
+     * @param name     the action name.
+     * @param params   at most {@link #maxParamLen()} bytes.
+     * @param timeout  how long to wait for every reply.
+     * @param fds      at most 8 open fds of this process; they stay open here (null or empty: none).
+     * @param callback run once with what arrived; the replies' fds belong to it.
+     * @throws MpException as {@link #send(String, byte[], int[])}.
+     * @since 1.1
+     */
+    default void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
+        if (null == fds || 0 == fds.length)
+        {
+            requestAsync(name, params, timeout, callback);
+            return;
+        }
+        throw new MpException(MpException.NOT_SUPPORTED, "this channel passes no fds");
+    }
+
+    /**
      * Creates a shared region of the primary's own ({@code <runtime dir>/region_<name>}) and has every attached
      * secondary map it before this returns (a sync request; when one does not in time, the region is rolled back:
      * the others unmap it and the file is removed). A secondary attaching later maps it with

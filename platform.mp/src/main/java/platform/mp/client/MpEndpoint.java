@@ -456,11 +456,28 @@ public abstract class MpEndpoint
     protected void requestAsync(final String name, final byte[] params, final Duration timeout,
         final Collection<MpConnection> targets, final MpCallback callback)
     {
+        requestAsync(name, params, Frame.NO_FDS, timeout, targets, callback);
+    }
+
+    /**
+     * An asynchronous request with fds (checked, {@link MpFds#checked}) to the given connections (those that pass
+     * fds, when there are fds); the callback runs once on the dispatch thread.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param fds      the fds.
+     * @param timeout  the timeout.
+     * @param targets  where to.
+     * @param callback the callback.
+     */
+    protected void requestAsync(final String name, final byte[] params, final int[] fds, final Duration timeout,
+        final Collection<MpConnection> targets, final MpCallback callback)
+    {
         if (null == callback)
         {
             throw new MpException(MpException.INVALID, "null callback");
         }
-        start(name, params, Frame.NO_FDS, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
+        start(name, params, fds, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
     }
 
     private void start(final String name, final byte[] params, final int[] fds, final Duration timeout,

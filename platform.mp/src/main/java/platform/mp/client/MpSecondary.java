@@ -387,6 +387,24 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         requestAsync(name, params, timeout, targets(), callback);
     }
 
+    /**
+     * As {@link #requestAsync(String, byte[], Duration, MpCallback)} with file descriptors; the reply's fds belong
+     * to the callback.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param timeout  how long to wait.
+     * @param fds      at most 8 open fds (they stay open here).
+     * @param callback run once with what arrived.
+     * @throws MpException as {@link #send(String, byte[], int[])}.
+     */
+    public void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
+        final int[] f = MpFds.checked(fds);
+        requestAsync(name, params, f, timeout, fdTargets(f), callback);
+    }
+
     private List<MpConnection> targets()
     {
         final MpConnection c = conn;

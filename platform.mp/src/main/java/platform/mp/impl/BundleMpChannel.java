@@ -11,9 +11,11 @@ import platform.mp.api.MpActionInfo;
 import platform.mp.api.MpCallback;
 import platform.mp.api.MpChannel;
 import platform.mp.api.MpException;
+import platform.mp.api.MpMessage;
 import platform.mp.api.MpPeerInfo;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
+import platform.mp.client.MpFds;
 
 /**
  * The {@link MpChannel} one bundle gets: it remembers the bundle's registrations so that {@link #release()}
@@ -124,11 +126,19 @@ final class BundleMpChannel implements MpChannel
     public void requestAsync(final String name, final byte[] params, final Duration timeout,
         final MpCallback callback)
     {
+        requestAsync(name, params, timeout, null, callback);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
         if (null == callback)
         {
             throw new MpException(MpException.INVALID, "null callback");
         }
-        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, r ->
+        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, fds, r ->
         {
             synchronized (gate)
             {
@@ -136,6 +146,15 @@ final class BundleMpChannel implements MpChannel
                 if (!released)
                 {
                     callback.onReply(r);
+                    return;
+                }
+            }
+            // nobody takes the replies' fds: they are closed
+            for (final MpMessage m : r.replies())
+            {
+                for (final int fd : m.fds())
+                {
+                    MpFds.close(fd);
                 }
             }
         });

@@ -238,6 +238,12 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         return requestSync(name, params, MpFds.checked(fds), timeout, peerList());
     }
 
+    void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
+        requestAsync(name, params, MpFds.checked(fds), timeout, peerList(), callback);
+    }
+
     void requestAsync(final String name, final byte[] params, final Duration timeout, final MpCallback callback)
     {
         requestAsync(name, params, timeout, peerList(), callback);

@@ -307,4 +307,26 @@ public class MpFdTest
             assertTrue(next.passesFds());
         }
     }
+
+    @Test
+    public void shouldPassFdsWithAsyncRequestsBothWays() throws Exception
+    {
+        s.register("read", m ->
+        {
+            final String text = readAndClose(m.fds()[0]);
+            return text.getBytes(StandardCharsets.UTF_8);
+        });
+        final BlockingQueue<MpReply> got = new LinkedBlockingQueue<>();
+        new BundleMpChannel(primary, "some.bundle", LONG).requestAsync("read", new byte[0], null,
+            new int[] {fileFd("async", "async to the secondary")}, got::add);
+        final MpReply r = got.poll(5, TimeUnit.SECONDS);
+        assertEquals(1, r.nbReceived());
+        assertEquals("async to the secondary", new String(r.replies().get(0).params(), StandardCharsets.UTF_8));
+
+        primary.register("read", m -> readAndClose(m.fds()[0]).getBytes(StandardCharsets.UTF_8), "test");
+        s.requestAsync("read", new byte[0], LONG, new int[] {fileFd("async2", "async to the primary")}, got::add);
+        final MpReply r2 = got.poll(5, TimeUnit.SECONDS);
+        assertEquals(1, r2.nbReceived());
+        assertEquals("async to the primary", new String(r2.replies().get(0).params(), StandardCharsets.UTF_8));
+    }
 }
