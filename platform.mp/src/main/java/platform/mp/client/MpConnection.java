@@ -460,6 +460,11 @@ public final class MpConnection
             {
                 s.close();
             }
+            // a writer waiting for room finds the connection closed now, not at its deadline
+            synchronized (writeLock)
+            {
+                writeLock.notifyAll();
+            }
             listener.onClosed(this);
         }
     }
