@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -131,6 +132,78 @@ public class MpIT extends BaseTest
         finally
         {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * The platform's counters reach the statistics segment through the component's optional references (the
+     * lcores, the message manager and the control socket of the base configuration), and a secondary JVM reads a
+     * moving lcore counter with no request.
+     */
+    @Test
+    public void aSecondaryJvmReadsThePlatformsCounters() throws Exception
+    {
+        final String first = runCli("stats", "lcore.");
+        assertTrue(first, first.matches("(?s)lcore\\.\\d+\\.loops \\d+\n.*exit 0"));
+        final String msgs = runCli("stats", "msg.sent");
+        assertTrue(msgs, msgs.startsWith("msg.sent "));
+        final String sockopt = runCli("stats", "sockopt.calls");
+        assertTrue(sockopt, sockopt.startsWith("sockopt.calls "));
+        final String loops = first.substring(0, first.indexOf(' '));
+        final long a = Long.parseLong(first.substring(first.indexOf(' ') + 1, first.indexOf('\n')));
+        await("the lcore's loops move", () ->
+        {
+            try
+            {
+                final String again = runCli("stats", loops);
+                return Long.parseLong(again.substring(again.indexOf(' ') + 1, again.indexOf('\n'))) > a;
+            }
+            catch (final IOException | InterruptedException e)
+            {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /**
+     * JNA works in Felix (its bundle's native library extracted): the primary listens for fds, and an fd of a file
+     * sent by a secondary JVM with {@code MpCli --fd} is read here through the fd (the file deleted meanwhile).
+     */
+    @Test
+    public void aSecondaryJvmPassesAnFileDescriptorToABundle() throws Exception
+    {
+        final MpChannel channel = awaitService(MpChannel.class);
+        assertTrue(runCli("info"), runCli("info").contains(", fds on "));
+        final Path file = Files.createTempFile(Path.of("target"), "mp-fd", ".txt");
+        Files.writeString(file, "through the fd");
+        final List<String> seen = new ArrayList<>();
+        channel.register("itest.fd", m ->
+        {
+            final int fd = m.fds()[0];
+            // the file has no name any more: only the received fd reaches it
+            Files.delete(file);
+            final String text = Files.readString(Path.of("/proc/self/fd/" + fd));
+            seen.add(m.fds().length + " " + text);
+            com.sun.jna.NativeLibrary.getInstance("c").getFunction("close").invokeInt(new Object[] {fd});
+            return text.getBytes(StandardCharsets.UTF_8);
+        });
+        final List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("itest.platform.mp.jar") + java.io.File.pathSeparator
+                + System.getProperty("itest.jna.jar"), "platform.mp.client.MpCli", "--dir",
+            context.getProperty("platform.mp.dir"), "request", "itest.fd", "--fd", file.toString());
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try
+        {
+            assertTrue("the secondary JVM ended in time", p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("nb_sent=1 nb_received=1\nthrough the fd", new String(p.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).trim());
+            assertEquals(List.of("1 through the fd"), seen);
+        }
+        finally
+        {
+            p.destroyForcibly();
+            // the probe's channel is released (the other test counts on releasing its own)
+            context.ungetService(context.getServiceReference(MpChannel.class));
         }
     }
 

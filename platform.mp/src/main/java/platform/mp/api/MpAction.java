@@ -16,4 +16,19 @@ public interface MpAction
      *                   requester counts the peer in nbSent without a reply).
      */
     byte[] handle(MpMessage msg) throws Exception;
+
+    /**
+     * What the channel calls. Override it (and leave {@link #handle} unused) to reply with file descriptors, as
+     * DPDK's primary answers a secondary's request for a VFIO container fd; a peer that cannot take fds gets no
+     * reply (counted as an action error).
+     *
+     * @param msg the message.
+     * @return the reply (null: an empty reply); ignored for a MSG.
+     * @throws Exception as {@link #handle}.
+     * @since 1.1
+     */
+    default MpResponse respond(final MpMessage msg) throws Exception
+    {
+        return new MpResponse(handle(msg), null);
+    }
 }

@@ -15,6 +15,8 @@ public class MpException extends RuntimeException
     public static final int IN_CALLBACK = 35;
     /** Not connected to the primary, or the channel is closed: ENOTCONN. */
     public static final int NOT_CONNECTED = 107;
+    /** File descriptors where they cannot be passed (no JNA, or a peer that takes none): ENOTSUP. */
+    public static final int NOT_SUPPORTED = 95;
 
     private static final long serialVersionUID = 1L;
 

@@ -12,9 +12,26 @@ import platform.mp.api.MpKind;
  * @param id     the request id.
  * @param name   the action name ("" for HELLO and ERROR).
  * @param params the parameters.
+ * @param fds    the file descriptors received with it (owned by whoever takes the frame).
  */
-public record Frame(MpKind kind, long id, String name, byte[] params)
+public record Frame(MpKind kind, long id, String name, byte[] params, int[] fds)
 {
+    /** No fds. */
+    public static final int[] NO_FDS = new int[0];
+
+    /**
+     * A frame without fds.
+     *
+     * @param kind   the kind.
+     * @param id     the request id.
+     * @param name   the action name.
+     * @param params the parameters.
+     */
+    public Frame(final MpKind kind, final long id, final String name, final byte[] params)
+    {
+        this(kind, id, name, params, NO_FDS);
+    }
+
     /**
      * @return an ERROR's code.
      */

@@ -19,6 +19,19 @@ public final class FrameReader
     private final ReadableByteChannel channel;
     private final int maxParamLen;
     private final ByteBuffer header = ByteBuffer.allocate(MpWire.HEADER_LEN);
+    private final FdSource fdSource;
+
+    /** Where the fds a frame announces come from (the connection's fd socket). */
+    @FunctionalInterface
+    public interface FdSource
+    {
+        /**
+         * @param n how many the frame announced, 1..8.
+         * @return the fds, or null when this connection takes none.
+         * @throws IOException when they cannot be received.
+         */
+        int[] receive(int n) throws IOException;
+    }
 
     /**
      * @param channel     a blocking channel.
@@ -26,8 +39,19 @@ public final class FrameReader
      */
     public FrameReader(final ReadableByteChannel channel, final int maxParamLen)
     {
+        this(channel, maxParamLen, n -> null);
+    }
+
+    /**
+     * @param channel     a blocking channel.
+     * @param maxParamLen the longest params accepted.
+     * @param fdSource    where announced fds come from.
+     */
+    public FrameReader(final ReadableByteChannel channel, final int maxParamLen, final FdSource fdSource)
+    {
         this.channel = channel;
         this.maxParamLen = maxParamLen;
+        this.fdSource = fdSource;
     }
 
     /**
@@ -70,6 +94,12 @@ public final class FrameReader
             throw new MpProtocolException(MpWire.ERR_TOO_BIG,
                 "param_len " + paramLen + " over the maximum " + maxParamLen);
         }
+        final int numFds = header.get(MpWire.NUM_FDS_OFFSET) & 0xff;
+        if (numFds > FdSocket.MAX_FDS || (numFds > 0 && MpKind.MSG != kind && MpKind.REQ != kind
+            && MpKind.REP != kind))
+        {
+            throw new MpProtocolException(MpWire.ERR_PROTOCOL, numFds + " fds with a " + kind);
+        }
         final String name;
         try
         {
@@ -82,7 +112,17 @@ public final class FrameReader
         }
         final byte[] params = new byte[(int) paramLen];
         fill(ByteBuffer.wrap(params), false);
-        return new Frame(kind, header.getLong(MpWire.REQUEST_ID_OFFSET), name, params);
+        final long id = header.getLong(MpWire.REQUEST_ID_OFFSET);
+        if (0 == numFds)
+        {
+            return new Frame(kind, id, name, params);
+        }
+        final int[] fds = fdSource.receive(numFds);
+        if (null == fds)
+        {
+            throw new MpProtocolException(MpWire.ERR_PROTOCOL, numFds + " fds on a connection without an fd socket");
+        }
+        return new Frame(kind, id, name, params, fds);
     }
 
     private boolean fill(final ByteBuffer b, final boolean eofAllowedAtStart) throws IOException

@@ -15,12 +15,16 @@ import platform.mp.api.MpReply;
  * A secondary on the command line, from the bundle jar on a plain class path:
  * <pre>
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] info
- * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] request NAME [TEXT] [--timeout MS]
- * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] send NAME [TEXT]
+ * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] request NAME [TEXT] [--timeout MS] [--fd FILE]...
+ * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] send NAME [TEXT] [--fd FILE]...
  * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] watch NAME [--count N]
+ * java -cp platform.mp.jar platform.mp.client.MpCli [--dir DIR] stats [PREFIX]
  * </pre>
+ * {@code stats} prints the statistics segment's counters ("NAME VALUE", those starting with PREFIX), read with no
+ * request.
  * {@code watch} subscribes to an event (registers an action of its name, e.g. {@code platform.bundle}) and prints
- * each message as "NAME TEXT" until N were printed (default: until killed).
+ * each message as "NAME TEXT" until N were printed (default: until killed). {@code --fd FILE} (up to 8) sends an fd
+ * of each file, opened read-only, with the message (JNA on the class path: {@code -cp platform.mp.jar:jna.jar}).
  * The directory defaults as the primary's does ({@link MpRuntimeInfo#defaultDir}). Exit status 0, 1 when a request
  * got fewer replies than it counts, 2 for a usage or connection error.
  */
@@ -44,6 +48,7 @@ public final class MpCli
         long timeoutMs = 5000;
         long count = Long.MAX_VALUE;
         final String[] pos = new String[3];
+        final java.util.List<Path> fdFiles = new java.util.ArrayList<>();
         int n = 0;
         for (int i = 0; i < args.length; i++)
         {
@@ -55,6 +60,10 @@ public final class MpCli
             {
                 timeoutMs = Long.parseLong(args[++i]);
             }
+            else if ("--fd".equals(args[i]) && i + 1 < args.length)
+            {
+                fdFiles.add(Path.of(args[++i]));
+            }
             else if ("--count".equals(args[i]) && i + 1 < args.length)
             {
                 count = Long.parseLong(args[++i]);
@@ -64,10 +73,10 @@ public final class MpCli
                 pos[n++] = args[i];
             }
         }
-        if (0 == n || (!"info".equals(pos[0]) && n < 2))
+        if (0 == n || (!"info".equals(pos[0]) && !"stats".equals(pos[0]) && n < 2))
         {
-            out.println("usage: MpCli [--dir DIR] info | request NAME [TEXT] [--timeout MS] | send NAME [TEXT]"
-                + " | watch NAME [--count N]");
+            out.println("usage: MpCli [--dir DIR] info | request NAME [TEXT] [--timeout MS] [--fd FILE]..."
+                + " | send NAME [TEXT] [--fd FILE]... | watch NAME [--count N] | stats [PREFIX]");
             return 2;
         }
         try
@@ -75,28 +84,58 @@ public final class MpCli
             if ("info".equals(pos[0]))
             {
                 final MpRuntimeInfo info = MpRuntimeInfo.read(dir);
-                out.printf("primary pid %d, protocol %d, socket %s, max params %d bytes%n", info.pid(),
-                    info.version(), info.socket(), info.maxParamLen());
+                out.printf("primary pid %d, protocol %d, socket %s, max params %d bytes, fds %s%n", info.pid(),
+                    info.version(), info.socket(), info.maxParamLen(),
+                    null == info.fdSocket() ? "not passed" : "on " + info.fdSocket());
                 return 0;
             }
+            if ("stats".equals(pos[0]))
+            {
+                try (MpSecondary s = MpSecondary.attach(dir))
+                {
+                    for (final Map.Entry<String, Long> e : s.stats().entrySet())
+                    {
+                        if (null == pos[1] || e.getKey().startsWith(pos[1]))
+                        {
+                            out.println(e.getKey() + " " + e.getValue());
+                        }
+                    }
+                    return 0;
+                }
+            }
             final byte[] params = null == pos[2] ? new byte[0] : pos[2].getBytes(StandardCharsets.UTF_8);
+            final int[] fds = new int[fdFiles.size()];
             try (MpSecondary s = MpSecondary.attach(dir))
             {
+                for (int i = 0; i < fds.length; i++)
+                {
+                    fds[i] = MpFds.openRead(fdFiles.get(i));
+                }
                 if ("send".equals(pos[0]))
                 {
-                    return s.send(pos[1], params) ? 0 : 2;
+                    return s.send(pos[1], params, fds) ? 0 : 2;
                 }
                 if ("watch".equals(pos[0]))
                 {
                     return watch(s, pos[1], count, out);
                 }
-                final MpReply r = s.request(pos[1], params, Duration.ofMillis(timeoutMs));
+                final MpReply r = s.request(pos[1], params, Duration.ofMillis(timeoutMs), fds);
                 out.printf("nb_sent=%d nb_received=%d%n", r.nbSent(), r.nbReceived());
                 for (final MpMessage m : r.replies())
                 {
                     out.println(new String(m.params(), StandardCharsets.UTF_8));
                 }
                 return r.complete() ? 0 : 1;
+            }
+            finally
+            {
+                for (final int fd : fds)
+                {
+                    if (fd > 0)
+                    {
+                        MpFds.close(fd);
+                    }
+                }
             }
         }
         catch (final IOException | RuntimeException e)

@@ -1,8 +1,14 @@
 package platform.mp.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,10 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import platform.mp.api.MpKind;
 
 /**
- * One Unix-socket connection between the primary and a secondary: a reader thread (the connection's I/O thread)
- * that only decodes frames and hands them to the {@link Listener}, and writes from any thread, serialised.
- * The reader never runs actions or callbacks (the endpoint's dispatch thread does), so nothing a user writes can
- * stall it.
+ * One Unix-socket connection between the primary and a secondary: an I/O thread that decodes frames and hands them
+ * to the {@link Listener}, and writes from any thread, serialised. The I/O thread never runs actions or callbacks
+ * (the endpoint's dispatch thread does), so nothing a user writes can stall it.
+ * <p>
+ * The socket is non-blocking, so that one slow peer cannot block a writer (the primary's broadcast to every
+ * secondary): a frame is written at once when the peer's socket buffer has room, else it waits in this
+ * connection's send queue (its backlog), which the I/O thread flushes when the socket becomes writable (one
+ * selector per connection, watching reads and, while the backlog is not empty, writes). The queue is bounded
+ * ({@value #MAX_BACKLOG} frames): a writer that finds it full waits for room, which a peer that reads gives at once
+ * (backpressure); a peer that takes nothing for {@value #SLOW_PEER_MS} ms is closed (its pending requests complete
+ * without it, and a secondary reconnects). So a stuck secondary delays a burst to the others once, by at most that
+ * long, and never holds the primary's memory.
  */
 public final class MpConnection
 {
@@ -43,9 +57,28 @@ public final class MpConnection
          * @param c the connection.
          */
         void onClosed(MpConnection c);
+
+        /**
+         * The peer took nothing from a full send queue for {@value #SLOW_PEER_MS} ms; it is being closed. Called on
+         * the writing thread.
+         *
+         * @param c the connection.
+         */
+        default void onSlowPeer(final MpConnection c)
+        {
+        }
     }
 
+    /** Frames a peer may leave unread in its send queue; a writer waits for room beyond it. */
+    public static final int MAX_BACKLOG = 1024;
+    /** A peer that takes no frame from a full send queue for this long is closed. */
+    public static final long SLOW_PEER_MS = 1000;
+
     private final SocketChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
+    /** Frames not yet (fully) written, in order; guarded by writeLock. */
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private final FrameReader reader;
     private final Listener listener;
     private final Object writeLock = new Object();
@@ -61,18 +94,38 @@ public final class MpConnection
     private volatile int peerId;
     private volatile long pid;
     private volatile boolean helloDone;
+    /** The socket fds travel on, once paired (null: this connection passes none). */
+    private volatile FdSocket fdSocket;
+    /** fd-carrying frames sent (under writeLock) and received (reader thread). */
+    private long fdSeqOut;
+    private long fdSeqIn;
 
     /**
-     * @param channel     a connected blocking channel.
+     * @param channel     a connected channel (made non-blocking here).
      * @param maxParamLen the longest params accepted from the peer.
      * @param listener    what the reader reports.
      * @param threadName  the reader thread's name.
+     * @throws UncheckedIOException when the channel cannot be made non-blocking or registered (the caller closes
+     *                              the channel).
      */
     public MpConnection(final SocketChannel channel, final int maxParamLen, final Listener listener,
         final String threadName)
     {
         this.channel = channel;
-        this.reader = new FrameReader(channel, maxParamLen);
+        Selector sel = null;
+        try
+        {
+            channel.configureBlocking(false);
+            sel = Selector.open();
+            this.key = channel.register(sel, SelectionKey.OP_READ);
+            this.selector = sel;
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(sel);
+            throw new UncheckedIOException(e);
+        }
+        this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
         this.listener = listener;
         this.thread = new Thread(this::readLoop, threadName);
         this.thread.setDaemon(true);
@@ -111,6 +164,175 @@ public final class MpConnection
         }
     }
 
+    private static void closeQuietly(final Selector sel)
+    {
+        try
+        {
+            if (null != sel)
+            {
+                sel.close();
+            }
+        }
+        catch (final IOException e)
+        {
+            // nothing to do
+        }
+    }
+
+    /** The socket as the frame reader sees it: a read that waits (serving the send queue meanwhile). */
+    private final class Input implements ReadableByteChannel
+    {
+        @Override
+        public int read(final ByteBuffer dst) throws IOException
+        {
+            while (true)
+            {
+                final int n = channel.read(dst);
+                if (0 != n)
+                {
+                    return n;
+                }
+                awaitIo(0);
+            }
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close()
+        {
+            MpConnection.this.close();
+        }
+    }
+
+    /** Waits until the socket is readable, or writable with a backlog, then flushes what it can. I/O thread. */
+    private void awaitIo(final long timeoutMs) throws IOException
+    {
+        if (closed.get())
+        {
+            throw new ClosedChannelException();
+        }
+        final boolean pending;
+        synchronized (writeLock)
+        {
+            pending = !backlog.isEmpty();
+        }
+        // a writer that queues after this sees select() return at once: it calls wakeup()
+        key.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        selector.select(timeoutMs);
+        selector.selectedKeys().clear();
+        flush();
+    }
+
+    private void flush() throws IOException
+    {
+        synchronized (writeLock)
+        {
+            ByteBuffer b;
+            while (null != (b = backlog.peek()))
+            {
+                channel.write(b);
+                if (b.hasRemaining())
+                {
+                    break;
+                }
+                backlog.poll();
+                // a writer waiting for room
+                writeLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * With the send queue full, waits (writeLock held) for the peer to take frames: a peer that reads gives room
+     * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The I/O thread itself (a
+     * HELLO, an ERROR) does not wait: it is the one that flushes.
+     */
+    private void awaitRoom() throws SlowPeer, IOException
+    {
+        if (backlog.size() < MAX_BACKLOG || Thread.currentThread() == thread)
+        {
+            return;
+        }
+        final long deadline = System.nanoTime() + SLOW_PEER_MS * 1_000_000L;
+        while (backlog.size() >= MAX_BACKLOG)
+        {
+            final long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+            if (closed.get())
+            {
+                throw new ClosedChannelException();
+            }
+            if (leftMs <= 0)
+            {
+                throw new SlowPeer();
+            }
+            selector.wakeup();
+            try
+            {
+                writeLock.wait(leftMs);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new ClosedChannelException();
+            }
+        }
+    }
+
+    /**
+     * @return frames waiting in the send queue.
+     */
+    public int backlog()
+    {
+        synchronized (writeLock)
+        {
+            return backlog.size();
+        }
+    }
+
+    private int[] receiveFds(final int n) throws IOException
+    {
+        final FdSocket s = fdSocket;
+        return null == s ? null : s.receive(++fdSeqIn, n);
+    }
+
+    /**
+     * Pairs the connection with its fd socket (closed with the connection).
+     *
+     * @param s the socket.
+     */
+    public void attachFds(final FdSocket s)
+    {
+        fdSocket = s;
+        if (closed.get())
+        {
+            s.close();
+        }
+    }
+
+    /** Forgets the fd socket (the pairing failed) and closes it. */
+    public void detachFds()
+    {
+        final FdSocket s = fdSocket;
+        fdSocket = null;
+        if (null != s)
+        {
+            s.close();
+        }
+    }
+
+    /**
+     * @return true when fds can be passed on this connection.
+     */
+    public boolean passesFds()
+    {
+        return null != fdSocket;
+    }
+
     /**
      * Writes one frame; on an I/O error the connection is closed.
      *
@@ -122,28 +344,68 @@ public final class MpConnection
      */
     public boolean write(final MpKind kind, final long id, final byte[] name, final byte[] params)
     {
-        if (closed.get())
+        return write(kind, id, name, params, Frame.NO_FDS);
+    }
+
+    /**
+     * Writes one frame with fds (sent first on the fd socket; they stay open in this process); on an I/O error
+     * the connection is closed.
+     *
+     * @param kind   the kind.
+     * @param id     the request id.
+     * @param name   the name's bytes.
+     * @param params the parameters.
+     * @param fds    0..8 fds; more than 0 on a connection that passes none: not written.
+     * @return true when written.
+     */
+    public boolean write(final MpKind kind, final long id, final byte[] name, final byte[] params, final int[] fds)
+    {
+        final FdSocket s = fdSocket;
+        if (closed.get() || (fds.length > 0 && null == s))
         {
             return false;
         }
-        final ByteBuffer b = MpWire.encode(kind, id, name, params);
+        final ByteBuffer b = MpWire.encode(kind, id, name, params, fds.length);
+        boolean queued = false;
         try
         {
             synchronized (writeLock)
             {
-                while (b.hasRemaining())
+                if (fds.length > 0)
+                {
+                    // the fds wait on their own socket until the peer reads this frame, wherever it is queued
+                    s.send(++fdSeqOut, fds);
+                }
+                if (backlog.isEmpty())
                 {
                     channel.write(b);
                 }
+                if (b.hasRemaining())
+                {
+                    awaitRoom();
+                    backlog.add(b);
+                    queued = true;
+                }
             }
-            msgsOut.incrementAndGet();
-            return true;
+        }
+        catch (final SlowPeer e)
+        {
+            listener.onSlowPeer(this);
+            close();
+            return false;
         }
         catch (final IOException e)
         {
             close();
             return false;
         }
+        if (queued)
+        {
+            // the I/O thread watches for room from now on
+            selector.wakeup();
+        }
+        msgsOut.incrementAndGet();
+        return true;
     }
 
     /**
@@ -157,8 +419,13 @@ public final class MpConnection
         write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
         try
         {
+            // the ERROR may wait behind others in the send queue: 1 s for the peer to take them
+            final long deadline = System.nanoTime() + 1_000_000_000L;
+            while (backlog() > 0 && System.nanoTime() - deadline < 0)
+            {
+                awaitIo(50);
+            }
             channel.shutdownOutput();
-            channel.configureBlocking(false);
             final ByteBuffer sink = ByteBuffer.allocate(4096);
             // bounded: a peer that keeps writing is closed anyway after 64 KiB
             for (int i = 0; i < 16 && channel.read(sink) > 0; i++)
@@ -166,7 +433,7 @@ public final class MpConnection
                 sink.clear();
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             // closing anyway
         }
@@ -181,12 +448,35 @@ public final class MpConnection
             try
             {
                 channel.close();
+                // wakes the I/O thread if it is in select(): it finds the channel closed
+                selector.close();
             }
             catch (final IOException e)
             {
                 // closing anyway
             }
+            final FdSocket s = fdSocket;
+            if (null != s)
+            {
+                s.close();
+            }
+            // a writer waiting for room finds the connection closed now, not at its deadline
+            synchronized (writeLock)
+            {
+                writeLock.notifyAll();
+            }
             listener.onClosed(this);
+        }
+    }
+
+    /** The send queue is full: the peer is closed. */
+    private static final class SlowPeer extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        SlowPeer()
+        {
+            super(null, null, false, false);
         }
     }
 

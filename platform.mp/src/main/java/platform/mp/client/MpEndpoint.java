@@ -27,11 +27,12 @@ import platform.mp.api.MpKind;
 import platform.mp.api.MpMessage;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
+import platform.mp.api.MpResponse;
 
 /**
  * What the primary and a secondary share (DPDK's eal_common_proc.c for either process type): the action registry,
- * the pending requests with their nb_sent / nb_received accounting, the dispatch thread that runs actions and
- * callbacks, and the timer for request timeouts.
+ * the pending requests ({@link RequestTable}: nb_sent / nb_received accounting), the dispatch thread that runs
+ * actions and callbacks, and the timer for request timeouts.
  * <p>
  * Threads: each connection's reader only decodes and routes (a REP/IGN completes a pending request in place; a
  * MSG/REQ is queued to the dispatch thread). Actions and async callbacks run on the one dispatch thread, in
@@ -44,8 +45,6 @@ public abstract class MpEndpoint
     /** The longest params this side accepts and sends. */
     protected final int maxParamLen;
     private final Map<String, ActionEntry> actions = new ConcurrentHashMap<>();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong();
     private final ThreadPoolExecutor dispatcher;
     private volatile Thread dispatchThread;
     /** A peer can cause these once per message: one line per 5 s each. */
@@ -56,6 +55,7 @@ public abstract class MpEndpoint
     private final ExecutorService deferredExecutor;
     /** Request timeouts (and, on a secondary, reconnect attempts). */
     protected final ScheduledExecutorService timer;
+    private final RequestTable requests;
 
     /** Counters. */
     public final AtomicLong unknownActions = new AtomicLong();
@@ -63,6 +63,8 @@ public abstract class MpEndpoint
     public final AtomicLong lateReplies = new AtomicLong();
     public final AtomicLong timeouts = new AtomicLong();
     public final AtomicLong protocolErrors = new AtomicLong();
+    /** Peers closed because they left {@link MpConnection#MAX_BACKLOG} frames unread. */
+    public final AtomicLong slowPeers = new AtomicLong();
 
     /**
      * @param maxParamLen the longest params accepted and sent.
@@ -90,6 +92,7 @@ public abstract class MpEndpoint
         });
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
+        this.requests = new RequestTable(t, lateReplies, timeouts);
         this.deferredExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
             r ->
             {
@@ -214,7 +217,7 @@ public abstract class MpEndpoint
                     runDeferred(d, c, f);
                 }
             }
-            case REP, IGN -> replied(c, f);
+            case REP, IGN -> requests.replied(c, f);
             default -> onControl(c, f);
         }
     }
@@ -260,6 +263,8 @@ public abstract class MpEndpoint
             }
         }
         unknownActions.incrementAndGet();
+        // nobody takes them: the receiver owns the fds, so it closes them
+        MpFds.closeAll(f.fds());
         if (MpKind.REQ == f.kind())
         {
             // DPDK answers IGN so that the requester does not wait for a peer that cannot answer
@@ -278,10 +283,10 @@ public abstract class MpEndpoint
 
     private void invoke(final ActionEntry e, final MpConnection c, final Frame f)
     {
-        final byte[] reply;
+        final MpResponse response;
         try
         {
-            reply = e.action.handle(new MpMessage(f.kind(), f.name(), f.params(), c.peerId()));
+            response = e.action.respond(new MpMessage(f.kind(), f.name(), f.params(), c.peerId(), f.fds()));
         }
         catch (final Exception ex)
         {
@@ -295,19 +300,21 @@ public abstract class MpEndpoint
         }
         if (MpKind.REQ == f.kind())
         {
-            final byte[] r = null == reply ? EMPTY : reply;
-            if (r.length > maxParamLen)
+            final byte[] r = null == response || null == response.params() ? EMPTY : response.params();
+            final int[] fds = null == response || null == response.fds() ? Frame.NO_FDS : response.fds();
+            if (r.length > maxParamLen || fds.length > FdSocket.MAX_FDS || (fds.length > 0 && !c.passesFds()))
             {
                 actionErrors.incrementAndGet();
                 final long left = actionLog.admit(System.nanoTime());
                 if (left >= 0)
                 {
-                    warn("action " + f.name() + " replied " + r.length + " bytes, over " + maxParamLen
-                        + "; no reply" + LogLimiter.suppressedNote(left), null);
+                    warn("action " + f.name() + " replied " + r.length + " bytes (max " + maxParamLen + ") and "
+                        + fds.length + " fds (max " + FdSocket.MAX_FDS + ", peer takes fds: " + c.passesFds()
+                        + "); no reply" + LogLimiter.suppressedNote(left), null);
                 }
                 return;
             }
-            c.write(MpKind.REP, f.id(), e.nameBytes, r);
+            c.write(MpKind.REP, f.id(), e.nameBytes, r, fds);
         }
     }
 
@@ -347,12 +354,27 @@ public abstract class MpEndpoint
      */
     protected int sendTo(final String name, final byte[] params, final Collection<MpConnection> targets)
     {
+        return sendTo(name, params, Frame.NO_FDS, targets);
+    }
+
+    /**
+     * Sends a one-way message with fds to the given connections (those that pass fds, when there are fds).
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param fds     checked fds ({@link MpFds#checked}).
+     * @param targets where to.
+     * @return how many were written.
+     */
+    protected int sendTo(final String name, final byte[] params, final int[] fds,
+        final Collection<MpConnection> targets)
+    {
         final byte[] nb = MpWire.nameBytes(name);
         checkParams(params);
         int n = 0;
         for (final MpConnection c : targets)
         {
-            if (c.write(MpKind.MSG, 0, nb, params))
+            if (c.write(MpKind.MSG, 0, nb, params, fds))
             {
                 n++;
             }
@@ -384,13 +406,29 @@ public abstract class MpEndpoint
     protected MpReply requestSync(final String name, final byte[] params, final Duration timeout,
         final Collection<MpConnection> targets)
     {
+        return requestSync(name, params, Frame.NO_FDS, timeout, targets);
+    }
+
+    /**
+     * A synchronous request with fds to the given connections (those that pass fds, when there are fds).
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param fds     checked fds ({@link MpFds#checked}).
+     * @param timeout the timeout.
+     * @param targets where to.
+     * @return what arrived.
+     */
+    protected MpReply requestSync(final String name, final byte[] params, final int[] fds, final Duration timeout,
+        final Collection<MpConnection> targets)
+    {
         if (Thread.currentThread() == dispatchThread)
         {
             throw new MpException(MpException.IN_CALLBACK, "a synchronous request (" + name + ") from inside an "
                 + "action or callback would block the thread that runs them; use requestAsync");
         }
         final CompletableFuture<MpReply> f = new CompletableFuture<>();
-        start(name, params, timeout, targets, f::complete);
+        start(name, params, fds, timeout, targets, f::complete);
         try
         {
             return f.get();
@@ -418,14 +456,31 @@ public abstract class MpEndpoint
     protected void requestAsync(final String name, final byte[] params, final Duration timeout,
         final Collection<MpConnection> targets, final MpCallback callback)
     {
+        requestAsync(name, params, Frame.NO_FDS, timeout, targets, callback);
+    }
+
+    /**
+     * An asynchronous request with fds (checked, {@link MpFds#checked}) to the given connections (those that pass
+     * fds, when there are fds); the callback runs once on the dispatch thread.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param fds      the fds.
+     * @param timeout  the timeout.
+     * @param targets  where to.
+     * @param callback the callback.
+     */
+    protected void requestAsync(final String name, final byte[] params, final int[] fds, final Duration timeout,
+        final Collection<MpConnection> targets, final MpCallback callback)
+    {
         if (null == callback)
         {
             throw new MpException(MpException.INVALID, "null callback");
         }
-        start(name, params, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
+        start(name, params, fds, timeout, targets, r -> dispatch(() -> callback.onReply(r)));
     }
 
-    private void start(final String name, final byte[] params, final Duration timeout,
+    private void start(final String name, final byte[] params, final int[] fds, final Duration timeout,
         final Collection<MpConnection> targets, final Consumer<MpReply> completion)
     {
         final byte[] nb = MpWire.nameBytes(name);
@@ -434,65 +489,7 @@ public abstract class MpEndpoint
         {
             throw new MpException(MpException.INVALID, "bad timeout " + timeout);
         }
-        final Pending p = new Pending(nextId.incrementAndGet(), completion);
-        pending.put(p.id, p);
-        for (final MpConnection c : targets)
-        {
-            // awaited before the write: the reply may come back before write() returns
-            synchronized (p)
-            {
-                p.awaiting.add(c);
-            }
-            final boolean sent = c.write(MpKind.REQ, p.id, nb, params);
-            synchronized (p)
-            {
-                if (sent)
-                {
-                    p.nbSent++;
-                }
-                else
-                {
-                    p.awaiting.remove(c);
-                }
-            }
-        }
-        synchronized (p)
-        {
-            p.sendingDone = true;
-        }
-        // nothing sent, or every reply already in: complete now (DPDK's dummy request), else at the deadline
-        if (!tryComplete(p))
-        {
-            p.timeoutTask = timer.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void replied(final MpConnection c, final Frame f)
-    {
-        final Pending p = pending.get(f.id());
-        if (null == p)
-        {
-            lateReplies.incrementAndGet();
-            return;
-        }
-        synchronized (p)
-        {
-            if (p.done || !p.awaiting.remove(c))
-            {
-                lateReplies.incrementAndGet();
-                return;
-            }
-            if (MpKind.REP == f.kind())
-            {
-                p.replies.add(new MpMessage(MpKind.REP, f.name(), f.params(), c.peerId()));
-            }
-            else
-            {
-                // DPDK: "not receiving this message is not an error", the peer is not counted
-                p.nbSent--;
-            }
-        }
-        tryComplete(p);
+        requests.start(nb, params, fds, timeout, targets, completion);
     }
 
     /**
@@ -502,61 +499,7 @@ public abstract class MpEndpoint
      */
     protected void peerGone(final MpConnection c)
     {
-        for (final Pending p : pending.values())
-        {
-            final boolean was;
-            synchronized (p)
-            {
-                was = p.awaiting.remove(c);
-            }
-            if (was)
-            {
-                tryComplete(p);
-            }
-        }
-    }
-
-    private boolean tryComplete(final Pending p)
-    {
-        final MpReply r;
-        synchronized (p)
-        {
-            if (p.done || !p.sendingDone || !p.awaiting.isEmpty())
-            {
-                return p.done;
-            }
-            p.done = true;
-            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
-        }
-        finish(p, r);
-        return true;
-    }
-
-    private void expire(final Pending p)
-    {
-        final MpReply r;
-        synchronized (p)
-        {
-            if (p.done)
-            {
-                return;
-            }
-            p.done = true;
-            p.awaiting.clear();
-            r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
-        }
-        timeouts.incrementAndGet();
-        finish(p, r);
-    }
-
-    private void finish(final Pending p, final MpReply r)
-    {
-        pending.remove(p.id);
-        if (null != p.timeoutTask)
-        {
-            p.timeoutTask.cancel(false);
-        }
-        p.completion.accept(r);
+        requests.peerGone(c);
     }
 
     /**
@@ -564,16 +507,13 @@ public abstract class MpEndpoint
      */
     public int pendingRequests()
     {
-        return pending.size();
+        return requests.size();
     }
 
     /** Completes every pending request with what arrived, then stops the threads. */
     protected void shutdownEndpoint()
     {
-        for (final Pending p : pending.values())
-        {
-            expire(p);
-        }
+        requests.expireAll();
         timer.shutdownNow();
         deferredExecutor.shutdownNow();
         dispatcher.shutdown();

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * <pre>
  * mp.region.alloc  REQ  u32 size, u32 timeout_ms, name (UTF-8)   REP  u8 status, UTF-8 path or error text
  * mp.region.free   REQ  u32 timeout_ms, name                     REP  u8 status, UTF-8 error text
+ * mp.region.lookup REQ  name                                     REP  u8 status, UTF-8 path (the size is the file's)
  * mp.region.map    REQ  u32 size, path (UTF-8)                   REP  u8 status, UTF-8 error text
  * mp.region.unmap  REQ  name                                     REP  u8 status
  * </pre>
@@ -28,6 +29,7 @@ public final class MpRegions
 {
     public static final String ALLOC = "mp.region.alloc";
     public static final String FREE = "mp.region.free";
+    public static final String LOOKUP = "mp.region.lookup";
     public static final String MAP = "mp.region.map";
     public static final String UNMAP = "mp.region.unmap";
     /** A region's file in the runtime directory. */

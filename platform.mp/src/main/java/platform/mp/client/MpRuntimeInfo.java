@@ -13,20 +13,39 @@ import java.util.Properties;
 /**
  * The primary's runtime information, written to {@code <runtime dir>/mp.info} (DPDK's {@code config} file in
  * {@code /var/run/dpdk/<prefix>/}) and read by a secondary when it attaches. Java properties:
- * {@code pid}, {@code version}, {@code socket}, {@code max.param.len}, {@code started} (epoch ms).
+ * {@code pid}, {@code version}, {@code socket}, {@code max.param.len}, {@code started} (epoch ms), and
+ * {@code fd.socket} when the primary passes file descriptors (JNA there).
  *
  * @param pid         the primary's pid.
  * @param version     the protocol version it speaks.
  * @param socket      the socket path.
  * @param maxParamLen the longest params it accepts.
  * @param started     when it started, epoch ms.
+ * @param fdSocket    the socket fds travel on ({@link FdSocket}), or null when the primary passes none.
  */
-public record MpRuntimeInfo(long pid, int version, Path socket, int maxParamLen, long started)
+public record MpRuntimeInfo(long pid, int version, Path socket, int maxParamLen, long started, Path fdSocket)
 {
+    /**
+     * Information of a primary that passes no fds.
+     *
+     * @param pid         the primary's pid.
+     * @param version     the protocol version it speaks.
+     * @param socket      the socket path.
+     * @param maxParamLen the longest params it accepts.
+     * @param started     when it started, epoch ms.
+     */
+    public MpRuntimeInfo(final long pid, final int version, final Path socket, final int maxParamLen,
+        final long started)
+    {
+        this(pid, version, socket, maxParamLen, started, null);
+    }
+
     /** The info file's name in the runtime directory. */
     public static final String FILE_NAME = "mp.info";
     /** The socket's name in the runtime directory (DPDK's "mp_socket"). */
     public static final String SOCKET_NAME = "mp_socket";
+    /** The fd socket's name in the runtime directory. */
+    public static final String FD_SOCKET_NAME = "mp_fd_socket";
     /** The environment variable naming the runtime directory, for primary and secondaries alike. */
     public static final String ENV_DIR = "DPLANE_MP_DIR";
 
@@ -44,6 +63,10 @@ public record MpRuntimeInfo(long pid, int version, Path socket, int maxParamLen,
         p.setProperty("socket", socket.toString());
         p.setProperty("max.param.len", Integer.toString(maxParamLen));
         p.setProperty("started", Long.toString(started));
+        if (null != fdSocket)
+        {
+            p.setProperty("fd.socket", fdSocket.toString());
+        }
         final Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))
         {
@@ -68,7 +91,8 @@ public record MpRuntimeInfo(long pid, int version, Path socket, int maxParamLen,
         {
             return new MpRuntimeInfo(Long.parseLong(p.getProperty("pid")),
                 Integer.parseInt(p.getProperty("version")), Path.of(p.getProperty("socket")),
-                Integer.parseInt(p.getProperty("max.param.len")), Long.parseLong(p.getProperty("started", "0")));
+                Integer.parseInt(p.getProperty("max.param.len")), Long.parseLong(p.getProperty("started", "0")),
+                null == p.getProperty("fd.socket") ? null : Path.of(p.getProperty("fd.socket")));
         }
         catch (final RuntimeException e)
         {

@@ -1,18 +1,17 @@
 package platform.mp.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,16 +45,18 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(MpSecondary.class.getName());
     private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+    /** Bounds a send or receive on the fd socket (a peer that stopped reading it). */
+    static final int FD_TIMEOUT_MS = 5000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
     private final Duration reconnectDelay;
     private final Object connectLock = new Object();
     private volatile MpConnection conn;
-    private volatile CompletableFuture<Integer> helloReply;
+    private volatile CompletableFuture<byte[]> helloReply;
     private volatile boolean closed;
     private volatile int myId;
-    private final Map<String, MappedByteBuffer> regions = new ConcurrentHashMap<>();
-    private volatile StatsView statsView;
+    private final SecondaryRegions regions;
     /** Successful (re)connections. */
     public final AtomicLong connects = new AtomicLong();
 
@@ -64,27 +65,9 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         super(maxParamLen, "mp-secondary");
         this.dir = dir;
         this.reconnectDelay = reconnectDelay;
-        register(MpRegions.MAP, this::mapRegion, "built-in");
-        register(MpRegions.UNMAP, m ->
-        {
-            regions.remove(MpRegions.tail(m.params(), 0));
-            return MpRegions.status(MpRegions.OK, "");
-        }, "built-in");
-    }
-
-    private byte[] mapRegion(final MpMessage m)
-    {
-        final int size = ByteBuffer.wrap(m.params()).getInt(0);
-        final Path path = Path.of(MpRegions.tail(m.params(), 4));
-        try
-        {
-            regions.put(MpRegions.nameOf(path), MpRegions.map(path, size));
-            return MpRegions.status(MpRegions.OK, "");
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            return MpRegions.status(MpRegions.EIO, String.valueOf(e.getMessage()));
-        }
+        this.regions = new SecondaryRegions(dir, this::request);
+        register(MpRegions.MAP, regions::map, "built-in");
+        register(MpRegions.UNMAP, regions::unmap, "built-in");
     }
 
     /**
@@ -100,23 +83,22 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
     {
-        if (!MpRegions.validName(name) || size <= 0 || size > MpRegions.MAX_SIZE)
-        {
-            throw new MpException(MpException.INVALID, "bad region " + name + " of " + size + " bytes");
-        }
-        final byte[] st = regionRequest(MpRegions.ALLOC, MpRegions.params(size, (int) timeout.toMillis(), name),
-            timeout);
-        final Path path = Path.of(MpRegions.statusText(st));
-        try
-        {
-            final MappedByteBuffer b = MpRegions.map(path, size);
-            regions.put(name, b);
-            return b;
-        }
-        catch (final IOException e)
-        {
-            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
-        }
+        return regions.alloc(name, size, timeout);
+    }
+
+    /**
+     * Maps an existing region (LOOKUP), for a secondary that attached after it was allocated (DPDK's secondaries
+     * find the primary's memory the same way): the primary's own regions (its bundles', and {@code mp.stats}) and
+     * those other secondaries allocated.
+     *
+     * @param name    the region.
+     * @param timeout how long to wait for the primary.
+     * @return this secondary's mapping of it (also {@link #region(String)} from then on).
+     * @throws MpException ENOENT when there is no such region, EIO when it cannot be mapped, ENOTCONN.
+     */
+    public MappedByteBuffer lookup(final String name, final Duration timeout)
+    {
+        return regions.lookup(name, timeout);
     }
 
     /**
@@ -128,55 +110,20 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public void free(final String name, final Duration timeout)
     {
-        regionRequest(MpRegions.FREE, MpRegions.params((int) timeout.toMillis(), -1, name), timeout);
-        regions.remove(name);
-    }
-
-    private byte[] regionRequest(final String action, final byte[] params, final Duration timeout)
-    {
-        // the primary may wait twice (the request, then a rollback): wait for it a little longer
-        final MpReply r = request(action, params, timeout.multipliedBy(2).plusSeconds(1));
-        if (0 == r.nbReceived())
-        {
-            throw new MpException(MpException.NOT_CONNECTED, "no answer from the primary to " + action);
-        }
-        final byte[] st = r.replies().get(0).params();
-        if (MpRegions.OK != MpRegions.statusCode(st))
-        {
-            throw new MpException(MpRegions.statusCode(st), action + ": " + MpRegions.statusText(st));
-        }
-        return st;
+        regions.free(name, timeout);
     }
 
     /**
-     * Reads the primary's channel counters from its statistics region ({@value MpStats#REGION}), with no request:
-     * the region is mapped once per primary (again after the primary restarted).
+     * Reads the primary's counters from its statistics region ({@value MpStats#REGION}), with no request: the
+     * channel's, then the platform's (lcores, message types, sockopt ranges; see the module's README). The region is
+     * mapped once per primary (again after the primary restarted).
      *
      * @return counter name to value (peers, attached, msgs_in, msgs_out, protocol_errors, ...).
      * @throws MpException EIO when the region cannot be mapped.
      */
     public Map<String, Long> stats()
     {
-        final Path path = dir.resolve(MpRegions.FILE_PREFIX + MpStats.REGION);
-        try
-        {
-            final Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            StatsView v = statsView;
-            if (null == v || !v.key.equals(key))
-            {
-                v = new StatsView(key, MpRegions.map(path, (int) Files.size(path)));
-                statsView = v;
-            }
-            return MpStats.read(v.buffer);
-        }
-        catch (final IOException e)
-        {
-            throw new MpException(MpRegions.EIO, "cannot map " + path + ": " + e.getMessage());
-        }
-    }
-
-    private record StatsView(Object key, MappedByteBuffer buffer)
-    {
+        return regions.stats();
     }
 
     /**
@@ -185,7 +132,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
      */
     public MappedByteBuffer region(final String name)
     {
-        return regions.get(name);
+        return regions.region(name);
     }
 
     /**
@@ -250,16 +197,36 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
                 ch.close();
                 throw e;
             }
-            final MpConnection c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
-            final CompletableFuture<Integer> hello = new CompletableFuture<>();
+            final MpConnection c;
+            try
+            {
+                c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
+            }
+            catch (final UncheckedIOException e)
+            {
+                ch.close();
+                throw e.getCause();
+            }
+            final CompletableFuture<byte[]> hello = new CompletableFuture<>();
             helloReply = hello;
             c.start();
-            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(8).putLong(0, ProcessHandle.current().pid())
-                .array());
+            // HELLO: pid, and the token this secondary will show on the primary's fd socket (0: no fds)
+            final long token = null != info.fdSocket() && MpFds.available() ? RANDOM.nextLong() | 1 : 0;
+            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(16).putLong(0, ProcessHandle.current().pid())
+                .putLong(8, token).array());
+            if (0 != token)
+            {
+                pairFds(c, info.fdSocket(), token);
+            }
             final int id;
             try
             {
-                id = hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                final byte[] h = hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                id = ByteBuffer.wrap(h).getInt(0);
+                if (h.length < 5 || 0 == (h[4] & MpWire.HELLO_FDS))
+                {
+                    c.detachFds();
+                }
             }
             catch (final InterruptedException e)
             {
@@ -282,6 +249,75 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
             }
             connects.incrementAndGet();
         }
+    }
+
+    private void pairFds(final MpConnection c, final Path fdPath, final long token)
+    {
+        try
+        {
+            final FdSocket s = FdSocket.connect(fdPath);
+            s.timeout(FD_TIMEOUT_MS);
+            // attached before the token goes: the primary may send fds as soon as it has paired
+            c.attachFds(s);
+            s.send(token, Frame.NO_FDS);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            c.detachFds();
+            warn("no fd passing with the primary: " + e.getMessage(), null);
+        }
+    }
+
+    /**
+     * @return true when file descriptors can be passed to and from the primary (both JVMs have JNA).
+     */
+    public boolean passesFds()
+    {
+        final MpConnection c = conn;
+        return null != c && c.passesFds();
+    }
+
+    private List<MpConnection> fdTargets(final int[] fds)
+    {
+        final List<MpConnection> t = targets();
+        if (fds.length > 0 && !t.isEmpty() && !t.get(0).passesFds())
+        {
+            throw new MpException(MpException.NOT_SUPPORTED, "the primary takes no fds from this secondary ("
+                + (MpFds.available() ? "the primary has no JNA" : MpFds.unavailableReason()) + ")");
+        }
+        return t;
+    }
+
+    /**
+     * Sends a one-way MSG with file descriptors to the primary (SCM_RIGHTS; the primary gets copies, they stay
+     * open here).
+     *
+     * @param name   the name.
+     * @param params the params.
+     * @param fds    at most 8 open fds.
+     * @return true when written.
+     * @throws MpException EINVAL for more than 8, ENOTSUP when fds cannot be passed ({@link #passesFds()}).
+     */
+    public boolean send(final String name, final byte[] params, final int[] fds)
+    {
+        final int[] f = MpFds.checked(fds);
+        return 1 == sendTo(name, params, f, fdTargets(f));
+    }
+
+    /**
+     * Requests the primary with file descriptors and waits; the reply's fds belong to the caller.
+     *
+     * @param name    the name.
+     * @param params  the params.
+     * @param timeout how long to wait.
+     * @param fds     at most 8 open fds (they stay open here).
+     * @return what arrived.
+     * @throws MpException as {@link #send(String, byte[], int[])}.
+     */
+    public MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        final int[] f = MpFds.checked(fds);
+        return requestSync(name, params, f, timeout, fdTargets(f));
     }
 
     private void announce(final MpConnection c, final String name, final boolean added)
@@ -351,6 +387,24 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         requestAsync(name, params, timeout, targets(), callback);
     }
 
+    /**
+     * As {@link #requestAsync(String, byte[], Duration, MpCallback)} with file descriptors; the reply's fds belong
+     * to the callback.
+     *
+     * @param name     the name.
+     * @param params   the params.
+     * @param timeout  how long to wait.
+     * @param fds      at most 8 open fds (they stay open here).
+     * @param callback run once with what arrived.
+     * @throws MpException as {@link #send(String, byte[], int[])}.
+     */
+    public void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
+        final int[] f = MpFds.checked(fds);
+        requestAsync(name, params, f, timeout, fdTargets(f), callback);
+    }
+
     private List<MpConnection> targets()
     {
         final MpConnection c = conn;
@@ -381,10 +435,10 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         {
             case HELLO ->
             {
-                final CompletableFuture<Integer> h = helloReply;
+                final CompletableFuture<byte[]> h = helloReply;
                 if (null != h && f.params().length >= 4)
                 {
-                    h.complete(ByteBuffer.wrap(f.params()).getInt(0));
+                    h.complete(f.params());
                 }
             }
             case ERROR ->
@@ -469,7 +523,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
         public void onClosed(final MpConnection c)
         {
             peerGone(c);
-            final CompletableFuture<Integer> h = helloReply;
+            final CompletableFuture<byte[]> h = helloReply;
             if (null != h)
             {
                 h.completeExceptionally(new IOException("connection closed"));

@@ -14,16 +14,22 @@ import java.util.Map;
  * order (the processes share one host).
  * <pre>
  *  0      u64 version: odd while the writer updates, even when stable
- *  8      u32 count
- *  12     u32 reserved
- *  16     count entries of 56 bytes: name[48] (UTF-8, NUL-padded), u64 value
+ *  8      u32 count: entries in use (the set of counters changes as lcores, message types, ranges come and go)
+ *  12     u32 capacity: entries the region holds
+ *  16     capacity entries of 56 bytes: name[48] (UTF-8, NUL-padded), u64 value; the first count are in use
+ *
+ *  entry i at 16 + 56 * i:
+ *  +0     name[48]
+ *  +48    u64 value
  * </pre>
- * One writer (the primary); any number of readers in any process.
+ * One writer (the primary); any number of readers in any process. The writer changes names and count under the
+ * same sequence lock as the values, so a reader sees a set of names with its values, never a mix.
  */
 public final class MpStats
 {
     public static final int VERSION_OFFSET = 0;
     public static final int COUNT_OFFSET = 8;
+    public static final int CAPACITY_OFFSET = 12;
     public static final int ENTRIES_OFFSET = 16;
     public static final int NAME_LEN = 48;
     public static final int ENTRY_LEN = NAME_LEN + 8;
@@ -57,16 +63,57 @@ public final class MpStats
     public static void format(final ByteBuffer b, final String... names)
     {
         final ByteBuffer o = b.duplicate().order(ByteOrder.nativeOrder());
-        o.putInt(COUNT_OFFSET, names.length);
+        o.putInt(CAPACITY_OFFSET, capacity(b));
+        writeNames(o, names, names.length);
         for (int i = 0; i < names.length; i++)
         {
-            final byte[] n = names[i].getBytes(StandardCharsets.UTF_8);
-            final int at = ENTRIES_OFFSET + i * ENTRY_LEN;
-            o.put(at, new byte[NAME_LEN]);
-            o.put(at, n, 0, Math.min(n.length, NAME_LEN));
-            LONGS.setOpaque(o, at + NAME_LEN, 0L);
+            LONGS.setOpaque(o, ENTRIES_OFFSET + i * ENTRY_LEN + NAME_LEN, 0L);
         }
         LONGS.setRelease(o, VERSION_OFFSET, 0L);
+    }
+
+    /**
+     * @param b a region.
+     * @return how many entries it holds.
+     */
+    public static int capacity(final ByteBuffer b)
+    {
+        return (b.capacity() - ENTRIES_OFFSET) / ENTRY_LEN;
+    }
+
+    private static void writeNames(final ByteBuffer o, final String[] names, final int n)
+    {
+        o.putInt(COUNT_OFFSET, n);
+        final byte[] blank = new byte[NAME_LEN];
+        for (int i = 0; i < n; i++)
+        {
+            final byte[] nb = names[i].getBytes(StandardCharsets.UTF_8);
+            final int at = ENTRIES_OFFSET + i * ENTRY_LEN;
+            o.put(at, blank);
+            o.put(at, nb, 0, Math.min(nb.length, NAME_LEN));
+        }
+    }
+
+    /**
+     * Writes a new set of counters (names, count and values) under the sequence lock. Single writer.
+     *
+     * @param b      the region.
+     * @param names  the names, at most 48 bytes each (longer ones are cut).
+     * @param values one per name.
+     * @param n      how many, at most {@link #capacity}.
+     */
+    public static void update(final ByteBuffer b, final String[] names, final long[] values, final int n)
+    {
+        final ByteBuffer o = b.duplicate().order(ByteOrder.nativeOrder());
+        final long v = (long) LONGS.getOpaque(o, VERSION_OFFSET);
+        LONGS.setOpaque(o, VERSION_OFFSET, v + 1);
+        VarHandle.storeStoreFence();
+        writeNames(o, names, n);
+        for (int i = 0; i < n; i++)
+        {
+            LONGS.setOpaque(o, ENTRIES_OFFSET + i * ENTRY_LEN + NAME_LEN, values[i]);
+        }
+        LONGS.setRelease(o, VERSION_OFFSET, v + 2);
     }
 
     /**
@@ -108,7 +155,8 @@ public final class MpStats
                 Thread.onSpinWait();
                 continue;
             }
-            final int count = o.getInt(COUNT_OFFSET);
+            // a count read mid-update is retried below; never read past the region
+            final int count = Math.max(0, Math.min(o.getInt(COUNT_OFFSET), capacity(o)));
             final Map<String, Long> m = new LinkedHashMap<>();
             for (int i = 0; i < count; i++)
             {

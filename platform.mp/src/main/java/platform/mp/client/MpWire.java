@@ -22,12 +22,16 @@ import platform.mp.api.MpKind;
  * |                                                               | 12
  * +---------------------------------------------------------------+
  * |                      param_len (u32)                          | 16
+ * +---------------+-----------------------------------------------+
+ * | num_fds (u8)  |              reserved (0)                     | 20
+ * +---------------+-----------------------------------------------+
+ * |            name[64]: UTF-8, name_len bytes, NUL-padded        | 24 .. 87
  * +---------------------------------------------------------------+
- * |            name[64]: UTF-8, name_len bytes, NUL-padded        | 20 .. 83
- * +---------------------------------------------------------------+
- * |            params[param_len]                                  | 84 ..
+ * |            params[param_len]                                  | 88 ..
  * +---------------------------------------------------------------+
  * </pre>
+ * num_fds (DPDK's {@code rte_mp_msg.num_fds}) is 0..8, non-zero only for MSG, REQ and REP: the fds travel on the
+ * connection's {@link FdSocket}, sent before the frame.
  * kind: 1 MSG, 2 REQ, 3 REP, 4 IGN (DPDK's mp_type), 5 HELLO, 6 ANNOUNCE, 7 ERROR ({@link MpKind}). A REP or IGN
  * carries the request id and name of its REQ. name_len is 1..64, or 0 for HELLO and ERROR. param_len is at most
  * the receiver's maximum (default 256, DPDK's RTE_MP_MAX_PARAM_LEN). An ERROR's params: u16 code then UTF-8 text, 64 bytes at most.
@@ -37,7 +41,7 @@ public final class MpWire
     /** "DPMP". */
     public static final int MAGIC = 0x44504D50;
     /** The protocol version this code speaks. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** DPDK's RTE_MP_MAX_NAME_LEN. */
     public static final int MAX_NAME_LEN = 64;
     /** DPDK's RTE_MP_MAX_PARAM_LEN, the default maximum. */
@@ -51,8 +55,12 @@ public final class MpWire
     public static final int NAME_LEN_OFFSET = 7;
     public static final int REQUEST_ID_OFFSET = 8;
     public static final int PARAM_LEN_OFFSET = 16;
-    public static final int NAME_OFFSET = 20;
+    public static final int NUM_FDS_OFFSET = 20;
+    public static final int NAME_OFFSET = 24;
     public static final int HEADER_LEN = NAME_OFFSET + MAX_NAME_LEN;
+
+    /** HELLO reply flag (u8 after the id): the primary paired the fd socket, fds may be passed both ways. */
+    public static final int HELLO_FDS = 1;
 
     /** ERROR codes. Bad magic or unknown kind: the bytes are not a frame of this protocol. */
     public static final int ERR_GARBAGE = 1;
@@ -99,6 +107,22 @@ public final class MpWire
      */
     public static ByteBuffer encode(final MpKind kind, final long id, final byte[] name, final byte[] params)
     {
+        return encode(kind, id, name, params, 0);
+    }
+
+    /**
+     * Encodes one frame announcing fds.
+     *
+     * @param kind   the kind.
+     * @param id     the request id (0 for MSG).
+     * @param name   the name's bytes, 0..64.
+     * @param params the parameters.
+     * @param numFds the fds sent with it on the fd socket, 0..8.
+     * @return the frame, flipped.
+     */
+    public static ByteBuffer encode(final MpKind kind, final long id, final byte[] name, final byte[] params,
+        final int numFds)
+    {
         final ByteBuffer b = ByteBuffer.allocate(HEADER_LEN + params.length);
         b.putInt(MAGIC_OFFSET, MAGIC);
         b.putShort(VERSION_OFFSET, (short) VERSION);
@@ -106,6 +130,7 @@ public final class MpWire
         b.put(NAME_LEN_OFFSET, (byte) name.length);
         b.putLong(REQUEST_ID_OFFSET, id);
         b.putInt(PARAM_LEN_OFFSET, params.length);
+        b.put(NUM_FDS_OFFSET, (byte) numFds);
         b.put(NAME_OFFSET, name);
         b.put(HEADER_LEN, params);
         return b;

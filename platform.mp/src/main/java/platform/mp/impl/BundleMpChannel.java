@@ -1,5 +1,6 @@
 package platform.mp.impl;
 
+import java.nio.MappedByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -10,9 +11,11 @@ import platform.mp.api.MpActionInfo;
 import platform.mp.api.MpCallback;
 import platform.mp.api.MpChannel;
 import platform.mp.api.MpException;
+import platform.mp.api.MpMessage;
 import platform.mp.api.MpPeerInfo;
 import platform.mp.api.MpRegistration;
 import platform.mp.api.MpReply;
+import platform.mp.client.MpFds;
 
 /**
  * The {@link MpChannel} one bundle gets: it remembers the bundle's registrations so that {@link #release()}
@@ -72,6 +75,40 @@ final class BundleMpChannel implements MpChannel
     }
 
     @Override
+    public int send(final String name, final byte[] params, final int[] fds)
+    {
+        return primary.send(name, params, fds);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        return primary.request(name, params, null == timeout ? defaultTimeout : timeout, fds);
+    }
+
+    /** A null timeout means the configured default; the region is freed when the bundle releases the channel. */
+    @Override
+    public MappedByteBuffer alloc(final String name, final int size, final Duration timeout)
+    {
+        synchronized (gate)
+        {
+            if (released)
+            {
+                throw new MpException(MpException.NOT_CONNECTED, "the channel was released");
+            }
+        }
+        return primary.regions.allocOwn(name, size, null == timeout ? defaultTimeout : timeout, owner);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public void free(final String name, final Duration timeout)
+    {
+        primary.regions.freeOwn(name, null == timeout ? defaultTimeout : timeout, owner);
+    }
+
+    @Override
     public int publish(final String name, final byte[] params)
     {
         return primary.publish(name, params);
@@ -89,11 +126,19 @@ final class BundleMpChannel implements MpChannel
     public void requestAsync(final String name, final byte[] params, final Duration timeout,
         final MpCallback callback)
     {
+        requestAsync(name, params, timeout, null, callback);
+    }
+
+    /** A null timeout means the configured default. */
+    @Override
+    public void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
         if (null == callback)
         {
             throw new MpException(MpException.INVALID, "null callback");
         }
-        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, r ->
+        primary.requestAsync(name, params, null == timeout ? defaultTimeout : timeout, fds, r ->
         {
             synchronized (gate)
             {
@@ -101,6 +146,15 @@ final class BundleMpChannel implements MpChannel
                 if (!released)
                 {
                     callback.onReply(r);
+                    return;
+                }
+            }
+            // nobody takes the replies' fds: they are closed
+            for (final MpMessage m : r.replies())
+            {
+                for (final int fd : m.fds())
+                {
+                    MpFds.close(fd);
                 }
             }
         });
@@ -135,6 +189,7 @@ final class BundleMpChannel implements MpChannel
         {
             r.close();
         }
+        primary.regions.freeAll(owner, defaultTimeout);
     }
 
     int registrationCount()

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 
 import platform.mp.api.MpActionInfo;
-import platform.mp.api.MpPeerInfo;
+import platform.mp.client.MpConnection;
 
 /**
  * Gogo commands of the {@code mp} scope, registered by {@link MpRuntime}. Each returns its output.
@@ -22,21 +22,22 @@ public final class MpCommands
         this.primary = primary;
     }
 
-    @Descriptor("lists the attached secondaries: id, pid, since, frames in and out")
+    @Descriptor("lists the attached secondaries: id, pid, since, frames in and out, fds passed, frames queued")
     public String peers()
     {
-        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-4s %-8s %-24s %10s %10s%n",
-            "ID", "PID", "SINCE", "MSGS-IN", "MSGS-OUT"));
-        for (final MpPeerInfo p : primary.peers())
+        final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-4s %-8s %-24s %10s %10s %-4s %6s%n",
+            "ID", "PID", "SINCE", "MSGS-IN", "MSGS-OUT", "FDS", "QUEUED"));
+        for (final MpConnection c : primary.connections())
         {
-            sb.append(String.format(Locale.ROOT, "%-4d %-8d %-24s %10d %10d%n", p.id(), p.pid(),
-                Instant.ofEpochMilli(p.sinceMillis()), p.msgsIn(), p.msgsOut()));
+            sb.append(String.format(Locale.ROOT, "%-4d %-8d %-24s %10d %10d %-4s %6d%n", c.peerId(), c.pid(),
+                Instant.ofEpochMilli(c.sinceMillis), c.msgsIn.get(), c.msgsOut.get(), c.passesFds() ? "yes" : "no",
+                c.backlog()));
         }
         sb.append(String.format(Locale.ROOT, "socket %s; %d attached since start; protocol errors %d, unknown "
-            + "actions %d, action errors %d, late replies %d, timed-out requests %d, pending %d%n", primary.socket,
-            primary.attached.get(), primary.protocolErrors.get(), primary.unknownActions.get(),
-            primary.actionErrors.get(), primary.lateReplies.get(), primary.timeouts.get(),
-            primary.pendingRequests()));
+            + "actions %d, action errors %d, late replies %d, timed-out requests %d, pending %d, slow peers closed "
+            + "%d%n", primary.socket, primary.attached.get(), primary.protocolErrors.get(),
+            primary.unknownActions.get(), primary.actionErrors.get(), primary.lateReplies.get(),
+            primary.timeouts.get(), primary.pendingRequests(), primary.slowPeers.get()));
         return sb.toString();
     }
 

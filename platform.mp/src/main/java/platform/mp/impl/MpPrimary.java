@@ -1,6 +1,7 @@
 package platform.mp.impl;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ import platform.mp.api.MpReply;
 import platform.mp.client.Frame;
 import platform.mp.client.MpConnection;
 import platform.mp.client.MpEndpoint;
+import platform.mp.client.MpFds;
 import platform.mp.client.MpProtocolException;
 import platform.mp.client.MpRegions;
 import platform.mp.client.MpRuntimeInfo;
@@ -60,13 +63,23 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private final AtomicInteger nextPeerId = new AtomicInteger();
     private final LogLimiter badPeerLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
     private volatile boolean closed;
-    /** The counters published in the {@value MpStats#REGION} region, in this order. */
+    /** The fd socket's listener (null: this JVM passes no fds) and the HELLOs waiting for their fd socket. */
+    private final FdPairing fds;
+    /** The channel's counters, first in the {@value MpStats#REGION} region, in this order (then the platform's). */
     static final String[] STATS = {"peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
-        "action_errors", "late_replies", "timeouts", "pending_requests", "regions"};
+        "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "slow_peers"};
+    /** Counters of the platform that did not fit in the region. */
+    static final String STATS_TRUNCATED = "stats.truncated";
     /** How often the statistics region is refreshed. */
     static final long STATS_PERIOD_MS = 100;
+    /** Entries the statistics region holds (56 bytes each: 56 KiB); counters past it are counted, not shown. */
+    static final int STATS_CAPACITY = 1024;
     private final MappedByteBuffer stats;
     private final long[] statValues = new long[STATS.length];
+    /** The platform's counters (lcores, messages, sockopts), set by the component; empty without OSGi. */
+    final PlatformCounters platform = new PlatformCounters();
+    private String[] statNames = new String[0];
+    private long[] statAll = new long[0];
     /** Shared regions (ALLOC / FREE from secondaries). */
     final RegionManager regions;
     /** Secondaries attached since start. */
@@ -92,25 +105,29 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             server.bind(UnixDomainSocketAddress.of(socket));
             // owner only, as DPDK's runtime directory: a secondary must run as the same user
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            this.fds = FdPairing.open(dir, timer, protocolErrors);
             new MpRuntimeInfo(ProcessHandle.current().pid(), MpWire.VERSION, socket, maxParamLen,
-                System.currentTimeMillis()).write(dir);
+                System.currentTimeMillis(), null == fds ? null : fds.path()).write(dir);
         }
         catch (final IOException | RuntimeException e)
         {
             server.close();
+            closeFds();
             shutdownEndpoint();
             throw e;
         }
         this.regions = new RegionManager(this);
         registerDeferred(MpRegions.ALLOC, regions::alloc);
         registerDeferred(MpRegions.FREE, regions::free);
+        registerDeferred(MpRegions.LOOKUP, regions::lookup);
         try
         {
-            this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS.length));
+            this.stats = regions.createOwn(MpStats.REGION, MpStats.size(STATS_CAPACITY));
         }
         catch (final IOException e)
         {
             server.close();
+            closeFds();
             shutdownEndpoint();
             throw e;
         }
@@ -119,7 +136,16 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         this.acceptor = new Thread(this::acceptLoop, "mp-primary-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("multi-process channel on {} (max params {} bytes)", socket, maxParamLen);
+        LOG.info("multi-process channel on {} (max params {} bytes, fds {})", socket, maxParamLen,
+            null == fds ? "not passed: " + MpFds.unavailableReason() : "passed");
+    }
+
+    private void closeFds()
+    {
+        if (null != fds)
+        {
+            fds.close();
+        }
     }
 
     private void removeStaleSocket() throws IOException
@@ -151,8 +177,18 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
             try
             {
                 final SocketChannel ch = server.accept();
-                final MpConnection c = new MpConnection(ch, maxParamLen, new PeerListener(),
-                    "mp-primary-peer");
+                final MpConnection c;
+                try
+                {
+                    c = new MpConnection(ch, maxParamLen, new PeerListener(), "mp-primary-peer");
+                }
+                catch (final UncheckedIOException e)
+                {
+                    // no selector (out of fds): refuse this one, keep accepting
+                    ch.close();
+                    LOG.warn("cannot serve a secondary on {}: {}", socket, e.getCause().getMessage());
+                    continue;
+                }
                 c.start();
             }
             catch (final ClosedChannelException e)
@@ -190,6 +226,22 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     MpReply request(final String name, final byte[] params, final Duration timeout)
     {
         return requestSync(name, params, timeout, peerList());
+    }
+
+    int send(final String name, final byte[] params, final int[] fds)
+    {
+        return sendTo(name, params, MpFds.checked(fds), peerList());
+    }
+
+    MpReply request(final String name, final byte[] params, final Duration timeout, final int[] fds)
+    {
+        return requestSync(name, params, MpFds.checked(fds), timeout, peerList());
+    }
+
+    void requestAsync(final String name, final byte[] params, final Duration timeout, final int[] fds,
+        final MpCallback callback)
+    {
+        requestAsync(name, params, MpFds.checked(fds), timeout, peerList(), callback);
     }
 
     void requestAsync(final String name, final byte[] params, final Duration timeout, final MpCallback callback)
@@ -232,7 +284,29 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         v[8] = timeouts.get();
         v[9] = pendingRequests();
         v[10] = regions.list().size();
-        MpStats.update(stats, v);
+        v[11] = slowPeers.get();
+        final Map<String, Long> all = new LinkedHashMap<>();
+        for (int i = 0; i < STATS.length; i++)
+        {
+            all.put(STATS[i], v[i]);
+        }
+        // a placeholder keeps its place after the channel's counters; its value is known once the rest is in
+        all.put(STATS_TRUNCATED, 0L);
+        platform.collect(all);
+        final int n = Math.min(all.size(), STATS_CAPACITY);
+        all.put(STATS_TRUNCATED, (long) (all.size() - n));
+        if (statNames.length != all.size())
+        {
+            statNames = new String[all.size()];
+            statAll = new long[all.size()];
+        }
+        int i = 0;
+        for (final Map.Entry<String, Long> e : all.entrySet())
+        {
+            statNames[i] = e.getKey();
+            statAll[i++] = e.getValue();
+        }
+        MpStats.update(stats, statNames, statAll, n);
     }
 
     List<MpConnection> peersExcept(final MpConnection c)
@@ -255,6 +329,16 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     private List<MpConnection> peerList()
     {
         return new ArrayList<>(peers.values());
+    }
+
+    /**
+     * @return the attached secondaries' connections, by id (for mp:peers).
+     */
+    List<MpConnection> connections()
+    {
+        final List<MpConnection> l = peerList();
+        l.sort(Comparator.comparingInt(MpConnection::peerId));
+        return l;
     }
 
     List<MpPeerInfo> peers()
@@ -337,6 +421,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
     public void close()
     {
         closed = true;
+        closeFds();
         try
         {
             server.close();
@@ -354,6 +439,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         try
         {
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME));
             Files.deleteIfExists(dir.resolve(MpRuntimeInfo.FILE_NAME));
         }
         catch (final IOException e)
@@ -384,6 +470,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 final int id = nextPeerId.incrementAndGet();
                 c.hello(id, ByteBuffer.wrap(f.params()).getLong(0));
+                final boolean paired = null != fds && f.params().length >= 16
+                    && fds.pair(c, ByteBuffer.wrap(f.params()).getLong(8));
                 if (closed)
                 {
                     c.close();
@@ -391,7 +479,8 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 peers.put(id, c);
                 attached.incrementAndGet();
-                c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(4).putInt(0, id).array());
+                c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(5).putInt(0, id)
+                    .put(4, (byte) (paired ? MpWire.HELLO_FDS : 0)).array());
                 LOG.info("secondary {} attached (pid {})", id, c.pid());
                 return;
             }
@@ -402,6 +491,19 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         public void onProtocolError(final MpConnection c, final MpProtocolException e)
         {
             badPeer(c, e);
+        }
+
+        @Override
+        public void onSlowPeer(final MpConnection c)
+        {
+            slowPeers.incrementAndGet();
+            final long left = badPeerLog.admit(System.nanoTime());
+            if (left >= 0)
+            {
+                LOG.warn("closed secondary {} (pid {}): it took nothing from its full send queue ({} frames) for {} ms{}",
+                    c.peerId(), c.pid(), MpConnection.MAX_BACKLOG, MpConnection.SLOW_PEER_MS,
+                    LogLimiter.suppressedNote(left));
+            }
         }
 
         @Override

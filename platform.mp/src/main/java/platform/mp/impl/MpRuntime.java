@@ -17,13 +17,20 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import platform.lcore.api.LcoreScheduler;
 import platform.mp.api.MpChannel;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpWire;
+import platform.msgmgr.api.MsgManager;
+import platform.sockopt.api.SockoptRegistry;
 
 /**
  * The primary's channel as a DS component: binds the socket in the runtime directory, registers {@link MpChannel}
@@ -156,6 +163,66 @@ public final class MpRuntime
             }
         }
         return MpRuntimeInfo.defaultDir(env);
+    }
+
+    /**
+     * The lcore scheduler's loops, idle time and jobs go into the statistics segment while it is there.
+     *
+     * @param s the service.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindLcores(final LcoreScheduler s)
+    {
+        primary.platform.lcores = s;
+    }
+
+    void unbindLcores(final LcoreScheduler s)
+    {
+        if (primary.platform.lcores == s)
+        {
+            primary.platform.lcores = null;
+        }
+    }
+
+    /**
+     * The message types' counters go into the statistics segment while the message manager is there.
+     *
+     * @param s the service.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindMsgs(final MsgManager s)
+    {
+        primary.platform.msgs = s;
+    }
+
+    void unbindMsgs(final MsgManager s)
+    {
+        if (primary.platform.msgs == s)
+        {
+            primary.platform.msgs = null;
+        }
+    }
+
+    /**
+     * The control socket's request counters go into the statistics segment while it is there.
+     *
+     * @param s the service.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindSockopts(final SockoptRegistry s)
+    {
+        primary.platform.sockopts = s;
+    }
+
+    void unbindSockopts(final SockoptRegistry s)
+    {
+        if (primary.platform.sockopts == s)
+        {
+            primary.platform.sockopts = null;
+        }
     }
 
     /** Unregisters the services (bundles release their channels first), then closes the socket. */

@@ -66,19 +66,21 @@ public class FrameReaderTest
     @Test
     public void shouldDrawTheHeaderAtItsOffsets()
     {
-        final ByteBuffer b = MpWire.encode(MpKind.IGN, 0x0102030405060708L, "ab".getBytes(StandardCharsets.UTF_8),
-            new byte[] {9});
-        assertEquals(84, MpWire.HEADER_LEN);
-        assertEquals(85, b.capacity());
+        final ByteBuffer b = MpWire.encode(MpKind.REP, 0x0102030405060708L, "ab".getBytes(StandardCharsets.UTF_8),
+            new byte[] {9}, 3);
+        assertEquals(88, MpWire.HEADER_LEN);
+        assertEquals(89, b.capacity());
         assertEquals(0x44504D50, b.getInt(0));
-        assertEquals(1, b.getShort(4));
-        assertEquals(4, b.get(6));
+        assertEquals(2, b.getShort(4));
+        assertEquals(3, b.get(6));
         assertEquals(2, b.get(7));
         assertEquals(0x0102030405060708L, b.getLong(8));
         assertEquals(1, b.getInt(16));
-        assertEquals('a', b.get(20));
-        assertEquals(0, b.get(22));
-        assertEquals(9, b.get(84));
+        assertEquals(3, b.get(20));
+        assertEquals(0, b.get(21));
+        assertEquals('a', b.get(24));
+        assertEquals(0, b.get(26));
+        assertEquals(9, b.get(88));
     }
 
     @Test
@@ -95,8 +97,24 @@ public class FrameReaderTest
     public void shouldRefuseAnotherVersion() throws IOException
     {
         final byte[] f = frame(MpKind.MSG, 0, "x", new byte[0]);
-        f[MpWire.VERSION_OFFSET + 1] = 2;
+        f[MpWire.VERSION_OFFSET + 1] = 1;
         assertEquals(MpWire.ERR_VERSION, refusal(f, 256));
+    }
+
+    @Test
+    public void shouldRefuseFdsWhereNoneMayComeOrMoreThanEight() throws IOException
+    {
+        // more than 8 (DPDK's RTE_MP_MAX_FD_NUM), and fds with an IGN: refused from the header
+        final byte[] nine = frame(MpKind.MSG, 0, "x", new byte[0]);
+        nine[MpWire.NUM_FDS_OFFSET] = 9;
+        assertEquals(MpWire.ERR_PROTOCOL, refusal(nine, 256));
+        final byte[] ign = frame(MpKind.IGN, 0, "x", new byte[0]);
+        ign[MpWire.NUM_FDS_OFFSET] = 1;
+        assertEquals(MpWire.ERR_PROTOCOL, refusal(ign, 256));
+        // fds announced on a connection without an fd socket
+        final byte[] one = frame(MpKind.MSG, 0, "x", new byte[0]);
+        one[MpWire.NUM_FDS_OFFSET] = 1;
+        assertEquals(MpWire.ERR_PROTOCOL, refusal(one, 256));
     }
 
     @Test

@@ -98,4 +98,90 @@ public class MpStatsTest
             writer.join(5000);
         }
     }
+
+    @Test
+    public void shouldNeverMixTwoSetsOfNames() throws Exception
+    {
+        // the writer swaps between two sets of counters (names, count and values change together, as lcores or
+        // message types come and go); a reader sees one set whole, never names of one with values of the other
+        final int cap = 16;
+        final Path f = tmp.newFile().toPath();
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw"))
+        {
+            r.setLength(MpStats.size(cap));
+        }
+        final MappedByteBuffer w = MpRegions.map(f, MpStats.size(cap));
+        final MappedByteBuffer rd = MpRegions.map(f, MpStats.size(cap));
+        final String[] a = new String[12];
+        final String[] b = new String[5];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = "lcore." + i + ".loops";
+        }
+        for (int i = 0; i < b.length; i++)
+        {
+            b[i] = "msg.type" + i + ".sent";
+        }
+        MpStats.format(w);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread writer = new Thread(() ->
+        {
+            long k = 0;
+            final long[] va = new long[a.length];
+            final long[] vb = new long[b.length];
+            while (!stop.get())
+            {
+                k++;
+                java.util.Arrays.fill(va, 2 * k);
+                java.util.Arrays.fill(vb, 2 * k + 1);
+                if (0 == (k & 1))
+                {
+                    MpStats.update(w, a, va, a.length);
+                }
+                else
+                {
+                    MpStats.update(w, b, vb, b.length);
+                }
+                LockSupport.parkNanos(20_000);
+            }
+        });
+        writer.start();
+        try
+        {
+            int seenA = 0;
+            int seenB = 0;
+            for (int i = 0; i < 20_000; i++)
+            {
+                final Map<String, Long> m = MpStats.read(rd);
+                if (m.isEmpty())
+                {
+                    // formatted, before the writer's first update
+                    continue;
+                }
+                final boolean isA = m.containsKey(a[0]);
+                assertEquals("a mixed snapshot: " + m, isA ? a.length : b.length, m.size());
+                final long v0 = m.values().iterator().next();
+                for (final Map.Entry<String, Long> e : m.entrySet())
+                {
+                    assertTrue("a mixed snapshot: " + m, e.getKey().startsWith(isA ? "lcore." : "msg."));
+                    assertEquals("a torn snapshot: " + m, v0, (long) e.getValue());
+                }
+                assertEquals("even values with set a, odd with b: " + m, isA ? 0 : 1, v0 & 1);
+                if (isA)
+                {
+                    seenA++;
+                }
+                else
+                {
+                    seenB++;
+                }
+            }
+            assertTrue("both sets seen: " + seenA + " / " + seenB, seenA > 0 && seenB > 0);
+        }
+        finally
+        {
+            stop.set(true);
+            writer.join(5000);
+        }
+    }
 }

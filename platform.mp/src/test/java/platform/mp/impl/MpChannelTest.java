@@ -116,7 +116,7 @@ public class MpChannelTest
         }
         catch (final IOException e)
         {
-            assertTrue(e.getMessage(), e.getMessage().contains("speaks protocol version 2, this client 1"));
+            assertTrue(e.getMessage(), e.getMessage().contains("speaks protocol version " + (MpWire.VERSION + 1) + ", this client " + MpWire.VERSION));
         }
         assertEquals(0, primary.peers().size());
     }
@@ -463,7 +463,7 @@ public class MpChannelTest
             .getBytes(StandardCharsets.US_ASCII)));
         // another protocol version
         final ByteBuffer v2 = MpWire.encode(MpKind.HELLO, 0, new byte[0], new byte[8]);
-        v2.putShort(MpWire.VERSION_OFFSET, (short) 2);
+        v2.putShort(MpWire.VERSION_OFFSET, (short) (MpWire.VERSION + 1));
         assertEquals(MpWire.ERR_VERSION, rawPeerError(v2.array()));
         // oversized, after a proper HELLO
         final byte[] hello = MpWire.encode(MpKind.HELLO, 0, new byte[0], new byte[8]).array();

@@ -20,6 +20,7 @@ import org.osgi.framework.BundleEvent;
 import platform.mp.client.MpCliAccess;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpSecondary;
+import platform.mp.client.MpStats;
 
 /** mp:peers and mp:actions over a real primary and secondary, and where the runtime directory is. */
 public class MpCommandsTest
@@ -40,7 +41,8 @@ public class MpCommandsTest
             final String peers = cmd.peers();
             assertTrue(peers, peers.startsWith("ID   PID"));
             final String row = peers.lines().skip(1).findFirst().orElseThrow();
-            assertTrue(row, row.matches("1\\s+" + ProcessHandle.current().pid() + "\\s+\\S+\\s+\\d+\\s+\\d+"));
+            assertTrue(row, row.matches("1\\s+" + ProcessHandle.current().pid()
+                + "\\s+\\S+\\s+\\d+\\s+\\d+\\s+yes\\s+0"));
             assertTrue(peers, peers.contains("socket " + dir.resolve("mp_socket") + "; 1 attached since start"));
             final String actions = cmd.actions();
             assertTrue(actions, actions.contains("route.changed                    primary: modules.route"));
@@ -48,7 +50,7 @@ public class MpCommandsTest
             assertTrue(actions, actions.contains("mp.region.alloc                  built-in"));
             s.alloc("stats", 8192, Duration.ofSeconds(5));
             assertEquals(String.format("%-24s %10s %6s %s%n%-24s %10d %6d %s%n%-24s %10d %6d %s%n", "NAME", "SIZE",
-                "OWNER", "FILE", "mp.stats", 16 + 11 * 56, 0, dir.resolve("region_mp.stats"), "stats", 8192, 1,
+                "OWNER", "FILE", "mp.stats", MpStats.size(MpPrimary.STATS_CAPACITY), 0, dir.resolve("region_mp.stats"), "stats", 8192, 1,
                 dir.resolve("region_stats")), cmd.regions());
         }
     }
@@ -69,8 +71,8 @@ public class MpCommandsTest
             assertEquals(0, MpCliAccess.run(new String[] {"--dir", dir.toString(), "request", "nobody"}, out));
             final String text = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(text, text.startsWith("nb_sent=1 nb_received=1\npong:hi\nprimary pid "
-                + ProcessHandle.current().pid() + ", protocol 1, socket " + dir.resolve("mp_socket")
-                + ", max params 256 bytes\nnb_sent=0 nb_received=0\n"));
+                + ProcessHandle.current().pid() + ", protocol 2, socket " + dir.resolve("mp_socket")
+                + ", max params 256 bytes, fds on " + dir.resolve("mp_fd_socket") + "\nnb_sent=0 nb_received=0\n"));
         }
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(2, MpCliAccess.run(new String[] {"--dir", dir.toString(), "info"},

@@ -117,7 +117,8 @@ public class MpRegionTest
         primary.send("nobody", new byte[0]);
         MpTesting.await("msgs_out moved", 5000, () -> a.stats().get("msgs_out") >= out + 2);
         assertEquals(List.of("peers", "attached", "msgs_in", "msgs_out", "protocol_errors", "unknown_actions",
-            "action_errors", "late_replies", "timeouts", "pending_requests", "regions"),
+            "action_errors", "late_replies", "timeouts", "pending_requests", "regions", "slow_peers",
+            "stats.truncated"),
             List.copyOf(a.stats().keySet()));
         assertEquals(1L, (long) a.stats().get("regions"));
         try
@@ -170,5 +171,120 @@ public class MpRegionTest
         // and the name can be allocated again once b answers
         assertNotNull(a.alloc("stats", 4096, LONG));
         assertNotNull(b.region("stats"));
+    }
+
+    @Test
+    public void shouldLookUpAnExistingRegionFromASecondaryAttachedLater() throws Exception
+    {
+        a.alloc("early", 4096, LONG).putLong(16, 0xabcdL);
+        try (MpSecondary late = MpSecondary.attach(dir))
+        {
+            assertNull(late.region("early"));
+            final MappedByteBuffer m = late.lookup("early", LONG);
+            assertEquals(4096, m.capacity());
+            assertEquals(0xabcdL, m.getLong(16));
+            m.putLong(24, 0x1234L);
+            assertEquals("the same memory both ways", 0x1234L, a.region("early").getLong(24));
+            assertEquals(m, late.region("early"));
+            // the primary's own statistics region too
+            assertTrue(late.lookup(MpStats.REGION, LONG).capacity() > 16);
+            try
+            {
+                late.lookup("nothing", LONG);
+                fail("looked up a region that does not exist");
+            }
+            catch (final MpException e)
+            {
+                assertEquals(MpRegions.ENOENT, e.code());
+            }
+        }
+    }
+
+    @Test
+    public void shouldLetABundleOfThePrimaryAllocateAndFreeRegions() throws Exception
+    {
+        final BundleMpChannel ch = new BundleMpChannel(primary, "some.bundle", LONG);
+        final MappedByteBuffer mine = ch.alloc("bundle.seg", 8192, null);
+        mine.putLong(0, 77L);
+        assertNotNull("every secondary mapped it before alloc returned", a.region("bundle.seg"));
+        assertEquals(77L, b.region("bundle.seg").getLong(0));
+        assertEquals("some.bundle", primary.regions.list().stream().filter(r -> r.name().equals("bundle.seg"))
+            .findFirst().orElseThrow().bundle());
+        try
+        {
+            ch.alloc("bundle.seg", 64, null);
+            fail("allocated twice");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpRegions.EEXIST, e.code());
+        }
+        try
+        {
+            a.free("bundle.seg", LONG);
+            fail("a secondary freed the primary's region");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpRegions.ENOENT, e.code());
+        }
+        try
+        {
+            new BundleMpChannel(primary, "other.bundle", LONG).free("bundle.seg", null);
+            fail("another bundle freed it");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpRegions.ENOENT, e.code());
+        }
+        ch.free("bundle.seg", null);
+        assertNull("the secondaries unmapped it", a.region("bundle.seg"));
+        assertFalse(Files.exists(dir.resolve(MpRegions.FILE_PREFIX + "bundle.seg")));
+
+        // a bundle's regions go when it releases the channel
+        ch.alloc("kept", 64, null);
+        ch.release();
+        assertNull(b.region("kept"));
+        assertFalse(Files.exists(dir.resolve(MpRegions.FILE_PREFIX + "kept")));
+        assertEquals(List.of(MpStats.REGION), primary.regions.list().stream().map(r -> r.name()).toList());
+        try
+        {
+            ch.alloc("again", 64, null);
+            fail("allocated on a released channel");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpException.NOT_CONNECTED, e.code());
+        }
+    }
+
+    @Test
+    public void shouldRollBackABundlesRegionWhenASecondaryDoesNotMapIt() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch busy = new CountDownLatch(1);
+        b.register("busy", m ->
+        {
+            busy.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return null;
+        });
+        primary.requestAsync("busy", new byte[0], LONG, r -> { });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        try
+        {
+            new BundleMpChannel(primary, "some.bundle", LONG).alloc("seg", 4096, Duration.ofMillis(300));
+            fail("allocated with a secondary that did not map it");
+        }
+        catch (final MpException e)
+        {
+            assertEquals(MpRegions.ETIMEDOUT, e.code());
+        }
+        finally
+        {
+            release.countDown();
+        }
+        assertFalse(Files.exists(dir.resolve(MpRegions.FILE_PREFIX + "seg")));
+        MpTesting.await("a unmapped it again", 5000, () -> null == a.region("seg"));
     }
 }

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import platform.mp.api.MpReply;
+import platform.mp.client.MpFds;
 import platform.mp.client.MpSecondary;
 
 /**
@@ -182,6 +184,87 @@ public class MpSeparateProcessTest
     }
 
     @Test(timeout = 60_000)
+    public void shouldPassAnOpenFilesFdToASecondaryJvmAndBack() throws Exception
+    {
+        final Child c = launch();
+        assertTrue(c.expect("READY", 20_000).endsWith("fds true"));
+        final Path file = tmp.newFile("secret").toPath();
+        Files.writeString(file, "read through the fd");
+        final int fd = MpFds.openRead(file);
+        try
+        {
+            // no name left to open: the other JVM can only read the file through the fd it is sent
+            Files.delete(file);
+            final MpReply r = primary.request("fd.read", new byte[0], LONG, new int[] {fd});
+            assertEquals(1, r.nbReceived());
+            assertEquals("1 read through the fd", new String(r.replies().get(0).params(), StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            MpFds.close(fd);
+        }
+        // and from the secondary JVM to this one
+        primary.register("fd.take", m ->
+        {
+            final byte[] b = MpFds.read(m.fds()[0], 4096);
+            MpFds.close(m.fds()[0]);
+            return b;
+        }, "test");
+        final Path back = tmp.newFile("back").toPath();
+        Files.writeString(back, "from the secondary JVM");
+        c.command("fdsend " + back);
+        assertEquals("FDSENT 1 from the secondary JVM", c.expect("FDSENT", 10_000));
+    }
+
+    @Test(timeout = 60_000)
+    public void shouldLookUpRegionsMadeBeforeASecondaryJvmAttached() throws Exception
+    {
+        // one of the primary's own (a bundle's) and one a secondary allocated, both before the JVM attaches
+        primary.regions.allocOwn("early", 4096, LONG, "test.bundle").putLong(64, 0x5151L);
+        try (MpSecondary local = MpSecondary.attach(dir))
+        {
+            local.alloc("fromsec", 4096, LONG).putLong(8, 0x6262L);
+            final Child c = launch();
+            c.expect("READY", 20_000);
+            c.command("lookup early 64");
+            assertEquals("LOOKUP " + 0x5151L, c.expect("LOOKUP", 10_000));
+            c.command("lookup fromsec 8");
+            assertEquals("LOOKUP " + 0x6262L, c.expect("LOOKUP", 10_000));
+            // mapped: the same memory from now on
+            local.region("fromsec").putLong(8, 0x7373L);
+            c.command("read fromsec 8");
+            assertEquals("VALUE " + 0x7373L, c.expect("VALUE", 10_000));
+        }
+    }
+
+    @Test(timeout = 60_000)
+    public void shouldLetASecondaryJvmReadAPlatformCounterThatMoves() throws Exception
+    {
+        final platform.lcore.api.LcoreScheduler lcores = platform.lcore.impl.TestLcores.masterAndTwoWorkers();
+        try
+        {
+            primary.platform.lcores = lcores;
+            final String loops = "lcore." + lcores.masterLcoreId() + ".loops";
+            final Child c = launch();
+            c.expect("READY", 20_000);
+            c.command("stat " + loops);
+            final String first = c.expect("STAT", 10_000);
+            assertTrue(first, first.matches("STAT " + java.util.regex.Pattern.quote(loops) + " \\d+"));
+            final long a = Long.parseLong(first.substring(first.lastIndexOf(' ') + 1));
+            Thread.sleep(3 * MpPrimary.STATS_PERIOD_MS);
+            c.command("stat " + loops);
+            final String second = c.expect("STAT", 10_000);
+            final long b = Long.parseLong(second.substring(second.lastIndexOf(' ') + 1));
+            assertTrue("the master lcore's loops moved in the other JVM's view: " + a + " then " + b, b > a);
+        }
+        finally
+        {
+            primary.platform.lcores = null;
+            platform.lcore.impl.TestLcores.stop(lcores);
+        }
+    }
+
+    @Test(timeout = 60_000)
     public void shouldCompleteARequestWhenASecondaryJvmIsKilledInTheMiddle() throws Exception
     {
         final Child c = launch();
@@ -220,12 +303,26 @@ public class MpSeparateProcessTest
         primary.register("hello", m -> "again".getBytes(StandardCharsets.UTF_8), "test");
         MpTesting.await("the secondary JVM reattached", 10_000, () -> primary.peers().size() == 1);
         MpTesting.await("its actions re-announced", 5000, () -> primary.actions().stream()
-            .filter(a -> a.owner().startsWith("secondary")).count() == 4);
+            .filter(a -> a.owner().startsWith("secondary")).count() == 5);
         final MpReply r = primary.request("echo", "x".getBytes(StandardCharsets.UTF_8), LONG);
         assertEquals(1, r.nbReceived());
         assertEquals("echo:" + c.process.pid() + ":x", new String(r.replies().get(0).params(),
             StandardCharsets.UTF_8));
         c.command("hello");
         assertEquals("HELLO 1 1 again", c.expect("HELLO", 10_000));
+        // the reconnection paired a new fd socket: fds pass again
+        final Path file = tmp.newFile("after-restart").toPath();
+        Files.writeString(file, "still passing fds");
+        final int fd = MpFds.openRead(file);
+        try
+        {
+            final MpReply f = primary.request("fd.read", new byte[0], LONG, new int[] {fd});
+            assertEquals(1, f.nbReceived());
+            assertEquals("1 still passing fds", new String(f.replies().get(0).params(), StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            MpFds.close(fd);
+        }
     }
 }

@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import platform.mp.api.MpReply;
+import platform.mp.client.MpFds;
 import platform.mp.client.MpSecondary;
 
 /**
  * A secondary in its own JVM for {@link MpSeparateProcessTest}: attaches to the primary of the directory given,
- * registers "echo" and "slow", asks the primary's "hello", and reports on stdout; stdin lines are commands
- * ("hello" asks again, "read REGION OFFSET" prints a long of a shared region), their end ends the process. Exits by itself after 60 s whatever happens.
+ * registers "echo", "slow" and "fd.read" (reads the file of the fd it is sent), asks the primary's "hello", and
+ * reports on stdout; stdin lines are commands ("hello" asks again, "read REGION OFFSET" prints a long of a shared
+ * region, "lookup REGION OFFSET" maps an existing region first, "fdsend PATH" sends the primary's "fd.take" an fd of
+ * the file, "stat NAME" prints a counter of the statistics segment), their end ends the process. Exits by itself
+ * after 60 s whatever happens.
  */
 public final class SecondaryMain
 {
@@ -47,8 +51,15 @@ public final class SecondaryMain
                 Thread.sleep(60_000);
                 return null;
             });
+            s.register("fd.read", m ->
+            {
+                // reads through the received fd (the file may have no name any more), then closes it: it is ours
+                final String text = new String(MpFds.read(m.fds()[0], 4096), StandardCharsets.UTF_8);
+                MpFds.close(m.fds()[0]);
+                return (m.fds().length + " " + text).getBytes(StandardCharsets.UTF_8);
+            });
             hello(s, pid);
-            say("READY " + s.id());
+            say("READY " + s.id() + " fds " + s.passesFds());
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while (null != (line = in.readLine()))
@@ -63,6 +74,22 @@ public final class SecondaryMain
                     // "read REGION OFFSET": a long from a region this process mapped at the primary's request
                     final java.nio.MappedByteBuffer m = s.region(w[1]);
                     say("VALUE " + (null == m ? "none" : Long.toString(m.getLong(Integer.parseInt(w[2])))));
+                }
+                else if ("lookup".equals(w[0]) && 3 == w.length)
+                {
+                    say("LOOKUP " + s.lookup(w[1], Duration.ofSeconds(5)).getLong(Integer.parseInt(w[2])));
+                }
+                else if ("fdsend".equals(w[0]) && 2 == w.length)
+                {
+                    final int fd = MpFds.openRead(Path.of(w[1]));
+                    final MpReply r = s.request("fd.take", new byte[0], Duration.ofSeconds(5), new int[] {fd});
+                    MpFds.close(fd);
+                    say("FDSENT " + r.nbReceived() + " " + (r.nbReceived() > 0 ? new String(r.replies().get(0)
+                        .params(), StandardCharsets.UTF_8) : "-"));
+                }
+                else if ("stat".equals(w[0]) && 2 == w.length)
+                {
+                    say("STAT " + w[1] + " " + s.stats().get(w[1]));
                 }
             }
         }
