@@ -1,0 +1,143 @@
+package platform.common;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+import org.slf4j.LoggerFactory;
+
+public class EventPublisherTest
+{
+    private static int threads(final String name)
+    {
+        int n = 0;
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            n += name.equals(t.getName()) && t.isAlive() ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    public void withoutASinkNothingIsQueuedAndNoThreadRuns()
+    {
+        final EventPublisher p = new EventPublisher("ev-none", 4, LoggerFactory.getLogger("test"));
+        assertFalse(p.active());
+        assertFalse(p.offer("x", "y"));
+        assertEquals(0, p.dropped());
+        assertEquals(0, threads("ev-none"));
+        p.close();
+    }
+
+    @Test
+    public void eventsArePublishedInOrderOnTheirOwnThread() throws Exception
+    {
+        final EventPublisher p = new EventPublisher("ev-order", 64, LoggerFactory.getLogger("test"));
+        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        p.bind("k", (n, t) -> got.add(Thread.currentThread().getName() + " " + n + " " + t));
+        for (int i = 0; i < 20; i++)
+        {
+            assertTrue(p.offer("route.change", "ADD " + i));
+        }
+        for (int i = 0; i < 20; i++)
+        {
+            assertEquals("ev-order route.change ADD " + i, got.poll(5, TimeUnit.SECONDS));
+        }
+        assertEquals(20, p.published());
+        p.close();
+        assertFalse(p.active());
+        assertEquals(0, threads("ev-order"));
+    }
+
+    @Test
+    public void offerNeverBlocksOnAStuckSinkAndUnbindDoesNotWaitForIt() throws Exception
+    {
+        final EventPublisher p = new EventPublisher("ev-stuck", 2, LoggerFactory.getLogger("test"));
+        final CountDownLatch inSink = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+        p.bind("k", (n, t) ->
+        {
+            after.add(t);
+            inSink.countDown();
+            release.await();
+        });
+        assertTrue(p.offer("e", "1"));
+        assertTrue(inSink.await(5, TimeUnit.SECONDS));
+        final long t0 = System.nanoTime();
+        assertTrue(p.offer("e", "2"));
+        assertTrue(p.offer("e", "3"));
+        assertFalse("the queue of 2 is full", p.offer("e", "4"));
+        assertTrue("offer does not wait", System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500));
+        assertEquals(1, p.dropped());
+        p.unbind("k");
+        final long waited = System.nanoTime() - t0;
+        assertTrue("unbind gave up on the stuck sink after about a second: " + waited,
+            waited < TimeUnit.MILLISECONDS.toNanos(EventPublisher.UNBIND_WAIT_MS + 1_500));
+        assertEquals("the 2 queued events dropped too", 3, p.dropped());
+        release.countDown();
+        Thread.sleep(300);
+        assertEquals("no publish after unbind", List.of("1"), after);
+        assertEquals(0, threads("ev-stuck"));
+    }
+
+    @Test
+    public void aFailingSinkIsCountedAndTheNextEventStillGoes() throws Exception
+    {
+        final EventPublisher p = new EventPublisher("ev-fail", 8, LoggerFactory.getLogger("test"));
+        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        p.bind("k", (n, t) ->
+        {
+            if ("bad".equals(t))
+            {
+                throw new IllegalStateException("refused");
+            }
+            got.add(t);
+        });
+        p.offer("e", "bad");
+        p.offer("e", "good");
+        assertEquals("good", got.poll(5, TimeUnit.SECONDS));
+        assertEquals(1, p.failed());
+        assertEquals(1, p.published());
+        p.close();
+    }
+
+    @Test
+    public void unbindOfAnotherKeyKeepsTheBoundSinkAndARebindReplacesIt() throws Exception
+    {
+        final EventPublisher p = new EventPublisher("ev-keys", 8, LoggerFactory.getLogger("test"));
+        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        p.bind("a", (n, t) -> got.add("a:" + t));
+        p.bind("b", (n, t) -> got.add("b:" + t));
+        p.unbind("a");
+        assertTrue(p.active());
+        p.offer("e", "1");
+        assertEquals("b:1", got.poll(5, TimeUnit.SECONDS));
+        p.unbind("b");
+        assertFalse(p.active());
+        p.bind("c", (n, t) -> got.add("c:" + t));
+        p.offer("e", "2");
+        assertEquals("c:2", got.poll(5, TimeUnit.SECONDS));
+        p.close();
+        assertEquals(0, threads("ev-keys"));
+    }
+
+    @Test
+    public void utf8IsCutAtACharacterBoundary()
+    {
+        assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("abc", 3));
+        assertArrayEquals("ab".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("abc", 2));
+        // "é" is 2 bytes: cutting "aé" to 2 bytes keeps "a" only
+        assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("a\u00e9", 2));
+        assertArrayEquals("a\u00e9".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("a\u00e9b", 3));
+    }
+}
