@@ -1,16 +1,26 @@
 package modules.route.impl;
 
 import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.common.EventPublisher;
 
 import modules.netif.api.Netif;
 import modules.netif.api.Route4;
@@ -20,6 +30,7 @@ import modules.route.api.RouteSpec;
 import modules.route.api.Routes;
 import modules.route.api.Routes6;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -29,6 +40,10 @@ import platform.sockopt.api.SockoptRegistry;
  * (IPv4, {@link RouteCore}) and SET 33..34, GET 35 (IPv6, {@link Route6Core}), then offers {@link RouteLookup}
  * (which netif binds), {@link Routes} and {@link Routes6}, and the {@code route:} Gogo commands; on deactivation it
  * removes every one of them. Needs netif: a route names its device, a port of netif's.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value RouteCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this class
+ * never names the API's types, see {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = RouteComponent.PID,
     service = {RouteLookup.class, Routes.class, Routes6.class})
@@ -57,19 +72,30 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         String routes() default "";
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RouteComponent.class);
+    /** Events that may wait for the publishing thread (a burst of dpip adds); more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final RouteCore core;
     private final Route6Core core6;
     private final ServiceRegistration<RouteCommands> commands;
+    private final BundleContext context;
+    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
+    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
+    private final EventPublisher events = new EventPublisher("route-events", EVENT_QUEUE, LOG);
 
     @Activate
     public RouteComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
         final Config config)
     {
+        this.context = context;
         this.core = new RouteCore(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion(), config.lpm());
         this.core6 = new Route6Core(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events(events);
+        core6.events(events);
         core.start(sockopts);
         try
         {
@@ -84,7 +110,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);
-        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core, core6), props);
+        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core, core6, events), props);
     }
 
     @Deactivate
@@ -94,6 +120,48 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         commands.unregister();
         core6.stop();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish route changes to it. The parameter is the reference, not the service, so
+     * that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        held.add(ref);
+        try
+        {
+            events.bind(ref, MpSink.of(service));
+            LOG.info("route changes are published as {} to platform.mp's subscribers", RouteCore.EVENT);
+        }
+        catch (final LinkageError e)
+        {
+            // platform.mp came after this bundle resolved and the dynamic import could not wire it
+            held.remove(ref);
+            context.ungetService(ref);
+            LOG.info("platform.mp.api is not wired to modules.route (refresh it to publish {}): {}", RouteCore.EVENT,
+                e.toString());
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbind(ref);
+        if (held.remove(ref))
+        {
+            context.ungetService(ref);
+        }
     }
 
     @Override
