@@ -9,6 +9,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -16,12 +18,17 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import platform.common.EventPublisher;
+
 import modules.blklst.api.Blacklist;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -29,6 +36,10 @@ import platform.sockopt.api.SockoptRegistry;
  * The blacklist bundle's one component: on activation it registers the workers' INIT job, the blacklist message
  * types and the sockopts SET 73..75 and GET 76, then offers {@link Blacklist} to the data path and the
  * {@code blklst:} Gogo commands; on deactivation it removes every one of them.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value BlklstCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this
+ * class never names the API's types, see {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = BlklstComponent.PID)
 @Designate(ocd = BlklstComponent.Config.class)
@@ -54,6 +65,12 @@ public final class BlklstComponent
     private final ServiceRegistration<Blacklist> service;
     private final ServiceRegistration<BlklstCommands> commands;
     private final ServiceTracker<Object, AutoCloseable> netif;
+    private final BundleContext context;
+    /** Events that may wait for the publishing thread (a burst of ipvsadm adds); more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+    private final EventPublisher events = new EventPublisher("blklst-events", EVENT_QUEUE, LOG);
+    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
+    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
 
     /** Tracked by name: the class is only loaded (by {@link NetifHook}) when the optional import is wired. */
     static final String NETIF = "modules.netif.api.Netif";
@@ -144,14 +161,16 @@ public final class BlklstComponent
     public BlklstComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, final Config config)
     {
+        this.context = context;
         this.core = new BlklstCore(lcores, msg, config.max_entries(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events(events);
         core.start(sockopts);
         this.service = context.registerService(Blacklist.class, core, null);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "blklst");
         props.put("osgi.command.function", BlklstCommands.FUNCTIONS);
-        this.commands = context.registerService(BlklstCommands.class, new BlklstCommands(core), props);
+        this.commands = context.registerService(BlklstCommands.class, new BlklstCommands(core, events), props);
         this.netif = new ServiceTracker<>(context, NETIF, new NetifHooks(context, core));
         netif.open();
     }
@@ -164,5 +183,47 @@ public final class BlklstComponent
         commands.unregister();
         service.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish blacklist changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        held.add(ref);
+        try
+        {
+            events.bind(ref, MpSink.of(service));
+            LOG.info("blacklist changes are published as {} to platform.mp's subscribers", BlklstCore.EVENT);
+        }
+        catch (final LinkageError e)
+        {
+            // platform.mp came after this bundle resolved and the dynamic import could not wire it
+            held.remove(ref);
+            context.ungetService(ref);
+            LOG.info("platform.mp.api is not wired to modules.blklst (refresh it to publish {}): {}",
+                BlklstCore.EVENT, e.toString());
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbind(ref);
+        if (held.remove(ref))
+        {
+            context.ungetService(ref);
+        }
     }
 }
