@@ -1,9 +1,12 @@
 package modules.neigh.impl;
 
 import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,12 +19,18 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.common.EventPublisher;
+
 import modules.netif.api.Mbuf;
 import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
 import modules.netif.api.RouteLookup;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.api.LcoreTimers;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -32,6 +41,10 @@ import platform.sockopt.api.SockoptRegistry;
  * on deactivation it removes every one of them and frees the packets it held. Needs netif (the ports, the pool,
  * the ARP frames); uses the route lookup when one is there (which of our addresses an ARP request asks for, the
  * source of our ARP requests).
+ * <p>
+ * With platform.mp present, every applied change (a static add or delete, a learned neighbour) is published to the
+ * secondaries subscribed to {@value NeighCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * reference only: this class never names the API's types, see {@link MpSink}); the master lcore only queues it.
  */
 @Component(immediate = true, configurationPid = NeighComponent.PID, service = NeighOutput.class)
 @Designate(ocd = NeighComponent.Config.class)
@@ -76,8 +89,16 @@ public final class NeighComponent implements NeighOutput
         long timeout_us() default 200_000;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(NeighComponent.class);
+    /** Events that may wait for the publishing thread (a burst of learned neighbours); more are dropped, counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final NeighCore core;
     private final ServiceRegistration<NeighCommands> commands;
+    private final BundleContext context;
+    private final EventPublisher events = new EventPublisher("neigh-events", EVENT_QUEUE, LOG);
+    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
+    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
 
     @Activate
     public NeighComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
@@ -88,8 +109,10 @@ public final class NeighComponent implements NeighOutput
             config.max_unresolved(), TimeUnit.MILLISECONDS.toNanos(config.timeout_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.probe_ms()), TimeUnit.MILLISECONDS.toNanos(config.delay_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.retrans_ms()), config.probes(), config.timeout_us());
+        this.context = context;
         this.core = new NeighCore(lcores, msg, netif, timers, settings, config.$static(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events = events;
         core.start(sockopts);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "neigh");
@@ -123,6 +146,48 @@ public final class NeighComponent implements NeighOutput
         // DS has already unregistered NeighOutput, and netif waited until no lcore is inside it
         commands.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish neighbour changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        held.add(ref);
+        try
+        {
+            events.bind(ref, MpSink.of(service));
+            LOG.info("neighbour changes are published as {} to platform.mp's subscribers", NeighCore.EVENT);
+        }
+        catch (final LinkageError e)
+        {
+            // platform.mp came after this bundle resolved and the dynamic import could not wire it
+            held.remove(ref);
+            context.ungetService(ref);
+            LOG.info("platform.mp.api is not wired to modules.neigh (refresh it to publish {}): {}",
+                NeighCore.EVENT, e.toString());
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbind(ref);
+        if (held.remove(ref))
+        {
+            context.ungetService(ref);
+        }
     }
 
     @Override
