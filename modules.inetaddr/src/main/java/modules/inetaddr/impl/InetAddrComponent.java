@@ -2,8 +2,11 @@ package modules.inetaddr.impl;
 
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,12 +21,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
+
 import modules.inetaddr.api.InetAddrs;
 import modules.inetaddr.cli.AddrCtl;
 import modules.netif.api.Netif;
 import modules.route.api.Routes;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -33,6 +39,10 @@ import platform.sockopt.api.SockoptRegistry;
  * adds the configured addresses, and offers {@link InetAddrs} and the {@code addr:} Gogo commands; on
  * deactivation it removes every one of them and the routes it made. The route bundle's {@link Routes} is an
  * optional, dynamic reference: when one comes (back), the addresses' routes are added to it.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value InetAddrCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this
+ * class never names the API's types, see {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = InetAddrComponent.PID, service = InetAddrs.class)
 @Designate(ocd = InetAddrComponent.Config.class)
@@ -54,8 +64,15 @@ public final class InetAddrComponent implements InetAddrs
         long timeout_us() default 200_000;
     }
 
+    /** Events that may wait for the publishing thread; more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final InetAddrCore core;
     private final ServiceRegistration<AddrCommands> commands;
+    private final BundleContext context;
+    private final EventPublisher events = new EventPublisher("inetaddr-events", EVENT_QUEUE, LOG);
+    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
+    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
     private volatile boolean active;
 
     @Activate
@@ -63,8 +80,10 @@ public final class InetAddrComponent implements InetAddrs
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
         final Config config)
     {
+        this.context = context;
         this.core = new InetAddrCore(lcores, msg, netif, config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events = events;
         core.start(sockopts);
         active = true;
         configured(core, config.addresses());
@@ -136,6 +155,48 @@ public final class InetAddrComponent implements InetAddrs
         active = false;
         commands.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish address changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return;
+        }
+        held.add(ref);
+        try
+        {
+            events.bind(ref, MpSink.of(service));
+            LOG.info("address changes are published as {} to platform.mp's subscribers", InetAddrCore.EVENT);
+        }
+        catch (final LinkageError e)
+        {
+            // platform.mp came after this bundle resolved and the dynamic import could not wire it
+            held.remove(ref);
+            context.ungetService(ref);
+            LOG.info("platform.mp.api is not wired to modules.inetaddr (refresh it to publish {}): {}",
+                InetAddrCore.EVENT, e.toString());
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbind(ref);
+        if (held.remove(ref))
+        {
+            context.ungetService(ref);
+        }
     }
 
     @Override
