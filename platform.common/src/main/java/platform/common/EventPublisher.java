@@ -2,12 +2,17 @@ package platform.common;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 
 /**
@@ -19,6 +24,11 @@ import org.slf4j.Logger;
  * <p>
  * Events are published in the order offered. The thread exists from the first {@link #bind} to the matching
  * {@link #unbind} (or {@link #close}); events still queued then are dropped (counted).
+ * <p>
+ * A feature binds its sink from an optional, dynamic DS reference whose bind method takes the
+ * {@code ServiceReference} (so that DS never loads the service's type to find the method, and the feature runs
+ * without the bundle that provides it): {@link #bindService} gets the service and makes the sink through an adapter,
+ * the only class of the feature that names the service's API; {@link #unbindService} ungets it.
  */
 public final class EventPublisher implements AutoCloseable
 {
@@ -48,6 +58,8 @@ public final class EventPublisher implements AutoCloseable
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** The services got by {@link #bindService} (two while DS replaces one), ungot by {@link #unbindService}. */
+    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
     private volatile Sink sink;
     private Object key;
     /** The publishing thread; a thread that is no longer this one ends. */
@@ -158,6 +170,55 @@ public final class EventPublisher implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Gets the service behind a reference and binds the sink the adapter makes of it (DS's bind method).
+     *
+     * @param context the feature's bundle context.
+     * @param ref     the service's reference.
+     * @param adapter makes the sink of the service; the only place the service's API is named. A
+     *                {@link LinkageError} from it (the API's package is not wired to the feature's bundle) leaves
+     *                nothing bound and is logged.
+     * @return whether a sink is bound now.
+     */
+    public boolean bindService(final BundleContext context, final ServiceReference<?> ref,
+        final Function<Object, Sink> adapter)
+    {
+        final Object service = context.getService(ref);
+        if (null == service)
+        {
+            return false;
+        }
+        held.add(ref);
+        try
+        {
+            bind(ref, adapter.apply(service));
+            return true;
+        }
+        catch (final LinkageError e)
+        {
+            held.remove(ref);
+            context.ungetService(ref);
+            log.info("{}: the service's API is not wired to {} (refresh it to publish): {}", threadName,
+                context.getBundle().getSymbolicName(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Unbinds the sink of that reference ({@link #unbind}) and ungets its service (DS's unbind method).
+     *
+     * @param context the feature's bundle context.
+     * @param ref     the service's reference.
+     */
+    public void unbindService(final BundleContext context, final ServiceReference<?> ref)
+    {
+        unbind(ref);
+        if (held.remove(ref))
+        {
+            context.ungetService(ref);
         }
     }
 

@@ -5,7 +5,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.slf4j.LoggerFactory;
 
 public class EventPublisherTest
@@ -151,5 +156,84 @@ public class EventPublisherTest
         // "é" is 2 bytes: cutting "aé" to 2 bytes keeps "a" only
         assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("a\u00e9", 2));
         assertArrayEquals("a\u00e9".getBytes(StandardCharsets.UTF_8), EventPublisher.utf8("a\u00e9b", 3));
+    }
+
+    /** A bundle context that records getService and ungetService, and hands out {@code service}. */
+    private static BundleContext context(final Object service, final List<String> calls)
+    {
+        final Bundle bundle = (Bundle)Proxy.newProxyInstance(EventPublisherTest.class.getClassLoader(),
+            new Class<?>[] {Bundle.class},
+            (proxy, m, args) -> "getSymbolicName".equals(m.getName()) ? "feature" : null);
+        return (BundleContext)Proxy.newProxyInstance(EventPublisherTest.class.getClassLoader(),
+            new Class<?>[] {BundleContext.class}, (proxy, m, args) -> switch (m.getName())
+            {
+                case "getService" ->
+                {
+                    calls.add("get");
+                    yield service;
+                }
+                case "ungetService" ->
+                {
+                    calls.add("unget");
+                    yield true;
+                }
+                case "getBundle" -> bundle;
+                default -> throw new UnsupportedOperationException(m.getName());
+            });
+    }
+
+    private static ServiceReference<?> reference()
+    {
+        return (ServiceReference<?>)Proxy.newProxyInstance(EventPublisherTest.class.getClassLoader(),
+            new Class<?>[] {ServiceReference.class}, (proxy, m, args) -> switch (m.getName())
+            {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> throw new UnsupportedOperationException(m.getName());
+            });
+    }
+
+    @Test
+    public void aServiceIsGotForItsSinkAndUngotAtItsUnbind() throws Exception
+    {
+        final EventPublisher p = new EventPublisher("ev-svc", 8, LoggerFactory.getLogger("test"));
+        final List<String> calls = new ArrayList<>();
+        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        final ServiceReference<?> ref = reference();
+        final BundleContext ctx = context("the channel", calls);
+        assertTrue(p.bindService(ctx, ref, service -> (n, t) -> got.add(service + " " + n + " " + t)));
+        assertTrue(p.active());
+        p.offer("e", "1");
+        assertEquals("the channel e 1", got.poll(5, TimeUnit.SECONDS));
+        p.unbindService(ctx, ref);
+        assertFalse(p.active());
+        assertEquals(List.of("get", "unget"), calls);
+        p.unbindService(ctx, ref);
+        assertEquals("ungot once", List.of("get", "unget"), calls);
+        assertEquals(0, threads("ev-svc"));
+    }
+
+    @Test
+    public void anUnwiredApiLeavesNothingBoundAndTheServiceUngot()
+    {
+        final EventPublisher p = new EventPublisher("ev-unwired", 8, LoggerFactory.getLogger("test"));
+        final List<String> calls = new ArrayList<>();
+        final ServiceReference<?> ref = reference();
+        final BundleContext ctx = context("the channel", calls);
+        // what loading a class that names a package with no wire does
+        assertFalse(p.bindService(ctx, ref, service ->
+        {
+            throw new NoClassDefFoundError("platform/mp/api/MpChannel");
+        }));
+        assertFalse(p.active());
+        assertFalse(p.offer("e", "1"));
+        assertEquals(List.of("get", "unget"), calls);
+        assertEquals(0, threads("ev-unwired"));
+        p.unbindService(ctx, ref);
+        assertEquals("nothing more to unget", List.of("get", "unget"), calls);
+
+        final List<String> none = new ArrayList<>();
+        assertFalse("the service went before it was got", p.bindService(context(null, none), ref, s -> (n, t) -> { }));
+        assertEquals(List.of("get"), none);
     }
 }

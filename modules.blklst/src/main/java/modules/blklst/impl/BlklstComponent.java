@@ -9,8 +9,6 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Hashtable;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -69,8 +67,6 @@ public final class BlklstComponent
     /** Events that may wait for the publishing thread (a burst of ipvsadm adds); more are dropped and counted. */
     static final int EVENT_QUEUE = 4096;
     private final EventPublisher events = new EventPublisher("blklst-events", EVENT_QUEUE, LOG);
-    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
-    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
 
     /** Tracked by name: the class is only loaded (by {@link NetifHook}) when the optional import is wired. */
     static final String NETIF = "modules.netif.api.Netif";
@@ -196,34 +192,15 @@ public final class BlklstComponent
         policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
     void bindMp(final ServiceReference<?> ref)
     {
-        final Object service = context.getService(ref);
-        if (null == service)
+        if (events.bindService(context, ref, MpSink::of))
         {
-            return;
-        }
-        held.add(ref);
-        try
-        {
-            events.bind(ref, MpSink.of(service));
             LOG.info("blacklist changes are published as {} to platform.mp's subscribers", BlklstCore.EVENT);
-        }
-        catch (final LinkageError e)
-        {
-            // platform.mp came after this bundle resolved and the dynamic import could not wire it
-            held.remove(ref);
-            context.ungetService(ref);
-            LOG.info("platform.mp.api is not wired to modules.blklst (refresh it to publish {}): {}",
-                BlklstCore.EVENT, e.toString());
         }
     }
 
     /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
     void unbindMp(final ServiceReference<?> ref)
     {
-        events.unbind(ref);
-        if (held.remove(ref))
-        {
-            context.ungetService(ref);
-        }
+        events.unbindService(context, ref);
     }
 }

@@ -6,7 +6,8 @@ import platform.mp.api.MpChannel;
 /**
  * The only class of this bundle that names platform.mp's API: loaded when an {@code MpChannel} is bound, so that
  * the bundle resolves and runs without platform.mp (its import is optional). Without a wire to the package, loading
- * {@code MpChannel} here fails with a {@link LinkageError}, which {@link BlklstComponent} catches.
+ * {@code MpChannel} here fails with a {@link LinkageError}, which
+ * {@link EventPublisher#bindService} catches.
  */
 final class MpSink
 {

@@ -2,8 +2,6 @@ package modules.inetaddr.impl;
 
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -71,8 +69,6 @@ public final class InetAddrComponent implements InetAddrs
     private final ServiceRegistration<AddrCommands> commands;
     private final BundleContext context;
     private final EventPublisher events = new EventPublisher("inetaddr-events", EVENT_QUEUE, LOG);
-    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
-    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
     private volatile boolean active;
 
     @Activate
@@ -168,35 +164,16 @@ public final class InetAddrComponent implements InetAddrs
         policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
     void bindMp(final ServiceReference<?> ref)
     {
-        final Object service = context.getService(ref);
-        if (null == service)
+        if (events.bindService(context, ref, MpSink::of))
         {
-            return;
-        }
-        held.add(ref);
-        try
-        {
-            events.bind(ref, MpSink.of(service));
             LOG.info("address changes are published as {} to platform.mp's subscribers", InetAddrCore.EVENT);
-        }
-        catch (final LinkageError e)
-        {
-            // platform.mp came after this bundle resolved and the dynamic import could not wire it
-            held.remove(ref);
-            context.ungetService(ref);
-            LOG.info("platform.mp.api is not wired to modules.inetaddr (refresh it to publish {}): {}",
-                InetAddrCore.EVENT, e.toString());
         }
     }
 
     /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
     void unbindMp(final ServiceReference<?> ref)
     {
-        events.unbind(ref);
-        if (held.remove(ref))
-        {
-            context.ungetService(ref);
-        }
+        events.unbindService(context, ref);
     }
 
     @Override

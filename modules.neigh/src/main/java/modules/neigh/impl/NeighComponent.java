@@ -1,8 +1,6 @@
 package modules.neigh.impl;
 
 import java.util.Hashtable;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -97,8 +95,6 @@ public final class NeighComponent implements NeighOutput
     private final ServiceRegistration<NeighCommands> commands;
     private final BundleContext context;
     private final EventPublisher events = new EventPublisher("neigh-events", EVENT_QUEUE, LOG);
-    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
-    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
 
     @Activate
     public NeighComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
@@ -159,35 +155,16 @@ public final class NeighComponent implements NeighOutput
         policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
     void bindMp(final ServiceReference<?> ref)
     {
-        final Object service = context.getService(ref);
-        if (null == service)
+        if (events.bindService(context, ref, MpSink::of))
         {
-            return;
-        }
-        held.add(ref);
-        try
-        {
-            events.bind(ref, MpSink.of(service));
             LOG.info("neighbour changes are published as {} to platform.mp's subscribers", NeighCore.EVENT);
-        }
-        catch (final LinkageError e)
-        {
-            // platform.mp came after this bundle resolved and the dynamic import could not wire it
-            held.remove(ref);
-            context.ungetService(ref);
-            LOG.info("platform.mp.api is not wired to modules.neigh (refresh it to publish {}): {}",
-                NeighCore.EVENT, e.toString());
         }
     }
 
     /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
     void unbindMp(final ServiceReference<?> ref)
     {
-        events.unbind(ref);
-        if (held.remove(ref))
-        {
-            context.ungetService(ref);
-        }
+        events.unbindService(context, ref);
     }
 
     @Override

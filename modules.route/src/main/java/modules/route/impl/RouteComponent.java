@@ -1,8 +1,6 @@
 package modules.route.impl;
 
 import java.util.Hashtable;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -80,8 +78,6 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
     private final Route6Core core6;
     private final ServiceRegistration<RouteCommands> commands;
     private final BundleContext context;
-    /** The channels got from the framework (one at a time, two while DS replaces one), ungot at their unbind. */
-    private final Set<ServiceReference<?>> held = ConcurrentHashMap.newKeySet();
     private final EventPublisher events = new EventPublisher("route-events", EVENT_QUEUE, LOG);
 
     @Activate
@@ -133,35 +129,16 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
     void bindMp(final ServiceReference<?> ref)
     {
-        final Object service = context.getService(ref);
-        if (null == service)
+        if (events.bindService(context, ref, MpSink::of))
         {
-            return;
-        }
-        held.add(ref);
-        try
-        {
-            events.bind(ref, MpSink.of(service));
             LOG.info("route changes are published as {} to platform.mp's subscribers", RouteCore.EVENT);
-        }
-        catch (final LinkageError e)
-        {
-            // platform.mp came after this bundle resolved and the dynamic import could not wire it
-            held.remove(ref);
-            context.ungetService(ref);
-            LOG.info("platform.mp.api is not wired to modules.route (refresh it to publish {}): {}", RouteCore.EVENT,
-                e.toString());
         }
     }
 
     /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
     void unbindMp(final ServiceReference<?> ref)
     {
-        events.unbind(ref);
-        if (held.remove(ref))
-        {
-            context.ungetService(ref);
-        }
+        events.unbindService(context, ref);
     }
 
     @Override
