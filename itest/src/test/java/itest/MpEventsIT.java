@@ -25,6 +25,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
+import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
 import platform.mp.api.MpChannel;
 import platform.sockopt.api.SockoptRegistry;
@@ -91,6 +92,31 @@ public class MpEventsIT extends BaseTest
         });
     }
 
+    /**
+     * A SET, sent again while it fails with EDPVS_MSG_DROP: on this shared 2-vCPU machine a worker may miss the
+     * 200 ms a change waits for it; such a change is undone and published as nothing, and the client may retry.
+     */
+    static SockoptResponse setApplied(final SockoptClient client, final int id, final byte[] body) throws Exception
+    {
+        SockoptResponse r = client.set(id, body);
+        for (int i = 0; i < 10 && Edpvs.MSG_DROP == r.errcode(); i++)
+        {
+            r = client.set(id, body);
+        }
+        return r;
+    }
+
+    /** A Gogo command, run again while it answers EDPVS_MSG_DROP (see {@link #setApplied}). */
+    static String gogoApplied(final CommandProcessor processor, final String command) throws Exception
+    {
+        String out = execute(processor, command);
+        for (int i = 0; i < 10 && out.contains("(" + Edpvs.MSG_DROP + ")"); i++)
+        {
+            out = execute(processor, command);
+        }
+        return out;
+    }
+
     @Test
     public void aSecondaryJvmSeesARouteAddedThroughTheControlSocketAndDeletedThroughGogo() throws Exception
     {
@@ -115,20 +141,20 @@ public class MpEventsIT extends BaseTest
             awaitSubscribed(processor, "route.change");
             assertEquals("watching route.change", watcher.next());
 
-            final SockoptResponse add = client.set(28, detail());
+            final SockoptResponse add = setApplied(client, 28, detail());
             assertEquals(add.errstr(), 0, add.errcode());
             final String added = watcher.next();
             assertTrue(added, null != added && added.matches("route\\.change ADD" + ROUTE));
 
-            final String del = execute(processor, "route:del 10.1.0.0/16 dev syn1");
-            assertTrue(del, !del.contains("rror"));
+            final String del = gogoApplied(processor, "route:del 10.1.0.0/16 dev syn1");
+            assertEquals("OK", del.trim());
             final String deleted = watcher.next();
             assertTrue(deleted, null != deleted && deleted.matches("route\\.change DEL" + ROUTE));
             assertEquals("a refused change is no event", -4, client.set(29, detail()).errcode());
-            execute(processor, "route:flush");
+            assertEquals("OK", gogoApplied(processor, "route:flush").trim());
             assertEquals("route.change FLUSH inet", watcher.next());
         }
-        assertTrue(execute(processor, "route:stats"), execute(processor, "route:stats")
-            .contains("route.change events: published 3, dropped 0, failed 0"));
+        final String stats = execute(processor, "route:stats");
+        assertTrue(stats, stats.contains("route.change events: published 3, dropped 0, failed 0"));
     }
 }

@@ -83,8 +83,8 @@ public class MpEventsLateIT extends BaseTest
         await("GET 32 and 76 served", () -> getOk(client, 32) && getOk(client, 76));
 
         // absent: both serve, nothing is published
-        assertEquals(0, client.set(28, MpEventsIT.detail()).errcode());
-        assertEquals(0, client.set(73, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
+        assertEquals(0, MpEventsIT.setApplied(client, 28, MpEventsIT.detail()).errcode());
+        assertEquals(0, MpEventsIT.setApplied(client, 73, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
         assertTrue(gogo("route:stats"), gogo("route:stats").contains("route.change events: published 0, dropped 0, "
             + "failed 0, no channel bound"));
         assertTrue(gogo("blklst:stats"), gogo("blklst:stats").contains("no channel bound"));
@@ -101,10 +101,10 @@ public class MpEventsLateIT extends BaseTest
             MpEventsIT.awaitSubscribed(processor, "blklst.change");
             assertEquals("watching route.change", routes.next());
             assertEquals("watching blklst.change", blklst.next());
-            assertEquals(0, client.set(29, MpEventsIT.detail()).errcode());
+            assertEquals(0, MpEventsIT.setApplied(client, 29, MpEventsIT.detail()).errcode());
             final String deleted = routes.next();
             assertTrue(deleted, null != deleted && deleted.matches("route\\.change DEL" + MpEventsIT.ROUTE));
-            assertEquals(0, client.set(74, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
+            assertEquals(0, MpEventsIT.setApplied(client, 74, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
             assertEquals("blklst.change DEL TCP 10.0.0.1:80 1.2.3.4", blklst.next());
         }
 
@@ -112,8 +112,8 @@ public class MpEventsLateIT extends BaseTest
         mp.stop();
         await("route and blklst unbound the channel", () -> gogo("route:stats").contains("no channel bound")
             && gogo("blklst:stats").contains("no channel bound"));
-        assertEquals(0, client.set(28, MpEventsIT.detail()).errcode());
-        assertEquals(0, client.set(73, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
+        assertEquals(0, MpEventsIT.setApplied(client, 28, MpEventsIT.detail()).errcode());
+        assertEquals(0, MpEventsIT.setApplied(client, 73, HexFormat.of().parseHex(IPVSADM_ADD)).errcode());
         mp.uninstall();
     }
 }
