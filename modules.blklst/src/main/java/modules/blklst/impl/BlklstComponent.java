@@ -36,8 +36,9 @@ import platform.sockopt.api.SockoptRegistry;
  * {@code blklst:} Gogo commands; on deactivation it removes every one of them.
  * <p>
  * With platform.mp present, every applied change is published to the secondaries subscribed to
- * {@value BlklstCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this
- * class never names the API's types, see {@link MpSink}); the master lcore only queues the event.
+ * {@value BlklstCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = BlklstComponent.PID)
 @Designate(ocd = BlklstComponent.Config.class)

@@ -39,8 +39,9 @@ import platform.sockopt.api.SockoptRegistry;
  * optional, dynamic reference: when one comes (back), the addresses' routes are added to it.
  * <p>
  * With platform.mp present, every applied change is published to the secondaries subscribed to
- * {@value InetAddrCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this
- * class never names the API's types, see {@link MpSink}); the master lcore only queues the event.
+ * {@value InetAddrCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = InetAddrComponent.PID, service = InetAddrs.class)
 @Designate(ocd = InetAddrComponent.Config.class)

@@ -42,7 +42,8 @@ import platform.sockopt.api.SockoptRegistry;
  * <p>
  * With platform.mp present, every applied change (a static add or delete, a learned neighbour) is published to the
  * secondaries subscribed to {@value NeighCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
- * reference only: this class never names the API's types, see {@link MpSink}); the master lcore only queues it.
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues it.
  */
 @Component(immediate = true, configurationPid = NeighComponent.PID, service = NeighOutput.class)
 @Designate(ocd = NeighComponent.Config.class)

@@ -40,8 +40,9 @@ import platform.sockopt.api.SockoptRegistry;
  * removes every one of them. Needs netif: a route names its device, a port of netif's.
  * <p>
  * With platform.mp present, every applied change is published to the secondaries subscribed to
- * {@value RouteCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by reference only: this class
- * never names the API's types, see {@link MpSink}); the master lcore only queues the event.
+ * {@value RouteCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = RouteComponent.PID,
     service = {RouteLookup.class, Routes.class, Routes6.class})
