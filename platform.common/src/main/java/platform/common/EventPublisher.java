@@ -51,7 +51,9 @@ public final class EventPublisher implements AutoCloseable
 
     private final String threadName;
     private final Logger log;
-    private final BlockingQueue<String[]> queue;
+    private final int capacity;
+    /** The running thread's own queue: a thread that ends never takes an event meant for the next one. */
+    private volatile BlockingQueue<String[]> queue;
     /** Held while the sink runs; {@link #unbind} takes it so that no publish starts after it returned. */
     private final ReentrantLock publishing = new ReentrantLock();
     private final LogLimiter failureLog = new LogLimiter(TimeUnit.SECONDS.toNanos(5));
@@ -73,7 +75,8 @@ public final class EventPublisher implements AutoCloseable
     public EventPublisher(final String threadName, final int capacity, final Logger log)
     {
         this.threadName = threadName;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(1);
         this.log = log;
     }
 
@@ -112,15 +115,17 @@ public final class EventPublisher implements AutoCloseable
      */
     public synchronized void bind(final Object bindKey, final Sink s)
     {
-        this.key = bindKey;
-        this.sink = s;
         if (null == thread)
         {
-            final Thread t = new Thread(this::run, threadName);
+            final BlockingQueue<String[]> q = new ArrayBlockingQueue<>(capacity);
+            queue = q;
+            final Thread t = new Thread(() -> run(q), threadName);
             t.setDaemon(true);
             thread = t;
             t.start();
         }
+        this.key = bindKey;
+        this.sink = s;
     }
 
     /**
@@ -237,14 +242,14 @@ public final class EventPublisher implements AutoCloseable
         return thread == Thread.currentThread();
     }
 
-    private void run()
+    private void run(final BlockingQueue<String[]> q)
     {
         while (current())
         {
             final String[] e;
             try
             {
-                e = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                e = q.poll(POLL_MS, TimeUnit.MILLISECONDS);
             }
             catch (final InterruptedException ex)
             {
