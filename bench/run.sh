@@ -219,6 +219,13 @@ main() {
     else
         echo "== step netif-afpacket skipped: needs root, gcc and ip (iproute2)"
     fi
+    # 9. platform.mp's synchronous request (MpChannel.request) from the primary to 1 secondary JVM (round trip) and
+    #    to 4 (broadcast), against a raw Unix-socket echo between the same JVMs (issue 15); each fork starts its own
+    #    secondary JVMs (about 80 s each). DPDK's rte_mp_request_sync anchor is bench/c/mp_bench.sh (root and
+    #    hugepages), run apart.
+    for n in 1 4; do
+        step "mp-$n" 'bench\.mp\.MpChannelBenchmark' -p secondaries="$n" -f 2 -wi 3 -w 2s -i 5 -r 2s
+    done
 
     echo
     probe "after"

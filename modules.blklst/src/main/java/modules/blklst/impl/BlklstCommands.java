@@ -5,6 +5,8 @@ import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
 
+import platform.common.EventPublisher;
+
 /**
  * Gogo commands of the {@code blklst} scope, registered by {@link BlklstComponent}. Each returns its output.
  */
@@ -13,10 +15,17 @@ public final class BlklstCommands
     static final String[] FUNCTIONS = {"list", "lcores", "stats"};
 
     private final BlklstCore core;
+    private final EventPublisher events;
 
     BlklstCommands(final BlklstCore core)
     {
+        this(core, null);
+    }
+
+    BlklstCommands(final BlklstCore core, final EventPublisher events)
+    {
         this.core = core;
+        this.events = events;
     }
 
     @Descriptor("lists the blacklist as the master lcore holds it (what GET 76 returns), in insertion order, with the packets the workers dropped per entry")
@@ -43,6 +52,7 @@ public final class BlklstCommands
     {
         return String.format(Locale.ROOT, "entries %d; added %d, deleted %d, flushed %d, refused %d, "
             + "multicasts failed %d%n", core.size(), core.added.get(), core.deleted.get(), core.flushed.get(),
-            core.refused.get(), core.multicastFailures.get());
+            core.refused.get(), core.multicastFailures.get())
+            + (null == events ? "" : "blklst.change events: " + events.describe() + System.lineSeparator());
     }
 }

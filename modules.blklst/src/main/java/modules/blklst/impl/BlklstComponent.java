@@ -16,12 +16,17 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import platform.common.EventPublisher;
+
 import modules.blklst.api.Blacklist;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -29,6 +34,11 @@ import platform.sockopt.api.SockoptRegistry;
  * The blacklist bundle's one component: on activation it registers the workers' INIT job, the blacklist message
  * types and the sockopts SET 73..75 and GET 76, then offers {@link Blacklist} to the data path and the
  * {@code blklst:} Gogo commands; on deactivation it removes every one of them.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value BlklstCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = BlklstComponent.PID)
 @Designate(ocd = BlklstComponent.Config.class)
@@ -64,6 +74,10 @@ public final class BlklstComponent
     private final ServiceRegistration<Blacklist> service;
     private final ServiceRegistration<BlklstCommands> commands;
     private final ServiceTracker<Object, AutoCloseable> netif;
+    private final BundleContext context;
+    /** Events that may wait for the publishing thread (a burst of ipvsadm adds); more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+    private final EventPublisher events = new EventPublisher("blklst-events", EVENT_QUEUE, LOG);
 
     /** Tracked by name: the class is only loaded (by {@link NetifHook}) when the optional import is wired. */
     static final String NETIF = "modules.netif.api.Netif";
@@ -154,15 +168,17 @@ public final class BlklstComponent
     public BlklstComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, final Config config)
     {
+        this.context = context;
         this.core = new BlklstCore(lcores, msg, config.max_entries(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events(events);
         core.start(sockopts, config.entries(), platform.common.StaticConfig.file(config.conf_file(),
             context.getProperty("platform.home"), "blklst.conf"));
         this.service = context.registerService(Blacklist.class, core, null);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "blklst");
         props.put("osgi.command.function", BlklstCommands.FUNCTIONS);
-        this.commands = context.registerService(BlklstCommands.class, new BlklstCommands(core), props);
+        this.commands = context.registerService(BlklstCommands.class, new BlklstCommands(core, events), props);
         this.netif = new ServiceTracker<>(context, NETIF, new NetifHooks(context, core));
         netif.open();
     }
@@ -175,5 +191,28 @@ public final class BlklstComponent
         commands.unregister();
         service.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish blacklist changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        if (events.bindService(context, ref, MpSink::of))
+        {
+            LOG.info("blacklist changes are published as {} to platform.mp's subscribers", BlklstCore.EVENT);
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbindService(context, ref);
     }
 }

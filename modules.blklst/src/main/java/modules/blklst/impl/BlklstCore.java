@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
 import platform.common.Registrations;
 import platform.common.StaticConfig;
 
@@ -53,6 +54,8 @@ final class BlklstCore implements Blacklist
     /** Every worker replies with the packets its packet hook dropped per entry (for {@code blklst:list}). */
     static final int MSG_BLKLST_HITS = 258;
     static final String JOB_NAME = "blklst_init";
+    /** The event an applied change is published as (platform.mp's subscribers; see the README's table). */
+    static final String EVENT = "blklst.change";
     private static final Logger LOG = LoggerFactory.getLogger(BlklstCore.class);
 
     private final LcoreScheduler lcores;
@@ -77,6 +80,8 @@ final class BlklstCore implements Blacklist
     final AtomicLong multicastFailures = new AtomicLong();
 
     private final Registrations handles = new Registrations(LOG, "blacklist");
+    /** Where applied changes go as {@value #EVENT} events (no sink: nothing is formatted or queued). */
+    private volatile EventPublisher events = new EventPublisher("blklst-events", 1, LOG);
 
     /**
      * @param lcores     the lcores.
@@ -150,6 +155,12 @@ final class BlklstCore implements Blacklist
     void stop()
     {
         handles.closeAll();
+    }
+
+    /** @param p where applied changes are published as {@value #EVENT}; set before {@link #start}. */
+    void events(final EventPublisher p)
+    {
+        this.events = p;
     }
 
     // ------------------------------------------------------------------ on every forwarding lcore
@@ -448,6 +459,13 @@ final class BlklstCore implements Blacklist
             flushed.incrementAndGet();
         }
         snapshot = master.toArray(new BlklstEntry[0]);
+        // every lcore has it: tell the subscribers, through the publisher's queue (never blocks this lcore)
+        final EventPublisher ev = events;
+        if (ev.active())
+        {
+            ev.offer(EVENT, MsgIds.BLKLST_ADD == type ? "ADD " + e : MsgIds.BLKLST_DEL == type ? "DEL " + e
+                : "FLUSH");
+        }
         return Edpvs.OK;
     }
 

@@ -90,7 +90,7 @@ public class BlklstCoreTest
         TestLcores.stop(lcores);
     }
 
-    private static byte[] conf(final String vaddr, final int vport, final int proto, final int af,
+    static byte[] conf(final String vaddr, final int vport, final int proto, final int af,
         final String subject)
     {
         final ByteBuffer b = ByteBuffer.allocate(BlklstConf.SIZE);

@@ -104,7 +104,8 @@ public final class AddrCommands
         final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
             "addresses %d; added %d, deleted %d, changed %d, flushed %d, refused %d, multicasts failed %d%n",
             core.size(), core.added.get(), core.deleted.get(), core.changed.get(), core.flushed.get(),
-            core.refused.get(), core.multicastFailures.get()));
+            core.refused.get(), core.multicastFailures.get())
+            + "inetaddr.change events: " + core.events.describe() + System.lineSeparator());
         for (int l = 0; l < LcoreScheduler.MAX_LCORES; l++)
         {
             final StringBuilder line = new StringBuilder();

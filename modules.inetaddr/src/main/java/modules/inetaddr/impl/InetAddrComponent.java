@@ -4,6 +4,7 @@ import java.util.Hashtable;
 import java.util.List;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,6 +19,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
+
 import modules.inetaddr.api.InetAddrs;
 import modules.inetaddr.cli.AddrCtl;
 import modules.netif.api.Netif;
@@ -25,6 +28,7 @@ import modules.route.api.Routes;
 import platform.common.StaticConfig;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -34,6 +38,11 @@ import platform.sockopt.api.SockoptRegistry;
  * adds the configured addresses, and offers {@link InetAddrs} and the {@code addr:} Gogo commands; on
  * deactivation it removes every one of them and the routes it made. The route bundle's {@link Routes} is an
  * optional, dynamic reference: when one comes (back), the addresses' routes are added to it.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value InetAddrCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = InetAddrComponent.PID, service = InetAddrs.class)
 @Designate(ocd = InetAddrComponent.Config.class)
@@ -61,8 +70,13 @@ public final class InetAddrComponent implements InetAddrs
         String conf_file() default "";
     }
 
+    /** Events that may wait for the publishing thread; more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final InetAddrCore core;
     private final ServiceRegistration<AddrCommands> commands;
+    private final BundleContext context;
+    private final EventPublisher events = new EventPublisher("inetaddr-events", EVENT_QUEUE, LOG);
     private volatile boolean active;
 
     @Activate
@@ -70,8 +84,10 @@ public final class InetAddrComponent implements InetAddrs
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
         final Config config)
     {
+        this.context = context;
         this.core = new InetAddrCore(lcores, msg, netif, config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events = events;
         core.start(sockopts);
         active = true;
         StaticConfig.apply(PID, config.addresses(), StaticConfig.file(config.conf_file(),
@@ -145,6 +161,29 @@ public final class InetAddrComponent implements InetAddrs
         active = false;
         commands.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish address changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        if (events.bindService(context, ref, MpSink::of))
+        {
+            LOG.info("address changes are published as {} to platform.mp's subscribers", InetAddrCore.EVENT);
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbindService(context, ref);
     }
 
     @Override

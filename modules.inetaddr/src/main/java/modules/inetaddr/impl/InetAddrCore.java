@@ -12,11 +12,13 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
 import platform.common.Registrations;
 
 import modules.inetaddr.api.InetAddrConf;
 import modules.inetaddr.api.InetAddrs;
 import modules.netif.api.Netif;
+import modules.netif.api.PortInfo;
 import modules.netif.api.ReceiverHandle;
 import platform.lcore.api.Edpvs;
 import platform.lcore.api.JobHandle;
@@ -49,6 +51,10 @@ import platform.sockopt.api.SockoptSpec;
 final class InetAddrCore implements InetAddrs, IcmpEcho.Tables
 {
     static final String JOB_NAME = "inetaddr_init";
+    /** The event an applied change is published as (platform.mp's subscribers; see the README's table). */
+    static final String EVENT = "inetaddr.change";
+    /** Where applied changes go as {@value #EVENT} events (no sink: nothing is formatted or queued). */
+    volatile EventPublisher events = new EventPublisher("inetaddr-events", 1, LOG);
     private static final Logger LOG = LoggerFactory.getLogger(InetAddrCore.class);
 
     /** A change for the workers' tables: op is an INET_ADDR_* value; {@code port} for a flush. */
@@ -414,6 +420,7 @@ final class InetAddrCore implements InetAddrs, IcmpEcho.Tables
             size = master.size();
         }
         added.incrementAndGet();
+        publish("ADD ", a, -1);
         return Edpvs.OK;
     }
 
@@ -460,7 +467,36 @@ final class InetAddrCore implements InetAddrs, IcmpEcho.Tables
         {
             routes.unfollow(a);
         }
+        publish(InetAddrConf.INET_ADDR_DEL == c.op() ? "DEL " : InetAddrConf.INET_ADDR_MOD == c.op() ? "SET "
+            : "FLUSH dev ", c.addr(), c.port());
         return Edpvs.OK;
+    }
+
+    /**
+     * Queues an {@value #EVENT} event once every lcore has the change: never blocks this lcore, formats nothing
+     * without a subscriber channel.
+     *
+     * @param verb "ADD ", "DEL ", "SET " or "FLUSH dev ".
+     * @param a    the address, null for a flush.
+     * @param port the flushed port.
+     */
+    private void publish(final String verb, final IfAddr a, final int port)
+    {
+        final EventPublisher ev = events;
+        if (!ev.active())
+        {
+            return;
+        }
+        String text = verb + a;
+        if (null == a)
+        {
+            text = verb + port;
+            for (final PortInfo p : netif.ports())
+            {
+                text = p.id() == port ? verb + p.name() : text;
+            }
+        }
+        ev.offer(EVENT, text);
     }
 
     private int multicast(final Change c, final Consumer<String> why)

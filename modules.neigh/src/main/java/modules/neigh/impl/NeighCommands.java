@@ -117,6 +117,7 @@ public final class NeighCommands
             m.pendingCount(), m.arpSent.get(), m.arpRetries.get(), m.resolveFailed.get(), m.noSource.get(),
             m.allocFailures.get(), m.xmitFailures.get(), m.learned.get(), m.learnFailures.get(), m.added.get(),
             m.deleted.get(), m.refused.get(), core.freedAtStop.get()));
+        sb.append("neigh.change events: ").append(core.events.describe()).append(System.lineSeparator());
         return sb.toString();
     }
 }

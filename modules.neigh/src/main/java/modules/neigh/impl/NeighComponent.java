@@ -4,6 +4,7 @@ import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,6 +17,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import platform.common.EventPublisher;
+
 import modules.netif.api.Mbuf;
 import modules.netif.api.NeighOutput;
 import modules.netif.api.Netif;
@@ -23,6 +29,7 @@ import modules.netif.api.RouteLookup;
 import platform.common.StaticConfig;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.api.LcoreTimers;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -33,6 +40,11 @@ import platform.sockopt.api.SockoptRegistry;
  * on deactivation it removes every one of them and frees the packets it held. Needs netif (the ports, the pool,
  * the ARP frames); uses the route lookup when one is there (which of our addresses an ARP request asks for, the
  * source of our ARP requests).
+ * <p>
+ * With platform.mp present, every applied change (a static add or delete, a learned neighbour) is published to the
+ * secondaries subscribed to {@value NeighCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues it.
  */
 @Component(immediate = true, configurationPid = NeighComponent.PID, service = NeighOutput.class)
 @Designate(ocd = NeighComponent.Config.class)
@@ -83,8 +95,14 @@ public final class NeighComponent implements NeighOutput
         String conf_file() default "";
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(NeighComponent.class);
+    /** Events that may wait for the publishing thread (a burst of learned neighbours); more are dropped, counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final NeighCore core;
     private final ServiceRegistration<NeighCommands> commands;
+    private final BundleContext context;
+    private final EventPublisher events = new EventPublisher("neigh-events", EVENT_QUEUE, LOG);
 
     @Activate
     public NeighComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
@@ -95,8 +113,11 @@ public final class NeighComponent implements NeighOutput
             config.max_unresolved(), TimeUnit.MILLISECONDS.toNanos(config.timeout_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.probe_ms()), TimeUnit.MILLISECONDS.toNanos(config.delay_ms()),
             TimeUnit.MILLISECONDS.toNanos(config.retrans_ms()), config.probes(), config.timeout_us());
+        this.context = context;
         this.core = new NeighCore(lcores, msg, netif, timers, settings, config.$static(), StaticConfig.file(
-            config.conf_file(), context.getProperty("platform.home"), "neigh.conf"), context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+            config.conf_file(), context.getProperty("platform.home"), "neigh.conf"),
+            context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events = events;
         core.start(sockopts);
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "neigh");
@@ -130,6 +151,29 @@ public final class NeighComponent implements NeighOutput
         // DS has already unregistered NeighOutput, and netif waited until no lcore is inside it
         commands.unregister();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish neighbour changes to it. The parameter is the reference, not the service,
+     * so that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        if (events.bindService(context, ref, MpSink::of))
+        {
+            LOG.info("neighbour changes are published as {} to platform.mp's subscribers", NeighCore.EVENT);
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbindService(context, ref);
     }
 
     @Override

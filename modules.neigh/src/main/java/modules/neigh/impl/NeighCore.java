@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
 import platform.common.Registrations;
 
 import modules.neigh.api.NeighConf;
@@ -85,6 +86,10 @@ final class NeighCore implements NeighOutput
     private final Mbuf[][] scratch = new Mbuf[LcoreScheduler.MAX_LCORES][];
     private final AtomicReferenceArray<TimerHandle> aging = new AtomicReferenceArray<>(LcoreScheduler.MAX_LCORES);
     private final Registrations handles = new Registrations(LOG, "neigh");
+    /** The event an applied change is published as (platform.mp's subscribers; see the README's table). */
+    static final String EVENT = "neigh.change";
+    /** Where applied changes go as {@value #EVENT} events (no sink: nothing is formatted or queued). */
+    volatile EventPublisher events = new EventPublisher("neigh-events", 1, LOG);
     /** Held packets freed when the bundle stopped. */
     final AtomicLong freedAtStop = new AtomicLong();
 

@@ -297,6 +297,12 @@ final class NeighMaster
                     learnFailures.incrementAndGet();
                     LOG.warn("neigh: learned {} did not reach every worker: {}", l, Edpvs.strerror(code));
                 }
+                else if (!l.updateOnly() && core.events.active())
+                {
+                    // every worker has it (a refresh by a gratuitous or third-party ARP is not an event)
+                    publish("LEARN " + Arp.ip(l.ip()) + " lladdr " + Arp.macText(l.mac()) + " dev "
+                        + core.portNames[l.port()]);
+                }
             });
         if (Edpvs.OK == rc)
         {
@@ -391,6 +397,10 @@ final class NeighMaster
             }
             pending.remove(key);
             added.incrementAndGet();
+            if (core.events.active())
+            {
+                publish("ADD " + e + " static");
+            }
             return Edpvs.OK;
         }
         final int rc = core.msg.multicastSync(NeighCore.MSG_NEIGH_DEL, key, core.settings.timeoutUs(), result);
@@ -414,7 +424,20 @@ final class NeighMaster
             return refuse(why, Edpvs.NOTEXIST, "no neighbour " + Arp.ip(ip) + " dev " + ifname);
         }
         deleted.incrementAndGet();
+        if (core.events.active())
+        {
+            publish("DEL " + Arp.ip(ip) + " dev " + ifname);
+        }
         return Edpvs.OK;
+    }
+
+    /**
+     * Queues a {@value NeighCore#EVENT} event: never blocks this lcore. Callers format the text only when
+     * {@code core.events.active()}, i.e. a subscriber channel is bound.
+     */
+    private void publish(final String text)
+    {
+        core.events.offer(NeighCore.EVENT, text);
     }
 
     private void failed(final String what, final String entry, final int rc, final Consumer<String> why)

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
 import platform.common.Registrations;
 
 import modules.netif.api.Netif;
@@ -100,6 +101,8 @@ final class Route6Core
     final AtomicLong multicastFailures = new AtomicLong();
 
     private final Registrations handles = new Registrations(LOG, "route6");
+    /** Where applied changes go as {@link RouteCore#EVENT} events (no sink: nothing is formatted or queued). */
+    private volatile EventPublisher events = new EventPublisher("route6-events", 1, LOG);
 
     /**
      * @param lcores    the lcores.
@@ -399,7 +402,20 @@ final class Route6Core
             }
             size = master.size();
         }
+        // every lcore has it: tell the subscribers, through the publisher's queue (never blocks this lcore)
+        final EventPublisher ev = events;
+        if (ev.active())
+        {
+            ev.offer(RouteCore.EVENT, Route6Conf.OPS_ADD == ops ? "ADD " + e : Route6Conf.OPS_DEL == ops ? "DEL " + e
+                : "FLUSH inet6");
+        }
         return Edpvs.OK;
+    }
+
+    /** @param p where applied changes are published as {@link RouteCore#EVENT}; set before {@link #start}. */
+    void events(final EventPublisher p)
+    {
+        this.events = p;
     }
 
     /** Brings the workers back to the master's table after a change failed on some of them. */

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
 
+import platform.common.EventPublisher;
+
 import modules.route.cli.Ipv6Text;
 
 /**
@@ -16,10 +18,18 @@ public final class RouteCommands
     private final RouteCore core;
     private final Route6Core core6;
 
+    private final EventPublisher events;
+
     RouteCommands(final RouteCore core, final Route6Core core6)
+    {
+        this(core, core6, null);
+    }
+
+    RouteCommands(final RouteCore core, final Route6Core core6, final EventPublisher events)
     {
         this.core = core;
         this.core6 = core6;
+        this.events = events;
     }
 
     @Descriptor("adds an IPv4 route as dpip route add does (SET 28's checks, on every lcore before OK)")
@@ -103,6 +113,7 @@ public final class RouteCommands
             core.refused.get(), core.multicastFailures.get())
             + String.format(Locale.ROOT, "IPv6 routes %d; added %d, deleted %d, flushed %d, refused %d, "
             + "multicasts failed %d%n", core6.size(), core6.added.get(), core6.deleted.get(), core6.flushed.get(),
-            core6.refused.get(), core6.multicastFailures.get());
+            core6.refused.get(), core6.multicastFailures.get())
+            + (null == events ? "" : "route.change events: " + events.describe() + System.lineSeparator());
     }
 }

@@ -3,16 +3,21 @@ package modules.route.impl;
 import java.util.Hashtable;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import platform.common.EventPublisher;
 
 import modules.netif.api.Netif;
 import modules.netif.api.Route4;
@@ -23,6 +28,7 @@ import modules.route.api.Routes;
 import modules.route.api.Routes6;
 import platform.common.StaticConfig;
 import platform.lcore.api.LcoreScheduler;
+import platform.mp.api.MpChannel;
 import platform.msgmgr.api.MsgManager;
 import platform.sockopt.api.SockoptRegistry;
 
@@ -32,6 +38,11 @@ import platform.sockopt.api.SockoptRegistry;
  * (IPv4, {@link RouteCore}) and SET 33..34, GET 35 (IPv6, {@link Route6Core}), then offers {@link RouteLookup}
  * (which netif binds), {@link Routes} and {@link Routes6}, and the {@code route:} Gogo commands; on deactivation it
  * removes every one of them. Needs netif: a route names its device, a port of netif's.
+ * <p>
+ * With platform.mp present, every applied change is published to the secondaries subscribed to
+ * {@value RouteCore#EVENT} (an optional, dynamic reference to {@code MpChannel}, bound by
+ * {@code ServiceReference}; this class names the API only in {@code @Reference}, which the JVM never loads; see
+ * {@link MpSink}); the master lcore only queues the event.
  */
 @Component(immediate = true, configurationPid = RouteComponent.PID,
     service = {RouteLookup.class, Routes.class, Routes6.class})
@@ -67,19 +78,27 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         String conf_file() default "";
     }
 
+    /** Events that may wait for the publishing thread (a burst of dpip adds); more are dropped and counted. */
+    static final int EVENT_QUEUE = 4096;
+
     private final RouteCore core;
     private final Route6Core core6;
     private final ServiceRegistration<RouteCommands> commands;
+    private final BundleContext context;
+    private final EventPublisher events = new EventPublisher("route-events", EVENT_QUEUE, LOG);
 
     @Activate
     public RouteComponent(final BundleContext context, @Reference final LcoreScheduler lcores,
         @Reference final MsgManager msg, @Reference final SockoptRegistry sockopts, @Reference final Netif netif,
         final Config config)
     {
+        this.context = context;
         this.core = new RouteCore(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion(), config.lpm());
         this.core6 = new Route6Core(lcores, msg, netif, config.expected_routes(), config.timeout_us(),
             context.getBundle().getSymbolicName() + "/" + context.getBundle().getVersion());
+        core.events(events);
+        core6.events(events);
         core.start(sockopts);
         try
         {
@@ -95,7 +114,7 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         final Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.command.scope", "route");
         props.put("osgi.command.function", RouteCommands.FUNCTIONS);
-        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core, core6), props);
+        this.commands = context.registerService(RouteCommands.class, new RouteCommands(core, core6, events), props);
     }
 
     @Deactivate
@@ -105,6 +124,29 @@ public final class RouteComponent implements RouteLookup, Routes, Routes6
         commands.unregister();
         core6.stop();
         core.stop();
+        events.close();
+    }
+
+    /**
+     * platform.mp's channel came: publish route changes to it. The parameter is the reference, not the service, so
+     * that DS never has to load {@code MpChannel} to find this method when platform.mp is absent.
+     *
+     * @param ref the channel's service reference.
+     */
+    @Reference(name = "mp", service = MpChannel.class, cardinality = ReferenceCardinality.OPTIONAL,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMp")
+    void bindMp(final ServiceReference<?> ref)
+    {
+        if (events.bindService(context, ref, MpSink::of))
+        {
+            LOG.info("route changes are published as {} to platform.mp's subscribers", RouteCore.EVENT);
+        }
+    }
+
+    /** @param ref the channel's service reference, going: nothing is published to it after this returned. */
+    void unbindMp(final ServiceReference<?> ref)
+    {
+        events.unbindService(context, ref);
     }
 
     @Override

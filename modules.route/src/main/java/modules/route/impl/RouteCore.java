@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import platform.common.EventPublisher;
 import platform.common.Registrations;
 
 import modules.netif.api.Netif;
@@ -63,6 +64,8 @@ final class RouteCore implements RouteLookup, Routes
     /** On the master lcore: another thread's {@link #add} or {@link #delete}. */
     static final int MSG_ROUTE_API = 266;
     static final String JOB_NAME = "route_init";
+    /** The event an applied change is published as (platform.mp's subscribers; see the README's table). */
+    static final String EVENT = "route.change";
     private static final Logger LOG = LoggerFactory.getLogger(RouteCore.class);
 
     private final LcoreScheduler lcores;
@@ -95,6 +98,8 @@ final class RouteCore implements RouteLookup, Routes
     final AtomicLong multicastFailures = new AtomicLong();
 
     private final Registrations handles = new Registrations(LOG, "route");
+    /** Where applied changes go as {@value #EVENT} events (no sink: nothing is formatted or queued). */
+    private volatile EventPublisher events = new EventPublisher("route-events", 1, LOG);
 
     /**
      * @param lcores    the lcores.
@@ -172,6 +177,12 @@ final class RouteCore implements RouteLookup, Routes
     {
         final MsgTypeHandle h = msg.registerMulticast(spec);
         handles.add(h::close);
+    }
+
+    /** @param p where applied changes are published as {@value #EVENT}; set before {@link #start}. */
+    void events(final EventPublisher p)
+    {
+        this.events = p;
     }
 
     /** Closes the sockopts, the message types and the job, newest first: none of this bundle's code runs after. */
@@ -528,6 +539,13 @@ final class RouteCore implements RouteLookup, Routes
                 flushed.incrementAndGet();
             }
             size = master.size();
+        }
+        // every lcore has it: tell the subscribers, through the publisher's queue (never blocks this lcore)
+        final EventPublisher ev = events;
+        if (ev.active())
+        {
+            ev.offer(EVENT, MsgIds.ROUTE_ADD == type ? "ADD " + e : MsgIds.ROUTE_DEL == type ? "DEL " + e
+                : "FLUSH inet");
         }
         return Edpvs.OK;
     }

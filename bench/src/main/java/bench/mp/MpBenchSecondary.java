@@ -1,0 +1,100 @@
+package bench.mp;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import platform.mp.client.MpSecondary;
+
+/**
+ * One secondary JVM of {@link MpChannelBenchmark}: attaches to the primary's runtime directory as a secondary
+ * ({@link MpSecondary}) whose action {@value MpChannelBenchmark#ECHO} answers every request with its own params,
+ * and serves the floor beside it: a Unix-domain socket at the given path echoing fixed-size frames (one blocking
+ * thread per connection: read the frame fully, write it back). Prints {@code READY} once both serve; ends when its
+ * standard input closes (the benchmark's fork died or closed it) or when killed.
+ * <p>
+ * Usage: {@code java -cp CP bench.mp.MpBenchSecondary MP_DIR ECHO_SOCKET FRAME_BYTES}
+ */
+public final class MpBenchSecondary
+{
+    private MpBenchSecondary()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Path dir = Path.of(args[0]);
+        final Path echoPath = Path.of(args[1]);
+        final int frameBytes = Integer.parseInt(args[2]);
+        final MpSecondary secondary = MpSecondary.attach(dir);
+        secondary.register(MpChannelBenchmark.ECHO, m -> m.params());
+        Files.deleteIfExists(echoPath);
+        final ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(echoPath));
+        final Thread acceptor = new Thread(() -> accept(server, frameBytes), "echo-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        System.out.println("READY");
+        System.out.flush();
+        // the parent's end of our stdin closes when it ends, whatever way: end with it
+        while (System.in.read() >= 0)
+        {
+            // nothing to read but the end
+        }
+        secondary.close();
+        server.close();
+        Files.deleteIfExists(echoPath);
+        System.exit(0);
+    }
+
+    private static void accept(final ServerSocketChannel server, final int frameBytes)
+    {
+        while (server.isOpen())
+        {
+            try
+            {
+                final SocketChannel ch = server.accept();
+                final Thread t = new Thread(() -> echo(ch, frameBytes), "echo-conn");
+                t.setDaemon(true);
+                t.start();
+            }
+            catch (final IOException e)
+            {
+                return;
+            }
+        }
+    }
+
+    private static void echo(final SocketChannel ch, final int frameBytes)
+    {
+        final ByteBuffer b = ByteBuffer.allocateDirect(frameBytes);
+        try (ch)
+        {
+            while (true)
+            {
+                b.clear();
+                while (b.hasRemaining())
+                {
+                    if (ch.read(b) < 0)
+                    {
+                        return;
+                    }
+                }
+                b.flip();
+                while (b.hasRemaining())
+                {
+                    ch.write(b);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            // the benchmark closed its end
+        }
+    }
+}
