@@ -164,7 +164,8 @@ public class DistDeployBenchmark
             Files.move(aside, deployed, StandardCopyOption.ATOMIC_MOVE);
             await(0);
         }
-        Thread.sleep(poll); // not right after fileinstall's poll found the last move: a random phase
+        // a random phase against fileinstall's scans (a fixed sleep would line the move up just before a scan)
+        Thread.sleep(poll + java.util.concurrent.ThreadLocalRandom.current().nextInt(poll));
     }
 
     /** The jar lands in deploy/ until the blacklist answers through the control socket. */
