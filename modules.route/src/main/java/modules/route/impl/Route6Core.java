@@ -2,7 +2,6 @@ package modules.route.impl;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -276,7 +275,7 @@ final class Route6Core
         {
             return refuse(rep::message, Edpvs.INVAL, bad);
         }
-        final String ifname = ifname(body, at);
+        final String ifname = RouteDetail.ifname(body, at, Route6Conf.IFNAME_OFFSET, Route6Conf.IFNAME_LENGTH);
         final PortInfo port = port(ifname);
         if (null == port)
         {
@@ -316,18 +315,6 @@ final class Route6Core
             }
         }
         return null;
-    }
-
-    private static String ifname(final ByteBuffer body, final int at)
-    {
-        int n = 0;
-        while (n < Route6Conf.IFNAME_LENGTH && 0 != body.get(at + Route6Conf.IFNAME_OFFSET + n))
-        {
-            n++;
-        }
-        final byte[] b = new byte[n];
-        body.get(at + Route6Conf.IFNAME_OFFSET, b);
-        return new String(b, StandardCharsets.US_ASCII);
     }
 
     private PortInfo port(final String name)
@@ -371,7 +358,7 @@ final class Route6Core
         {
             multicastFailures.incrementAndGet();
             final String why = String.format(Locale.ROOT, "route6 %s not applied: %s; no answer from lcores %s",
-                what, Edpvs.strerror(rc), RouteCore.lcoreList(result.missingMask()));
+                what, Edpvs.strerror(rc), RouteDetail.lcoreList(result.missingMask()));
             LOG.warn("route6 {} {} failed: {} (asked 0x{}, missing 0x{}); undoing it on the workers", what,
                 null == e ? "" : e, Edpvs.strerror(rc), Long.toHexString(result.askedMask()),
                 Long.toHexString(result.missingMask()));
@@ -451,7 +438,8 @@ final class Route6Core
         int port = -1;
         if (body.remaining() >= Route6Conf.SIZE)
         {
-            final String ifname = ifname(body, body.position());
+            final String ifname = RouteDetail.ifname(body, body.position(), Route6Conf.IFNAME_OFFSET,
+                Route6Conf.IFNAME_LENGTH);
             if (!ifname.isEmpty())
             {
                 port = netif.portId(ifname);
@@ -521,7 +509,7 @@ final class Route6Core
         if (Edpvs.OK != rc)
         {
             sb.append("incomplete: ").append(Edpvs.strerror(rc)).append(" no answer from lcores ")
-                .append(RouteCore.lcoreList(r.missingMask())).append(System.lineSeparator());
+                .append(RouteDetail.lcoreList(r.missingMask())).append(System.lineSeparator());
         }
         return sb.toString();
     }
@@ -545,7 +533,7 @@ final class Route6Core
         if (Edpvs.OK != rc)
         {
             sb.append("incomplete: ").append(Edpvs.strerror(rc)).append(" no answer from lcores ")
-                .append(RouteCore.lcoreList(r.missingMask())).append(System.lineSeparator());
+                .append(RouteDetail.lcoreList(r.missingMask())).append(System.lineSeparator());
         }
         return sb.toString();
     }

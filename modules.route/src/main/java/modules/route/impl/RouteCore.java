@@ -1,7 +1,6 @@
 package modules.route.impl;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -319,23 +318,8 @@ final class RouteCore implements RouteLookup, Routes
             return refuse(rep::message, Edpvs.NOTSUPP,
                 "route set is not supported (DPVS does not support it either)");
         }
-        final RouteSpec spec = spec(body, at);
+        final RouteSpec spec = RouteDetail.spec(body, at);
         return apply(RouteConf.SOCKOPT_SET_ROUTE_ADD == req.id(), spec, rep::message);
-    }
-
-    /**
-     * @param body a dp_vs_route_detail (little-endian, addresses in network order).
-     * @param at   where it starts.
-     * @return its fields.
-     */
-    static RouteSpec spec(final ByteBuffer body, final int at)
-    {
-        final ByteBuffer b = body.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        return new RouteSpec(Integer.reverseBytes(b.getInt(at + RouteConf.DST_OFFSET)),
-            b.getInt(at + RouteConf.DST_PLEN_OFFSET), b.getInt(at + RouteConf.FLAGS_OFFSET),
-            Integer.reverseBytes(b.getInt(at + RouteConf.GATEWAY_OFFSET)),
-            Integer.reverseBytes(b.getInt(at + RouteConf.SRC_OFFSET)), b.getInt(at + RouteConf.MTU_OFFSET),
-            b.getInt(at + RouteConf.METRIC_OFFSET), ifname(b, at));
     }
 
     /**
@@ -465,18 +449,6 @@ final class RouteCore implements RouteLookup, Routes
         return Edpvs.OK == rc ? (Integer)out.reply() : rc;
     }
 
-    private static String ifname(final ByteBuffer body, final int at)
-    {
-        int n = 0;
-        while (n < RouteConf.IFNAME_LENGTH && 0 != body.get(at + RouteConf.IFNAME_OFFSET + n))
-        {
-            n++;
-        }
-        final byte[] b = new byte[n];
-        body.get(at + RouteConf.IFNAME_OFFSET, b);
-        return new String(b, StandardCharsets.US_ASCII);
-    }
-
     private PortInfo port(final String name)
     {
         final int id = netif.portId(name);
@@ -518,7 +490,7 @@ final class RouteCore implements RouteLookup, Routes
         {
             multicastFailures.incrementAndGet();
             final String why = String.format(Locale.ROOT, "route %s not applied: %s; no answer from lcores %s",
-                what, Edpvs.strerror(rc), lcoreList(result.missingMask()));
+                what, Edpvs.strerror(rc), RouteDetail.lcoreList(result.missingMask()));
             LOG.warn("route {} {} failed: {} (asked 0x{}, missing 0x{}); undoing it on the workers", what,
                 null == e ? "" : e, Edpvs.strerror(rc), Long.toHexString(result.askedMask()),
                 Long.toHexString(result.missingMask()));
@@ -559,19 +531,6 @@ final class RouteCore implements RouteLookup, Routes
         return Edpvs.OK;
     }
 
-    static String lcoreList(final long mask)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 64; i++)
-        {
-            if (0 != (mask & (1L << i)))
-            {
-                sb.append(sb.length() > 0 ? "," : "").append(i);
-            }
-        }
-        return sb.toString();
-    }
-
     /** Brings the workers back to the master's table after a change failed on some of them. */
     private void undo(final int type, final RouteEntry e)
     {
@@ -607,7 +566,8 @@ final class RouteCore implements RouteLookup, Routes
         int port = -1;
         if (body.remaining() >= RouteConf.SIZE)
         {
-            final String ifname = ifname(body, body.position());
+            final String ifname = RouteDetail.ifname(body, body.position(), RouteConf.IFNAME_OFFSET,
+                RouteConf.IFNAME_LENGTH);
             if (!ifname.isEmpty())
             {
                 port = netif.portId(ifname);
@@ -682,7 +642,7 @@ final class RouteCore implements RouteLookup, Routes
         if (Edpvs.OK != rc)
         {
             sb.append("incomplete: ").append(Edpvs.strerror(rc)).append(" no answer from lcores ")
-                .append(lcoreList(r.missingMask())).append(System.lineSeparator());
+                .append(RouteDetail.lcoreList(r.missingMask())).append(System.lineSeparator());
         }
         return sb.toString();
     }
@@ -705,7 +665,7 @@ final class RouteCore implements RouteLookup, Routes
         if (Edpvs.OK != rc)
         {
             sb.append("incomplete: ").append(Edpvs.strerror(rc)).append(" no answer from lcores ")
-                .append(lcoreList(r.missingMask())).append(System.lineSeparator());
+                .append(RouteDetail.lcoreList(r.missingMask())).append(System.lineSeparator());
         }
         return sb.toString();
     }

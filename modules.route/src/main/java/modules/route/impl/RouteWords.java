@@ -48,7 +48,7 @@ final class RouteWords
             else
             {
                 final byte[] detail = RouteCtl.detail(RouteCtl.parse(words));
-                rc = core.fromBundle("add".equals(verb), RouteCore.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+                rc = core.fromBundle("add".equals(verb), RouteDetail.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
             }
         }
         catch (final IllegalArgumentException ex)
@@ -90,7 +90,7 @@ final class RouteWords
                 try
                 {
                     final byte[] detail = RouteCtl.detail(RouteCtl.parse(Arrays.asList(text.split("\\s+"))));
-                    rc = core.fromBundle(add, RouteCore.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
+                    rc = core.fromBundle(add, RouteDetail.spec(ByteBuffer.wrap(detail), 0), w -> why[0] = w);
                 }
                 catch (final IllegalArgumentException ex)
                 {
