@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -78,12 +77,8 @@ final class RouteCore implements RouteLookup, Routes
 
     /** Each slot is set, read and changed by its own lcore only. */
     private final RouteTable[] tables = new RouteTable[LcoreScheduler.MAX_LCORES];
-    /**
-     * Empty tables built by {@link #start} on the starting thread and taken (once) by their lcore: a DIR-24-8 table
-     * is 64 MB, whose allocation and zeroing on a worker would hold its forwarding and its messages (another
-     * bundle's SETs timed out behind it on a loaded 2-vCPU machine).
-     */
-    private final AtomicReferenceArray<RouteTable> prepared = new AtomicReferenceArray<>(LcoreScheduler.MAX_LCORES);
+    /** Empty tables built while the core starts, taken once by their lcore. */
+    private final PreparedTables prepared;
     /** The master lcore's routes in insertion order, by prefix key; written on the master lcore under its lock. */
     private final LinkedHashMap<Long, RouteEntry> master = new LinkedHashMap<>();
     private volatile int size;
@@ -129,25 +124,21 @@ final class RouteCore implements RouteLookup, Routes
         this.expected = expected;
         this.timeoutUs = timeoutUs;
         this.owner = owner;
+        this.prepared = new PreparedTables(lcores, expected, lpm);
     }
 
     /**
-     * Registers the workers' INIT job, the message types, then the sockopts (clients can reach the table only once
-     * every worker can take its messages). On failure, what was registered is closed again.
+     * Builds the lcores' tables (on this thread, not on the lcores), then registers the message types, the workers'
+     * INIT job (each takes its table), then the sockopts (clients can reach the table only once every worker can take
+     * its messages). On failure, what was registered is closed again.
      *
      * @param sockopts the control socket's registry.
      */
     void start(final SockoptRegistry sockopts)
     {
+        prepared.build();
         try
         {
-            prepare(lcores.masterLcoreId());
-            for (final int w : lcores.lcoreIds(LcoreRole.FWD_WORKER))
-            {
-                prepare(w);
-            }
-            final JobHandle init = lcores.register(JobSpec.init(JOB_NAME, LcoreRole.FWD_WORKER, this::initLcore));
-            handles.add(init::close);
             register(MsgTypeSpec.multicast(MsgIds.ROUTE_ADD, "route_add", MsgPriority.NORM, this::onAdd, null));
             register(MsgTypeSpec.multicast(MsgIds.ROUTE_DEL, "route_del", MsgPriority.NORM, this::onDel, null));
             register(MsgTypeSpec.multicast(MsgIds.ROUTE_FLUSH, "route_flush", MsgPriority.NORM, this::onFlush,
@@ -158,6 +149,8 @@ final class RouteCore implements RouteLookup, Routes
             final MsgTypeHandle api = msg.register(MsgTypeSpec.unicast(MSG_ROUTE_API, "route_api",
                 MsgPriority.NORM, this::onApi), msg.masterLcoreId());
             handles.add(api::close);
+            final JobHandle init = lcores.register(JobSpec.init(JOB_NAME, LcoreRole.FWD_WORKER, this::initLcore));
+            handles.add(init::close);
             final SockoptHandle so = sockopts.register(SockoptSpec.builder("route")
                 .set(RouteConf.SOCKOPT_SET_ROUTE_ADD, RouteConf.SOCKOPT_SET_ROUTE_FLUSH, this::onSet)
                 .get(RouteConf.SOCKOPT_GET_ROUTE_SHOW, RouteConf.SOCKOPT_GET_ROUTE_SHOW, this::onGet)
@@ -188,24 +181,7 @@ final class RouteCore implements RouteLookup, Routes
     void stop()
     {
         handles.closeAll();
-        for (int i = 0; i < prepared.length(); i++)
-        {
-            prepared.set(i, null);
-        }
-    }
-
-    /**
-     * The master's table is DIR-16-8-8 whatever the configuration: it answers the control plane's lookups, not the
-     * packets', and its 64 MB of DIR-24-8 doubled the time a start takes (allocating and zeroing them).
-     */
-    private String kindOf(final int lcoreId)
-    {
-        return lcoreId == lcores.masterLcoreId() ? Lpm.DIR_16_8_8 : lpm;
-    }
-
-    private void prepare(final int lcoreId)
-    {
-        prepared.set(lcoreId, new RouteTable(expected, kindOf(lcoreId)));
+        prepared.clear();
     }
 
     // ------------------------------------------------------------------ on every lcore
@@ -223,10 +199,10 @@ final class RouteCore implements RouteLookup, Routes
         if (null == t)
         {
             final RouteEntry[] s = snapshot();
-            t = prepared.getAndSet(lcoreId, null);
+            t = prepared.take(lcoreId);
             if (null == t)
             {
-                t = new RouteTable(Math.max(expected, s.length), kindOf(lcoreId)); // an lcore that came later
+                t = new RouteTable(Math.max(expected, s.length), prepared.kindOf(lcoreId)); // came later
             }
             for (final RouteEntry e : s)
             {
