@@ -184,6 +184,9 @@ public class MetricsIT extends BaseTest
                 final double before = value(BLKLST_SOCKOPT, last.get());
                 await("GET 76 answered", () -> getOk(client, 76));
                 await("GET 76 counted", () -> value(BLKLST_SOCKOPT, scrape()) > before);
+                // the client scraped while the feature was there (a fast machine finishes a cycle in a few scrapes)
+                final int whileThere = answered.get();
+                await("scrapes while the blacklist runs", () -> answered.get() >= whileThere + 2);
 
                 blklst.stop();
                 await(() -> "the blacklist's series gone; last page:\n" + last.get(), () ->
@@ -194,6 +197,8 @@ public class MetricsIT extends BaseTest
                 });
                 // the platform's series stayed
                 assertTrue(last.get().contains("dplane_lcore_loops_total{lcore=\"0\",role=\"MASTER\"}"));
+                final int whileGone = answered.get();
+                await("scrapes while the blacklist is stopped", () -> answered.get() >= whileGone + 2);
             }
             blklst.uninstall();
         }
