@@ -373,6 +373,48 @@ public abstract class BaseTest
     }
 
     /**
+     * Refreshes a bundle (and what is wired to it) and waits until the framework has done it.
+     *
+     * @param b the bundle.
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    protected void refresh(final Bundle b) throws InterruptedException
+    {
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        context.getBundle(0).adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(List.of(b),
+            e -> done.countDown());
+        assertTrue("refresh of " + b.getSymbolicName(), done.await(60, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Waits until the garbage collector cleared every reference (class loaders of uninstalled or updated and refreshed
+     * revisions: nothing of the platform may hold them), allocating to make it run; fails after 30 s naming those
+     * still reachable.
+     *
+     * @param loaders weak references to class loaders.
+     */
+    protected static void awaitCollected(final List<java.lang.ref.WeakReference<ClassLoader>> loaders)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (loaders.stream().anyMatch(r -> null != r.get()))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                final StringBuilder sb = new StringBuilder();
+                loaders.forEach(r -> sb.append(' ').append(r.get()));
+                fail("class loaders still reachable:" + sb);
+            }
+            System.gc();
+            final byte[][] garbage = new byte[64][];
+            for (int i = 0; i < garbage.length; i++)
+            {
+                garbage[i] = new byte[1 << 20];
+            }
+            sleep(100);
+        }
+    }
+
+    /**
      * Waits until every configured lcore is RUNNING.
      *
      * @param scheduler the scheduler.

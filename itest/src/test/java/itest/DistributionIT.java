@@ -22,7 +22,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 import platform.lcore.api.LcoreScheduler;
 import platform.sockopt.api.SockoptRegistry;
@@ -120,35 +119,6 @@ public class DistributionIT extends BaseTest
         for (final Feature f : FEATURES)
         {
             awaitServing(client, f, after);
-        }
-    }
-
-    private void refresh(final Bundle b) throws InterruptedException
-    {
-        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> done.countDown());
-        assertTrue("refresh of " + b.getSymbolicName(), done.await(60, java.util.concurrent.TimeUnit.SECONDS));
-    }
-
-    /** Every feature's revision before its update is garbage once refreshed: nothing of the platform holds it. */
-    private static void awaitCollected(final List<WeakReference<ClassLoader>> loaders)
-    {
-        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (loaders.stream().anyMatch(r -> null != r.get()))
-        {
-            if (System.nanoTime() > deadline)
-            {
-                final StringBuilder sb = new StringBuilder();
-                loaders.forEach(r -> sb.append(' ').append(r.get()));
-                fail("class loaders of updated features' old revisions still reachable:" + sb);
-            }
-            System.gc();
-            final byte[][] garbage = new byte[64][];
-            for (int i = 0; i < garbage.length; i++)
-            {
-                garbage[i] = new byte[1 << 20];
-            }
-            sleep(100);
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +42,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 import itest.bundles.FeatureProbe;
 import itest.bundles.FeatureProbeActivator;
@@ -325,6 +323,7 @@ public class FeatureGuaranteesIT extends BaseTest
         refresh(probe);
         probe = null;
         tripwireReg.unregister();
+        assertTrue(loaders.size() >= 2);
         awaitCollected(loaders);
     }
 
@@ -393,43 +392,9 @@ public class FeatureGuaranteesIT extends BaseTest
             }
             if (async)
             {
-                Thread.onSpinWait();
                 // a tenth of the worker: the probe's callback takes 50 us a message
                 java.util.concurrent.locks.LockSupport.parkNanos(500_000);
             }
-        }
-    }
-
-    private void refresh(final Bundle b) throws InterruptedException
-    {
-        final CountDownLatch done = new CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> done.countDown());
-        assertTrue("refresh done", done.await(30, TimeUnit.SECONDS));
-    }
-
-    /** Waits until the garbage collector cleared every reference (with some allocation to make it run). */
-    private static void awaitCollected(final List<WeakReference<ClassLoader>> loaders)
-    {
-        assertTrue(loaders.size() >= 2);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (loaders.stream().anyMatch(r -> null != r.get()))
-        {
-            if (System.nanoTime() > deadline)
-            {
-                final StringBuilder sb = new StringBuilder();
-                for (final WeakReference<ClassLoader> r : loaders)
-                {
-                    sb.append(' ').append(r.get());
-                }
-                throw new AssertionError("class loaders of the uninstalled probe still reachable:" + sb);
-            }
-            System.gc();
-            final byte[][] garbage = new byte[64][];
-            for (int i = 0; i < garbage.length; i++)
-            {
-                garbage[i] = new byte[1 << 20];
-            }
-            sleep(100);
         }
     }
 }

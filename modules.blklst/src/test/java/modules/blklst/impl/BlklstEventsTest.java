@@ -6,13 +6,9 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
@@ -27,13 +23,7 @@ import platform.lcore.api.Edpvs;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
 import platform.msgmgr.impl.TestMsgManagers;
-import platform.mp.api.MpAction;
-import platform.mp.api.MpActionInfo;
-import platform.mp.api.MpCallback;
-import platform.mp.api.MpChannel;
-import platform.mp.api.MpPeerInfo;
-import platform.mp.api.MpRegistration;
-import platform.mp.api.MpReply;
+import platform.mp.impl.RecordingMpChannel;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.impl.TestSockoptServers;
 
@@ -41,67 +31,10 @@ import platform.sockopt.impl.TestSockoptServers;
  * {@code blklst.change} events on real lcores (master 0, workers 1 and 2), a real message manager and a real
  * control socket, from ipvsadm's bytes: an applied add, delete and flush are published on the publisher's thread,
  * a refused change is not, and nothing (no thread either) without platform.mp's channel. The channel is a recording
- * double of {@link MpChannel} behind the bundle's real {@link MpSink}.
+ * channel ({@link RecordingMpChannel}) behind the bundle's real {@link MpSink}.
  */
 public class BlklstEventsTest
 {
-    /** Records what is published, and on which thread. */
-    static final class RecordingChannel implements MpChannel
-    {
-        final BlockingQueue<String> published = new LinkedBlockingQueue<>();
-
-        @Override
-        public int publish(final String name, final byte[] params)
-        {
-            published.add(Thread.currentThread().getName() + " | " + name + " | "
-                + new String(params, StandardCharsets.UTF_8));
-            return 1;
-        }
-
-        @Override
-        public int maxParamLen()
-        {
-            return 256;
-        }
-
-        @Override
-        public MpRegistration register(final String name, final MpAction action)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int send(final String name, final byte[] params)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MpReply request(final String name, final byte[] params, final Duration timeout)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void requestAsync(final String name, final byte[] params, final Duration timeout,
-            final MpCallback callback)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<MpPeerInfo> peers()
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<MpActionInfo> actions()
-        {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private LcoreScheduler lcores;
     private TestMsgManagers.Running msg;
     private TestSockoptServers.Running sockopt;
@@ -109,7 +42,7 @@ public class BlklstEventsTest
     private SockoptClient client;
     private final EventPublisher events = new EventPublisher("blklst-events", 16,
         LoggerFactory.getLogger("blklst-events"));
-    private final RecordingChannel channel = new RecordingChannel();
+    private final RecordingMpChannel channel = new RecordingMpChannel();
 
     @Before
     public void setUp() throws IOException
@@ -136,7 +69,7 @@ public class BlklstEventsTest
 
     private String next() throws InterruptedException
     {
-        return channel.published.poll(10, TimeUnit.SECONDS);
+        return channel.next();
     }
 
     /** ipvsadm's conf for 10.0.0.1:80/tcp, subject 1.2.3.4. */
@@ -169,7 +102,7 @@ public class BlklstEventsTest
         assertEquals(Edpvs.NOTEXIST, client.set(BlklstConf.SOCKOPT_SET_BLKLST_DEL, entry()).errcode());
         assertEquals(Edpvs.OK, client.set(BlklstConf.SOCKOPT_SET_BLKLST_FLUSH, new byte[0]).errcode());
         assertEquals("blklst-events | blklst.change | FLUSH", next());
-        assertNull("nothing else", channel.published.poll(200, TimeUnit.MILLISECONDS));
+        assertNull("nothing else", channel.poll(200, TimeUnit.MILLISECONDS));
         assertEquals(3, events.published());
         assertTrue(new BlklstCommands(core, events).stats().contains("blklst.change events: published 3, dropped 0"));
     }

@@ -5,10 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
@@ -17,35 +13,19 @@ import org.slf4j.LoggerFactory;
 import platform.common.EventPublisher;
 
 import platform.lcore.api.Edpvs;
-import platform.mp.api.MpChannel;
+import platform.mp.impl.RecordingMpChannel;
 
 /**
  * {@code inetaddr.change} events on real lcores, a real message manager and a real control socket (the fixture's):
  * dpip's add, set, del and flush published once every worker has them, on the publisher's thread, in dpip's words;
  * nothing for a refused change, nothing without platform.mp's channel. The channel is a recording proxy of
- * {@link MpChannel} behind the bundle's real {@link MpSink}.
+ * {@link RecordingMpChannel} behind the bundle's real {@link MpSink}.
  */
 public class InetAddrEventsTest extends CoreFixture
 {
-    private final BlockingQueue<String> published = new LinkedBlockingQueue<>();
+    private final RecordingMpChannel channel = new RecordingMpChannel();
     private final EventPublisher events = new EventPublisher("inetaddr-events", 16,
         LoggerFactory.getLogger("inetaddr-events"));
-
-    private MpChannel recordingChannel()
-    {
-        return (MpChannel)Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MpChannel.class},
-            (proxy, method, args) -> switch (method.getName())
-            {
-                case "publish" ->
-                {
-                    published.add(Thread.currentThread().getName() + " | " + args[0] + " | "
-                        + new String((byte[])args[1], StandardCharsets.UTF_8));
-                    yield 1;
-                }
-                case "maxParamLen" -> 256;
-                default -> throw new UnsupportedOperationException(method.getName());
-            });
-    }
 
     @Override
     public void tearDown()
@@ -56,7 +36,7 @@ public class InetAddrEventsTest extends CoreFixture
 
     private String next() throws InterruptedException
     {
-        return published.poll(10, TimeUnit.SECONDS);
+        return channel.next();
     }
 
     @Test
@@ -73,7 +53,7 @@ public class InetAddrEventsTest extends CoreFixture
     public void everyAppliedChangeIsPublishedInDpipsWords() throws Exception
     {
         core.events = events;
-        events.bind("mp", MpSink.of(recordingChannel()));
+        events.bind("mp", MpSink.of(channel));
         assertEquals(Edpvs.OK, dpip("add", "10.0.1.1/24", "dev", "dpdk0"));
         assertEquals("inetaddr-events | inetaddr.change | ADD inet 10.0.1.1/24 scope global dpdk0 valid_lft forever "
             + "preferred_lft forever", next());
@@ -89,7 +69,7 @@ public class InetAddrEventsTest extends CoreFixture
         next();
         assertEquals(Edpvs.OK, dpip("flush", "dev", "dpdk1"));
         assertEquals("inetaddr-events | inetaddr.change | FLUSH dev dpdk1", next());
-        assertNull("nothing else", published.poll(200, TimeUnit.MILLISECONDS));
+        assertNull("nothing else", channel.poll(200, TimeUnit.MILLISECONDS));
         assertEquals(5, events.published());
     }
 }

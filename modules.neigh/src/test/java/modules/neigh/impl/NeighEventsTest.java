@@ -5,10 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
@@ -18,36 +14,19 @@ import platform.common.EventPublisher;
 
 import modules.neigh.api.NeighConf;
 import platform.lcore.api.Edpvs;
-import platform.mp.api.MpChannel;
+import platform.mp.impl.RecordingMpChannel;
 
 /**
  * {@code neigh.change} events on real lcores, a real message manager, a real control socket and netif's feed port:
  * dpip's static add and delete and a neighbour learned from an ARP request are published once every worker has
  * them, on the publisher's thread; a refused change is not, a refresh by ARP is not; nothing without platform.mp's
- * channel. The channel is a recording proxy of {@link MpChannel} behind the bundle's real {@link MpSink}.
+ * channel. The channel is a recording {@link RecordingMpChannel} behind the bundle's real {@link MpSink}.
  */
 public class NeighEventsTest extends NeighFixture
 {
-    private final BlockingQueue<String> published = new LinkedBlockingQueue<>();
+    private final RecordingMpChannel channel = new RecordingMpChannel();
     private final EventPublisher events = new EventPublisher("neigh-events", 16,
         LoggerFactory.getLogger("neigh-events"));
-
-    /** A channel that records publish(name, params) with its thread and knows its maximum params. */
-    private MpChannel recordingChannel()
-    {
-        return (MpChannel)Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MpChannel.class},
-            (proxy, method, args) -> switch (method.getName())
-            {
-                case "publish" ->
-                {
-                    published.add(Thread.currentThread().getName() + " | " + args[0] + " | "
-                        + new String((byte[])args[1], StandardCharsets.UTF_8));
-                    yield 1;
-                }
-                case "maxParamLen" -> 256;
-                default -> throw new UnsupportedOperationException(method.getName());
-            });
-    }
 
     @Override
     public void tearDown()
@@ -58,7 +37,7 @@ public class NeighEventsTest extends NeighFixture
 
     private String next() throws InterruptedException
     {
-        return published.poll(10, TimeUnit.SECONDS);
+        return channel.next();
     }
 
     @Test(timeout = 60_000)
@@ -79,7 +58,7 @@ public class NeighEventsTest extends NeighFixture
     {
         start(settings(60_000, 10_000, 3, 8), "");
         core.events = events;
-        events.bind("mp", MpSink.of(recordingChannel()));
+        events.bind("mp", MpSink.of(channel));
         assertEquals(Edpvs.OK, client.set(NeighConf.SOCKOPT_SET_NEIGH_ADD, conf(2, "10.0.0.9",
             "00:11:22:33:44:55", "dpdk0")).errcode());
         assertEquals("neigh-events | neigh.change | ADD 10.0.0.9 lladdr 00:11:22:33:44:55 dev dpdk0 static", next());
@@ -97,7 +76,7 @@ public class NeighEventsTest extends NeighFixture
         assertEquals("neigh-events | neigh.change | DEL 10.0.0.9 dev dpdk0", next());
         assertEquals(Edpvs.NOTEXIST, client.set(NeighConf.SOCKOPT_SET_NEIGH_DEL, conf(2, "10.0.0.9",
             "00:00:00:00:00:00", "dpdk0")).errcode());
-        assertNull("nothing else", published.poll(200, TimeUnit.MILLISECONDS));
+        assertNull("nothing else", channel.poll(200, TimeUnit.MILLISECONDS));
         assertEquals(3, events.published());
         assertTrue(new NeighCommands(core).stats().contains("neigh.change events: published 3, dropped 0"));
     }

@@ -6,15 +6,10 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,13 +30,7 @@ import platform.lcore.api.LcoreRole;
 import platform.lcore.api.LcoreScheduler;
 import platform.lcore.impl.TestLcores;
 import platform.msgmgr.impl.TestMsgManagers;
-import platform.mp.api.MpAction;
-import platform.mp.api.MpActionInfo;
-import platform.mp.api.MpCallback;
-import platform.mp.api.MpChannel;
-import platform.mp.api.MpPeerInfo;
-import platform.mp.api.MpRegistration;
-import platform.mp.api.MpReply;
+import platform.mp.impl.RecordingMpChannel;
 import platform.sockopt.client.SockoptClient;
 import platform.sockopt.client.SockoptResponse;
 import platform.sockopt.impl.TestSockoptServers;
@@ -51,80 +40,10 @@ import platform.sockopt.impl.TestSockoptServers;
  * socket: what an applied IPv4 and IPv6 change publishes, in dpip's words, on the publisher's thread and never on
  * the master lcore; nothing for a refused or failed change, nothing (and no thread) without platform.mp's channel;
  * a channel whose publish blocks does not hold the master lcore. The channel is a recording double of
- * {@link MpChannel}, behind the bundle's real {@link MpSink} (the secondary end to end is itest's MpEventsIT).
+ * {@link RecordingMpChannel}, behind the bundle's real {@link MpSink} (the secondary end to end is itest's MpEventsIT).
  */
 public class RouteEventsTest
 {
-    /** Records what is published, and on which thread; can be made to block. */
-    static final class RecordingChannel implements MpChannel
-    {
-        final BlockingQueue<String> published = new LinkedBlockingQueue<>();
-        volatile CountDownLatch gate;
-
-        @Override
-        public int publish(final String name, final byte[] params)
-        {
-            final CountDownLatch g = gate;
-            if (null != g)
-            {
-                try
-                {
-                    g.await();
-                }
-                catch (final InterruptedException e)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            published.add(Thread.currentThread().getName() + " | " + name + " | "
-                + new String(params, StandardCharsets.UTF_8));
-            return 1;
-        }
-
-        @Override
-        public int maxParamLen()
-        {
-            return 256;
-        }
-
-        @Override
-        public MpRegistration register(final String name, final MpAction action)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int send(final String name, final byte[] params)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MpReply request(final String name, final byte[] params, final Duration timeout)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void requestAsync(final String name, final byte[] params, final Duration timeout,
-            final MpCallback callback)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<MpPeerInfo> peers()
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<MpActionInfo> actions()
-        {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private LcoreScheduler lcores;
     private TestMsgManagers.Running msg;
     private TestSockoptServers.Running sockopt;
@@ -132,7 +51,7 @@ public class RouteEventsTest
     private Route6Core core6;
     private SockoptClient client;
     private EventPublisher events;
-    private final RecordingChannel channel = new RecordingChannel();
+    private final RecordingMpChannel channel = new RecordingMpChannel();
 
     @Before
     public void setUp() throws IOException
@@ -175,7 +94,7 @@ public class RouteEventsTest
 
     private String next() throws InterruptedException
     {
-        return channel.published.poll(10, TimeUnit.SECONDS);
+        return channel.next();
     }
 
     private static byte[] add4(final String dst, final int plen, final String gw, final String ifname)
@@ -236,14 +155,14 @@ public class RouteEventsTest
             + "scope global", next());
         assertEquals(Edpvs.OK, client.set(Route6Conf.SOCKOPT_SET_ROUTE6_FLUSH, new byte[0]).errcode());
         assertEquals("route-events | route.change | FLUSH inet6", next());
-        assertNull("nothing else", channel.published.poll(200, TimeUnit.MILLISECONDS));
+        assertNull("nothing else", channel.poll(200, TimeUnit.MILLISECONDS));
         assertEquals(7, events.published());
 
         // the channel goes (platform.mp stops): changes still work, nothing is published, the thread ends
         events.unbind("mp");
         assertEquals(Edpvs.OK, client.set(RouteConf.SOCKOPT_SET_ROUTE_ADD, add4("10.0.2.0", 24, "10.0.0.1",
             "dpdk0")).errcode());
-        assertNull(channel.published.poll(200, TimeUnit.MILLISECONDS));
+        assertNull(channel.poll(200, TimeUnit.MILLISECONDS));
         assertFalse(publisherThreadAlive());
     }
 
@@ -286,14 +205,15 @@ public class RouteEventsTest
         {
             stall.close();
         }
-        assertNull("a failed change is not an event", channel.published.poll(300, TimeUnit.MILLISECONDS));
+        assertNull("a failed change is not an event", channel.poll(300, TimeUnit.MILLISECONDS));
         assertEquals(0, events.published());
     }
 
     @Test
     public void aBlockedChannelDoesNotHoldTheMasterLcore() throws Exception
     {
-        channel.gate = new CountDownLatch(1);
+        final CountDownLatch gate = new CountDownLatch(1);
+        channel.gate(gate);
         events.bind("mp", MpSink.of(channel));
         final long t0 = System.nanoTime();
         for (int i = 0; i < 10; i++)
@@ -304,7 +224,7 @@ public class RouteEventsTest
         }
         assertTrue("ten adds answered while the channel blocks",
             System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
-        channel.gate.countDown();
+        gate.countDown();
         for (int i = 0; i < 10; i++)
         {
             final String e = next();
