@@ -62,6 +62,10 @@ import platform.msgmgr.impl.BenchMsg;
  * <li>{@code lean-multicast} (the baseline for {@code msgmgr-multicast}): a copy from the stack to each worker's
  *     MPSC ring; the worker calls the handler and sends the same object back as its reply on the master's MPSC
  *     ring; the master collects replies by clearing bits of a mask, then calls a multicast handler.</li>
+ * <li>{@code paired-sync} and {@code paired-multicast}: ours and its lean baseline in the same fork, alternating
+ *     round trip by round trip (both worker jobs on the worker lcore), each timed into its own histogram, so that
+ *     the ratio ours / lean is taken under one vCPU placement, whatever the host does between forks; the
+ *     "percentiles:" lines name both and the ratio of their p50s.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -77,7 +81,8 @@ public class MsgFromMasterBenchmark
     static final int MC_TYPE = 221;
     static final long TIMEOUT_US = 1_000_000;
 
-    @Param({"msgmgr-sync", "lean-sync", "msgmgr-multicast", "lean-multicast", "jctools-pingpong"})
+    @Param({"msgmgr-sync", "lean-sync", "msgmgr-multicast", "lean-multicast", "jctools-pingpong", "paired-sync",
+        "paired-multicast"})
     public String path;
 
     private BenchLcores lcores;
@@ -86,6 +91,7 @@ public class MsgFromMasterBenchmark
     private JobHandle driverJob;
     private int warmups;
     private final List<Histogram> iterations = new ArrayList<>();
+    private final List<Histogram> leanIterations = new ArrayList<>();
 
     /** A lean message: what any message manager carries. */
     static final class LeanMsg
@@ -203,6 +209,8 @@ public class MsgFromMasterBenchmark
         final MulticastResult mcResult = new MulticastResult();
         final Object payload = new Object();
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        /** The lean half of a paired path. */
+        final Histogram leanHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Lean lean = new Lean();
         volatile long requested;
         volatile long done;
@@ -222,15 +230,55 @@ public class MsgFromMasterBenchmark
             {
                 return 0;
             }
-            for (int i = 0; i < OPS; i++)
+            if (path.startsWith("paired-"))
             {
-                final long t0 = System.nanoTime();
-                roundTrip();
-                histogram.recordValue(System.nanoTime() - t0);
+                pairedBatch();
+            }
+            else
+            {
+                for (int i = 0; i < OPS; i++)
+                {
+                    final long t0 = System.nanoTime();
+                    roundTrip();
+                    histogram.recordValue(System.nanoTime() - t0);
+                }
             }
             done = done + 1;
             LockSupport.unpark(waiter);
             return 1;
+        }
+
+        /** Ours then lean, round trip by round trip (half the batch each). */
+        private void pairedBatch()
+        {
+            final boolean sync = "paired-sync".equals(path);
+            for (int i = 0; i < OPS / 2; i++)
+            {
+                final long t0 = System.nanoTime();
+                if (sync)
+                {
+                    if (Edpvs.OK != mm.sendSync(TYPE, 1, payload, TIMEOUT_US, reply))
+                    {
+                        failure = "sync send failed: " + reply;
+                    }
+                }
+                else if (Edpvs.OK != mm.multicastSync(MC_TYPE, payload, TIMEOUT_US, mcResult))
+                {
+                    failure = "multicast failed: " + mcResult;
+                }
+                final long t1 = System.nanoTime();
+                if (sync)
+                {
+                    lean.sync(payload);
+                }
+                else
+                {
+                    lean.multicast(payload);
+                }
+                final long t2 = System.nanoTime();
+                histogram.recordValue(t1 - t0);
+                leanHistogram.recordValue(t2 - t1);
+            }
         }
 
         private void roundTrip()
@@ -310,6 +358,10 @@ public class MsgFromMasterBenchmark
                 return Edpvs.OK;
             }, null));
             driver = new Driver(path, mm);
+            if (path.startsWith("paired-"))
+            {
+                echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));
+            }
         }
         driverJob = lcores.service().register(JobSpec.loop("driver", LcoreRole.MASTER, driver));
     }
@@ -320,26 +372,33 @@ public class MsgFromMasterBenchmark
         driver.waiter = Thread.currentThread();
         // between batches the driver job is idle, so the histogram is not being written
         driver.histogram.reset();
+        driver.leanHistogram.reset();
     }
 
     @TearDown(Level.Iteration)
     public void keepHistogram()
     {
         iterations.add(driver.histogram.copy());
+        leanIterations.add(driver.leanHistogram.copy());
     }
 
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        for (int i = warmups; i < iterations.size(); i++)
+        final Histogram all = measured(iterations);
+        if (path.startsWith("paired-"))
         {
-            all.add(iterations.get(i));
+            final Histogram lean = measured(leanIterations);
+            printPercentiles(path + " ours", all);
+            printPercentiles(path + " lean", lean);
+            System.out.printf("percentiles: %s ours / lean p50 %.2f, p99 %.2f (same fork, alternating)%n", path,
+                (double)all.getValueAtPercentile(50) / lean.getValueAtPercentile(50),
+                (double)all.getValueAtPercentile(99) / lean.getValueAtPercentile(99));
         }
-        System.out.printf("percentiles: %s round trips %d: p50 %d ns, p90 %d ns, p99 %d ns, p99.9 %d ns, "
-                + "p99.99 %d ns, max %d ns%n", path, all.getTotalCount(), all.getValueAtPercentile(50),
-            all.getValueAtPercentile(90), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9),
-            all.getValueAtPercentile(99.99), all.getMaxValue());
+        else
+        {
+            printPercentiles(path, all);
+        }
         driverJob.close();
         if (null != echoJob)
         {
@@ -351,6 +410,24 @@ public class MsgFromMasterBenchmark
         }
         lcores.close();
         System.out.println("# fork probe after: " + PingPongProbe.quickProbe());
+    }
+
+    private Histogram measured(final List<Histogram> perIteration)
+    {
+        final Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        for (int i = warmups; i < perIteration.size(); i++)
+        {
+            all.add(perIteration.get(i));
+        }
+        return all;
+    }
+
+    private static void printPercentiles(final String what, final Histogram h)
+    {
+        System.out.printf("percentiles: %s round trips %d: p50 %d ns, p90 %d ns, p99 %d ns, p99.9 %d ns, "
+                + "p99.99 %d ns, max %d ns%n", what, h.getTotalCount(), h.getValueAtPercentile(50),
+            h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+            h.getValueAtPercentile(99.99), h.getMaxValue());
     }
 
     @Benchmark
