@@ -3,7 +3,11 @@ package platform.mp.api;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * What runs for a named message ({@code rte_mp_t}). Runs on the channel's dispatch thread, one message at a time.
+ * What runs for a named message ({@code rte_mp_t}). Runs on the I/O thread of the connection the message came on,
+ * as DPDK's {@code mp_handle} thread runs it: one call of an action at a time, in arrival order per peer; actions
+ * for different peers may run at the same time on the primary. It holds that peer's later messages and replies
+ * while it runs, so it should be short; a synchronous request from it is refused ({@link MpException#IN_CALLBACK}),
+ * {@code requestAsync} works.
  */
 @ConsumerType
 @FunctionalInterface

@@ -12,13 +12,19 @@ import platform.mp.api.MpKind;
 
 /**
  * Reads frames from a blocking channel and validates each header before reading its parameters, so that an
- * oversized or foreign frame is refused without buffering it. One reader per connection, used by one thread.
+ * oversized or foreign frame is refused without buffering it. Reads go through a buffer of {@value #BUFFER} bytes,
+ * so that a small frame costs one read, not one for its header and one for its params, and frames that came
+ * together are taken from the buffer with no read at all. One reader per connection, used by one thread.
  */
 public final class FrameReader
 {
     private final ReadableByteChannel channel;
     private final int maxParamLen;
+    /** What one read may take from the socket. */
+    static final int BUFFER = 8192;
     private final ByteBuffer header = ByteBuffer.allocate(MpWire.HEADER_LEN);
+    /** Bytes read and not yet taken: [position, limit). Direct: the channel reads into it without a copy. */
+    private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
     private final FdSource fdSource;
 
     /** Where the fds a frame announces come from (the connection's fd socket). */
@@ -61,11 +67,12 @@ public final class FrameReader
      */
     public Frame read() throws IOException
     {
-        header.clear();
-        if (!fill(header, true))
+        if (!ensure(MpWire.HEADER_LEN))
         {
             return null;
         }
+        header.clear();
+        in.get(header.array(), 0, MpWire.HEADER_LEN);
         final int magic = header.getInt(MpWire.MAGIC_OFFSET);
         if (MpWire.MAGIC != magic)
         {
@@ -111,7 +118,16 @@ public final class FrameReader
             throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name is not UTF-8");
         }
         final byte[] params = new byte[(int) paramLen];
-        fill(ByteBuffer.wrap(params), false);
+        for (int off = 0; off < params.length; )
+        {
+            if (!in.hasRemaining())
+            {
+                readMore();
+            }
+            final int n = Math.min(in.remaining(), params.length - off);
+            in.get(params, off, n);
+            off += n;
+        }
         final long id = header.getLong(MpWire.REQUEST_ID_OFFSET);
         if (0 == numFds)
         {
@@ -125,19 +141,42 @@ public final class FrameReader
         return new Frame(kind, id, name, params, fds);
     }
 
-    private boolean fill(final ByteBuffer b, final boolean eofAllowedAtStart) throws IOException
+    /** Reads until n bytes are buffered; false at a clean end of stream (nothing buffered). */
+    private boolean ensure(final int n) throws IOException
     {
-        while (b.hasRemaining())
+        while (in.remaining() < n)
         {
-            if (channel.read(b) < 0)
+            if (in.hasRemaining())
             {
-                if (eofAllowedAtStart && 0 == b.position())
-                {
-                    return false;
-                }
-                throw new EOFException("end of stream inside a frame");
+                readMore();
+            }
+            else if (!readOrEnd())
+            {
+                return false;
             }
         }
         return true;
+    }
+
+    /** Reads more into the buffer; an end of stream here is inside a frame. */
+    private void readMore() throws IOException
+    {
+        if (!readOrEnd())
+        {
+            throw new EOFException("end of stream inside a frame");
+        }
+    }
+
+    private boolean readOrEnd() throws IOException
+    {
+        in.compact();
+        try
+        {
+            return channel.read(in) >= 0;
+        }
+        finally
+        {
+            in.flip();
+        }
     }
 }

@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import platform.mp.api.MpKind;
 
 /**
- * One Unix-socket connection between the primary and a secondary: an I/O thread that decodes frames and hands them
- * to the {@link Listener}, and writes from any thread, serialised. The I/O thread never runs actions or callbacks
- * (the endpoint's dispatch thread does), so nothing a user writes can stall it.
+ * One Unix-socket connection between the primary and a secondary: an I/O thread ({@link IoThread}) that decodes
+ * frames and hands them to the {@link Listener}, and writes from any thread, serialised. The endpoint runs the
+ * actions of the messages this connection brings on this thread, as DPDK's {@code mp_handle} thread does (one
+ * thread hop less per request than a hand-over to another thread); a synchronous request from an I/O thread is
+ * refused, since the reply it would wait for may have to come through that very thread.
  * <p>
  * The socket is non-blocking, so that one slow peer cannot block a writer (the primary's broadcast to every
  * secondary): a frame is written at once when the peer's socket buffer has room, else it waits in this
@@ -66,6 +68,24 @@ public final class MpConnection
          */
         default void onSlowPeer(final MpConnection c)
         {
+        }
+    }
+
+    /** The thread that reads a connection (and runs the actions of what it reads). */
+    public static final class IoThread extends Thread
+    {
+        IoThread(final Runnable r, final String name)
+        {
+            super(r, name);
+            setDaemon(true);
+        }
+
+        /**
+         * @return true on a connection's I/O thread.
+         */
+        public static boolean current()
+        {
+            return Thread.currentThread() instanceof IoThread;
         }
     }
 
@@ -127,8 +147,7 @@ public final class MpConnection
         }
         this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
         this.listener = listener;
-        this.thread = new Thread(this::readLoop, threadName);
-        this.thread.setDaemon(true);
+        this.thread = new IoThread(this::readLoop, threadName);
     }
 
     /** Starts the reader thread. */
@@ -249,8 +268,10 @@ public final class MpConnection
 
     /**
      * With the send queue full, waits (writeLock held) for the peer to take frames: a peer that reads gives room
-     * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The I/O thread itself (a
-     * HELLO, an ERROR) does not wait: it is the one that flushes.
+     * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The waiting writer flushes the
+     * queue itself every millisecond, so room never depends on this connection's I/O thread, which may be running
+     * an action that writes to another full connection. The I/O thread itself (a reply, a HELLO, an ERROR) does
+     * not wait: its own reads would be held.
      */
     private void awaitRoom() throws SlowPeer, IOException
     {
@@ -270,10 +291,14 @@ public final class MpConnection
             {
                 throw new SlowPeer();
             }
-            selector.wakeup();
+            flush();
+            if (backlog.size() < MAX_BACKLOG)
+            {
+                return;
+            }
             try
             {
-                writeLock.wait(leftMs);
+                writeLock.wait(Math.min(leftMs, 1));
             }
             catch (final InterruptedException e)
             {

@@ -41,11 +41,12 @@ final class RequestTable
      * @param nb         the name's bytes.
      * @param params     the params.
      * @param fds        the fds (checked).
-     * @param timeout    the timeout.
+     * @param timeout    the timeout; null: the caller times the request itself ({@link #expire}).
      * @param targets    where to.
      * @param completion run once with what arrived.
+     * @return the request.
      */
-    void start(final byte[] nb, final byte[] params, final int[] fds, final Duration timeout,
+    Pending start(final byte[] nb, final byte[] params, final int[] fds, final Duration timeout,
         final Collection<MpConnection> targets, final Consumer<MpReply> completion)
     {
         final Pending p = new Pending(nextId.incrementAndGet(), completion);
@@ -75,10 +76,11 @@ final class RequestTable
             p.sendingDone = true;
         }
         // nothing sent, or every reply already in: complete now (DPDK's dummy request), else at the deadline
-        if (!tryComplete(p))
+        if (!tryComplete(p) && null != timeout)
         {
-            p.timeoutTask = timer.schedule(() -> expire(p), timeout.toNanos(), TimeUnit.NANOSECONDS);
+            p.timeoutTask = timer.schedule(() -> expire(p, true), timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
+        return p;
     }
 
     /**
@@ -154,7 +156,13 @@ final class RequestTable
         return true;
     }
 
-    private void expire(final Pending p)
+    /**
+     * Completes a request with what arrived, unless it completed already.
+     *
+     * @param p       the request.
+     * @param timeout true when its time is up (counted), false when its requester gave up.
+     */
+    void expire(final Pending p, final boolean timeout)
     {
         final MpReply r;
         synchronized (p)
@@ -167,7 +175,10 @@ final class RequestTable
             p.awaiting.clear();
             r = new MpReply(p.nbSent, p.replies.size(), List.copyOf(p.replies));
         }
-        timeouts.incrementAndGet();
+        if (timeout)
+        {
+            timeouts.incrementAndGet();
+        }
         finish(p, r);
     }
 
@@ -194,7 +205,7 @@ final class RequestTable
     {
         for (final Pending p : pending.values())
         {
-            expire(p);
+            expire(p, true);
         }
     }
 }

@@ -45,7 +45,8 @@ import platform.mp.client.MpWire;
 /**
  * The primary's end of the channel, without OSGi (the component wraps it; tests use it as is): a listening
  * Unix-domain socket in the runtime directory, the runtime information file next to it, one reader thread per
- * attached secondary and the endpoint's dispatch thread.
+ * attached secondary (which also runs the actions of what it reads) and the endpoint's dispatch thread (async
+ * callbacks).
  * <p>
  * A secondary's first frame must be HELLO (its pid); the primary answers HELLO with the id it gives it. A peer
  * that sends garbage, an oversized frame or another protocol version gets an ERROR and is closed, counted and

@@ -36,6 +36,7 @@ import platform.mp.api.MpReply;
 import platform.mp.client.Frame;
 import platform.mp.client.FrameReader;
 import platform.mp.client.MpRuntimeInfo;
+import platform.mp.client.MpConnection;
 import platform.mp.client.MpSecondary;
 import platform.mp.client.MpWire;
 
@@ -248,10 +249,14 @@ public class MpChannelTest
         assertEquals(1, nested.get().nbReceived());
         assertEquals("pong", text(nested.get().replies().get(0)));
 
-        // the same from inside an action on the primary
+        // the same from inside an action on the primary: it runs on the I/O thread of s's connection, the very
+        // thread that would have to read the reply it waited for; an async request from there works
         final AtomicReference<Throwable> syncInAction = new AtomicReference<>();
+        final AtomicReference<MpReply> nestedInAction = new AtomicReference<>();
+        final CountDownLatch nestedDone = new CountDownLatch(1);
         primary.register("ask-back", m ->
         {
+            assertTrue(Thread.currentThread().getName(), MpConnection.IoThread.current());
             try
             {
                 primary.request("ping", new byte[0], LONG);
@@ -260,11 +265,19 @@ public class MpChannelTest
             {
                 syncInAction.set(e);
             }
+            primary.requestAsync("ping", new byte[0], LONG, r2 ->
+            {
+                nestedInAction.set(r2);
+                nestedDone.countDown();
+            });
             return utf8("ok");
         }, "test");
         final MpReply r = s.request("ask-back", new byte[0], LONG);
         assertEquals(1, r.nbReceived());
+        assertEquals("ok", text(r.replies().get(0)));
         assertEquals(MpException.IN_CALLBACK, ((MpException) syncInAction.get()).code());
+        assertTrue(nestedDone.await(5, TimeUnit.SECONDS));
+        assertEquals("pong", text(nestedInAction.get().replies().get(0)));
     }
 
     @Test

@@ -139,7 +139,7 @@ public class MpRegionTest
     @Test
     public void shouldRollBackWhenASecondaryDoesNotMapIt() throws Exception
     {
-        // b's dispatch thread is busy: it cannot map in time
+        // b's I/O thread is busy in an action: it cannot even read the map request in time
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch busy = new CountDownLatch(1);
         b.register("busy", m ->

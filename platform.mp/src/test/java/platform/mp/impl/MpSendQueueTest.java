@@ -96,8 +96,8 @@ public class MpSendQueueTest
     @Test(timeout = 60_000)
     public void shouldFlushTheQueueWhenTheSecondaryReadsAgain() throws Exception
     {
-        // a secondary whose dispatch thread is blocked for a while: its reader keeps reading into the dispatch
-        // queue, so the primary's queue drains; then every message arrives in order
+        // twice the send queue's bound at once: the secondary's I/O thread (running each action as it reads) takes
+        // them as it can, the primary's queue fills and drains; every message arrives, in order
         final StringBuilder order = new StringBuilder();
         final AtomicInteger got = new AtomicInteger();
         try (MpSecondary s = MpSecondary.attach(dir))
