@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import platform.mp.api.MpKind;
 
 /**
- * Reads frames from a blocking channel and validates each header before reading its parameters, so that an
- * oversized or foreign frame is refused without buffering it. Reads go through a buffer of {@value #BUFFER} bytes,
- * so that a small frame costs one read, not one for its header and one for its params, and frames that came
- * together are taken from the buffer with no read at all. One reader per connection, used by one thread.
+ * Reads frames from a channel and validates each header before reading its parameters, so that an oversized or
+ * foreign frame is refused without buffering it. Reads go through a buffer of {@value #BUFFER} bytes, so that a
+ * small frame costs one read, not one for its header and one for its params, and frames that came together are
+ * taken from the buffer with no read at all. {@link #poll} never waits on a non-blocking channel (the connection's
+ * I/O thread, and a synchronous requester taking its own reply); {@link #read} is for blocking channels. Not
+ * thread-safe: one thread at a time (the connection's read lock).
  */
 public final class FrameReader
 {
@@ -26,6 +28,14 @@ public final class FrameReader
     /** Bytes read and not yet taken: [position, limit). Direct: the channel reads into it without a copy. */
     private final ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
     private final FdSource fdSource;
+    /** The frame being read, once its header is taken (null: none). */
+    private MpKind kind;
+    private String name;
+    private long id;
+    private int numFds;
+    private byte[] params;
+    private int paramOff;
+    private boolean ended;
 
     /** Where the fds a frame announces come from (the connection's fd socket). */
     @FunctionalInterface
@@ -61,18 +71,118 @@ public final class FrameReader
     }
 
     /**
+     * Reads the next frame from a blocking channel.
+     *
      * @return the next frame, or null at a clean end of stream (between frames).
      * @throws MpProtocolException for bytes that are not a valid frame.
      * @throws IOException         for an I/O error or an end of stream inside a frame.
      */
     public Frame read() throws IOException
     {
-        if (!ensure(MpWire.HEADER_LEN))
+        Frame f;
+        while (null == (f = poll(false)))
+        {
+            if (ended)
+            {
+                return null;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Takes the next frame if it is complete in the buffer, else reads once from the channel (which does not wait
+     * when it is non-blocking) and takes it if it is complete now.
+     *
+     * @param repliesOnly true: take only a REP or IGN frame with a valid header; anything else stays for the
+     *                    connection's I/O thread (which meets its errors), and null is returned.
+     * @return a frame, or null when none is complete (or, with repliesOnly, the next is not a reply).
+     * @throws MpProtocolException for bytes that are not a valid frame.
+     * @throws IOException         for an I/O error or an end of stream inside a frame.
+     */
+    public Frame poll(final boolean repliesOnly) throws IOException
+    {
+        if (null == kind)
+        {
+            if (in.remaining() < MpWire.HEADER_LEN && !readSome())
+            {
+                return null;
+            }
+            if (in.remaining() < MpWire.HEADER_LEN)
+            {
+                return null;
+            }
+            if (repliesOnly && !validReplyHeader())
+            {
+                return null;
+            }
+            header.clear();
+            in.get(header.array(), 0, MpWire.HEADER_LEN);
+            takeHeader();
+        }
+        else if (repliesOnly && MpKind.REP != kind && MpKind.IGN != kind)
         {
             return null;
         }
-        header.clear();
-        in.get(header.array(), 0, MpWire.HEADER_LEN);
+        while (paramOff < params.length)
+        {
+            if (!in.hasRemaining() && !readSome())
+            {
+                return null;
+            }
+            final int n = Math.min(in.remaining(), params.length - paramOff);
+            in.get(params, paramOff, n);
+            paramOff += n;
+        }
+        final MpKind k = kind;
+        final byte[] p = params;
+        kind = null;
+        params = null;
+        if (0 == numFds)
+        {
+            return new Frame(k, id, name, p);
+        }
+        final int[] fds = fdSource.receive(numFds);
+        if (null == fds)
+        {
+            throw new MpProtocolException(MpWire.ERR_PROTOCOL, numFds + " fds on a connection without an fd socket");
+        }
+        return new Frame(k, id, name, p, fds);
+    }
+
+    /**
+     * @return true when bytes are buffered that no frame has taken yet (a partial or a whole frame).
+     */
+    public boolean hasBuffered()
+    {
+        return in.hasRemaining() || null != kind;
+    }
+
+    /**
+     * @return true once the channel reached its end.
+     */
+    public boolean ended()
+    {
+        return ended;
+    }
+
+    /** The buffered header, not taken, is a valid REP or IGN (its errors are left to the I/O thread). */
+    private boolean validReplyHeader()
+    {
+        final int at = in.position();
+        final int k = in.get(at + MpWire.KIND_OFFSET) & 0xff;
+        final int nameLen = in.get(at + MpWire.NAME_LEN_OFFSET) & 0xff;
+        final long paramLen = in.getInt(at + MpWire.PARAM_LEN_OFFSET) & 0xffffffffL;
+        final int fds = in.get(at + MpWire.NUM_FDS_OFFSET) & 0xff;
+        return MpWire.MAGIC == in.getInt(at + MpWire.MAGIC_OFFSET)
+            && MpWire.VERSION == (in.getShort(at + MpWire.VERSION_OFFSET) & 0xffff)
+            && (MpKind.REP.code == k || MpKind.IGN.code == k)
+            && nameLen > 0 && nameLen <= MpWire.MAX_NAME_LEN && paramLen <= maxParamLen && fds <= FdSocket.MAX_FDS;
+    }
+
+    /** Validates the header just taken and sets up its frame's params. */
+    private void takeHeader() throws MpProtocolException
+    {
         final int magic = header.getInt(MpWire.MAGIC_OFFSET);
         if (MpWire.MAGIC != magic)
         {
@@ -84,16 +194,16 @@ public final class FrameReader
             throw new MpProtocolException(MpWire.ERR_VERSION,
                 "protocol version " + version + ", this side speaks " + MpWire.VERSION);
         }
-        final MpKind kind = MpKind.of(header.get(MpWire.KIND_OFFSET) & 0xff);
-        if (null == kind)
+        final MpKind k = MpKind.of(header.get(MpWire.KIND_OFFSET) & 0xff);
+        if (null == k)
         {
             throw new MpProtocolException(MpWire.ERR_GARBAGE, "unknown kind " + (header.get(MpWire.KIND_OFFSET) & 0xff));
         }
         final int nameLen = header.get(MpWire.NAME_LEN_OFFSET) & 0xff;
-        final boolean control = MpKind.HELLO == kind || MpKind.ERROR == kind;
+        final boolean control = MpKind.HELLO == k || MpKind.ERROR == k;
         if (nameLen > MpWire.MAX_NAME_LEN || (0 == nameLen && !control))
         {
-            throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name length " + nameLen + " for " + kind);
+            throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name length " + nameLen + " for " + k);
         }
         final long paramLen = header.getInt(MpWire.PARAM_LEN_OFFSET) & 0xffffffffL;
         if (paramLen > maxParamLen)
@@ -101,13 +211,11 @@ public final class FrameReader
             throw new MpProtocolException(MpWire.ERR_TOO_BIG,
                 "param_len " + paramLen + " over the maximum " + maxParamLen);
         }
-        final int numFds = header.get(MpWire.NUM_FDS_OFFSET) & 0xff;
-        if (numFds > FdSocket.MAX_FDS || (numFds > 0 && MpKind.MSG != kind && MpKind.REQ != kind
-            && MpKind.REP != kind))
+        final int n = header.get(MpWire.NUM_FDS_OFFSET) & 0xff;
+        if (n > FdSocket.MAX_FDS || (n > 0 && MpKind.MSG != k && MpKind.REQ != k && MpKind.REP != k))
         {
-            throw new MpProtocolException(MpWire.ERR_PROTOCOL, numFds + " fds with a " + kind);
+            throw new MpProtocolException(MpWire.ERR_PROTOCOL, n + " fds with a " + k);
         }
-        final String name;
         try
         {
             name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -117,66 +225,49 @@ public final class FrameReader
         {
             throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name is not UTF-8");
         }
-        final byte[] params = new byte[(int) paramLen];
-        for (int off = 0; off < params.length; )
-        {
-            if (!in.hasRemaining())
-            {
-                readMore();
-            }
-            final int n = Math.min(in.remaining(), params.length - off);
-            in.get(params, off, n);
-            off += n;
-        }
-        final long id = header.getLong(MpWire.REQUEST_ID_OFFSET);
-        if (0 == numFds)
-        {
-            return new Frame(kind, id, name, params);
-        }
-        final int[] fds = fdSource.receive(numFds);
-        if (null == fds)
-        {
-            throw new MpProtocolException(MpWire.ERR_PROTOCOL, numFds + " fds on a connection without an fd socket");
-        }
-        return new Frame(kind, id, name, params, fds);
+        id = header.getLong(MpWire.REQUEST_ID_OFFSET);
+        numFds = n;
+        params = new byte[(int) paramLen];
+        paramOff = 0;
+        kind = k;
     }
 
-    /** Reads until n bytes are buffered; false at a clean end of stream (nothing buffered). */
-    private boolean ensure(final int n) throws IOException
+    /**
+     * Reads once into the buffer.
+     *
+     * @return true when bytes came.
+     * @throws EOFException at the end of stream inside a frame.
+     */
+    private boolean readSome() throws IOException
     {
-        while (in.remaining() < n)
+        if (ended)
         {
-            if (in.hasRemaining())
-            {
-                readMore();
-            }
-            else if (!readOrEnd())
-            {
-                return false;
-            }
+            return endOfStream();
         }
-        return true;
-    }
-
-    /** Reads more into the buffer; an end of stream here is inside a frame. */
-    private void readMore() throws IOException
-    {
-        if (!readOrEnd())
-        {
-            throw new EOFException("end of stream inside a frame");
-        }
-    }
-
-    private boolean readOrEnd() throws IOException
-    {
         in.compact();
+        final int n;
         try
         {
-            return channel.read(in) >= 0;
+            n = channel.read(in);
         }
         finally
         {
             in.flip();
         }
+        if (n < 0)
+        {
+            ended = true;
+            return endOfStream();
+        }
+        return n > 0;
+    }
+
+    private boolean endOfStream() throws EOFException
+    {
+        if (hasBuffered())
+        {
+            throw new EOFException("end of stream inside a frame");
+        }
+        return false;
     }
 }

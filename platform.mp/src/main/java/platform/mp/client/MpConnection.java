@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import platform.mp.api.MpKind;
 
@@ -102,6 +103,8 @@ public final class MpConnection
     private final FrameReader reader;
     private final Listener listener;
     private final Object writeLock = new Object();
+    /** Held while frames are taken from the reader: by the I/O thread, or a requester taking its own replies. */
+    private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
     /** Frames received and sent. */
@@ -116,7 +119,7 @@ public final class MpConnection
     private volatile boolean helloDone;
     /** The socket fds travel on, once paired (null: this connection passes none). */
     private volatile FdSocket fdSocket;
-    /** fd-carrying frames sent (under writeLock) and received (reader thread). */
+    /** fd-carrying frames sent (under writeLock) and received (under readLock). */
     private long fdSeqOut;
     private long fdSeqIn;
 
@@ -160,11 +163,28 @@ public final class MpConnection
     {
         try
         {
-            Frame f;
-            while (!closed.get() && null != (f = reader.read()))
+            while (!closed.get())
             {
-                msgsIn.incrementAndGet();
-                listener.onFrame(this, f);
+                readLock.lock();
+                try
+                {
+                    Frame f;
+                    while (!closed.get() && null != (f = reader.poll(false)))
+                    {
+                        msgsIn.incrementAndGet();
+                        listener.onFrame(this, f);
+                    }
+                    if (reader.ended())
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    readLock.unlock();
+                }
+                // a requester that reads after this and leaves frames in the buffer wakes the select up
+                awaitIo(0);
             }
         }
         catch (final MpProtocolException e)
@@ -183,6 +203,44 @@ public final class MpConnection
         }
     }
 
+    /**
+     * A synchronous requester waiting for replies on this connection takes the ones already there itself, when the
+     * I/O thread is not reading: the reply then costs no wake-up of the I/O thread on the requester's path (the
+     * I/O thread is woken by the same bytes, finds them taken and waits again). Only valid REP/IGN frames are
+     * taken; a message, a request or anything invalid stays for the I/O thread, which is woken for it.
+     */
+    public void pollReplies()
+    {
+        if (closed.get() || !readLock.tryLock())
+        {
+            return;
+        }
+        boolean leftover;
+        try
+        {
+            Frame f;
+            while (!closed.get() && null != (f = reader.poll(true)))
+            {
+                msgsIn.incrementAndGet();
+                listener.onFrame(this, f);
+            }
+            leftover = reader.hasBuffered() || reader.ended();
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // the I/O thread meets it on its next read and ends the connection
+            leftover = true;
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+        if (leftover)
+        {
+            selector.wakeup();
+        }
+    }
+
     private static void closeQuietly(final Selector sel)
     {
         try
@@ -198,21 +256,13 @@ public final class MpConnection
         }
     }
 
-    /** The socket as the frame reader sees it: a read that waits (serving the send queue meanwhile). */
+    /** The socket as the frame reader sees it: a read that does not wait. */
     private final class Input implements ReadableByteChannel
     {
         @Override
         public int read(final ByteBuffer dst) throws IOException
         {
-            while (true)
-            {
-                final int n = channel.read(dst);
-                if (0 != n)
-                {
-                    return n;
-                }
-                awaitIo(0);
-            }
+            return channel.read(dst);
         }
 
         @Override

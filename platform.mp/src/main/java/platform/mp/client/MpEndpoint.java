@@ -38,9 +38,10 @@ import platform.mp.api.MpResponse;
  * §14). So actions for different peers may run at the same time on the primary (one I/O thread per secondary),
  * while one action never runs twice at once (its lock, which also makes its close wait for a running call). Async
  * callbacks run on the one dispatch thread. A synchronous request from an I/O thread or the dispatch thread is
- * refused ({@link MpException#IN_CALLBACK}). A synchronous requester times itself (no timer task) and spins
- * briefly, yielding, before it parks ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_US} us): most
- * replies arrive within that and the requester is then not woken from a park.
+ * refused ({@link MpException#IN_CALLBACK}). A synchronous requester times itself (no timer task) and, for a
+ * short while before it parks ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_US} us), takes the replies
+ * from its connections itself when their I/O threads are not reading, yielding between tries: most replies
+ * arrive within that and then cost no wake-up of an I/O thread or of the requester.
  */
 public abstract class MpEndpoint
 {
@@ -444,7 +445,7 @@ public abstract class MpEndpoint
         final SyncWaiter w = new SyncWaiter();
         final long deadline = System.nanoTime() + checked(timeout).toNanos();
         final Pending p = requests.start(MpWire.nameBytes(name), checkParams(params), fds, null, targets, w);
-        final MpReply r = w.await(deadline, SPIN_NS);
+        final MpReply r = w.await(deadline, SPIN_NS, targets.toArray(new MpConnection[0]));
         if (null != r)
         {
             return r;
