@@ -79,6 +79,23 @@ public class ForwardPathIT
                 assertEquals("nothing blacklisted reaches b", before + 20, b.udpNoPorts());
                 ok(p, "blklst", "del", "udp", "10.0.2.2:80", "10.0.1.2");
 
+                // a subnet behind b (10.0.3.2 on b's loopback) that only an explicit route via b reaches
+                b.inNs("ip", "addr", "add", "10.0.3.2/32", "dev", "lo");
+                final long beyond = b.udpNoPorts();
+                final long unrouted = counter(p.gogo("netif:stats"), "no_route");
+                a.sendUdp("10.0.3.2", 80, 5);
+                awaitTrue("no route to 10.0.3.2 yet: counted no-route drops",
+                    () -> counter(p.gogo("netif:stats"), "no_route") >= unrouted + 5);
+                assertEquals("nothing unrouted reaches b", beyond, b.udpNoPorts());
+                ok(p, "route", "add", "10.0.3.0/24", "via", "10.0.2.2", "dev", "dpdk1");
+                final String via = ok(p, "route", "show");
+                assertTrue(via, via.contains("inet 10.0.3.0/24 via 10.0.2.2 ") && via.lines()
+                    .anyMatch(l -> l.contains("10.0.3.0/24") && l.contains("dev dpdk1")));
+                a.sendUdp("10.0.3.2", 80, 20);
+                awaitEq("20 datagrams to 10.0.3.2 reach b through the added route", beyond + 20, b::udpNoPorts);
+                final NetNsHost.Result routed = a.ping("10.0.3.2", 3);
+                assertEquals("ping 10.0.3.2 via 10.0.2.2:\n" + routed.output() + p.describe(), 0, routed.exit());
+
                 // modules.route stopped: no route, counted as such
                 final long noRoute = counter(p.gogo("netif:stats"), "no_route");
                 final String route = bundleId(p.gogo("lb -s"), "modules.route");
@@ -92,6 +109,8 @@ public class ForwardPathIT
                 p.gogo("start " + route);
                 p.awaitLog("routing table started for", Duration.ofSeconds(30));
                 awaitTrue("the connected routes are back", () -> ok(p, "route", "show").contains("10.0.2.0/24"));
+                assertTrue("the route added by hand is not kept across the restart",
+                    !ok(p, "route", "show").contains("10.0.3.0/24"));
                 final NetNsHost.Result again = a.ping("10.0.2.2", 3);
                 assertEquals("ping after modules.route came back:\n" + again.output() + p.describe(), 0,
                     again.exit());
