@@ -19,8 +19,12 @@ import org.junit.rules.Timeout;
  * The data path end to end, in the real distribution: two network namespaces, each a host joined to the platform
  * by a veth pair whose other end is an af_packet port. Addresses are set with the platform's command line; the
  * hosts' kernels ping each other through the platform, which answers their ARP for its addresses, resolves theirs
- * by ARP, and answers a ping to its own address. Then a blacklist entry drops the traffic and its counter moves;
- * stopping modules.route turns it into counted no-route drops; starting it again restores the path.
+ * by ARP, and answers a ping to its own address. UDP from a to b's port 80 reaches b; then a blacklist entry (keyed
+ * on protocol, address and port: udp 10.0.2.2:80 from 10.0.1.2) drops those datagrams in PRE_ROUTING and its counter
+ * moves (the ping is not blacklisted); the entry deleted, a route added by hand with {@code dplanectl route add
+ * 10.0.3.0/24 via 10.0.2.2 dev dpdk1} makes an address behind b reachable that was a counted no-route drop before;
+ * stopping modules.route turns the ping into counted no-route drops; starting it again restores the path (without
+ * the hand-added route: a restarted bundle starts from its configuration).
  */
 public class ForwardPathIT
 {
