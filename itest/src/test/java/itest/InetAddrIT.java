@@ -190,6 +190,7 @@ public class InetAddrIT extends BaseTest
             && workerIds.stream().allMatch(w -> scheduler.jobs(w).stream()
                 .anyMatch(j -> "inetaddr_init".equals(j.name()) && owned(j.owner())))
             && ICMP_RECEIVER.matcher(execute(processor, "netif:hooks")).find());
+        assertFalse("IFA_IDEVINIT (43) is not registered", msg.types().stream().anyMatch(t -> 43 == t.id()));
         inetaddr.stop();
         assertTrue("its routes went with it: " + execute(processor, "route:list"), noRoute());
         assertEquals("EDPVS_NOTSUPP", -14, client.set(47, param()).errcode());
