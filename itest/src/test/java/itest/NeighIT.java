@@ -41,8 +41,9 @@ import platform.sockopt.client.SockoptResponse;
  * via 10.0.0.254 and 10.0.0.0/24 (source 10.0.0.1) to syn0, the packets reach the neighbour output: held while the
  * master ARPs for the gateway (no answer on a synthetic port), the overflow dropped; a static entry added through
  * the real socket is on every worker (GET 72: one row per worker, each with its lcore id) and the packets go out.
- * Stopping the bundle removes every registration (sockopts, jobs, message types, the ARP receiver, the NeighOutput:
- * netif counts no-neighbour drops); started again, it serves again.
+ * DPVS's neigh_sync jobs run: a LOOP job on the master lcore, a SLOW job on each worker. Stopping the bundle removes
+ * every registration (sockopts, jobs, message types, the ARP receiver, the NeighOutput: netif counts no-neighbour
+ * drops); started again, it serves again.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -118,6 +119,7 @@ public class NeighIT extends BaseTest
         await("GET 72 served", () -> getOk(client, 72));
         assertEquals("none yet: the 4-byte count", "00000000", HexFormat.of().formatHex(client.get(72, null).body()));
         assertTrue(execute(processor, "netif:hooks"), ARP_RECEIVER.matcher(execute(processor, "netif:hooks")).find());
+        assertSyncJobs(scheduler);
 
         // the connected route (as the interface-address bundle adds it) gives the ARP requests their source
         final SockoptResponse connected = client.set(28, route("0a000000", 24, "00000000"));
@@ -168,6 +170,42 @@ public class NeighIT extends BaseTest
         await("GET 72 back", () -> getOk(client, 72));
         assertEquals(0, client.set(70, neigh()).errcode());
         assertEquals(2, ByteBuffer.wrap(client.get(72, null).body()).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+    }
+
+    /**
+     * DPVS's neigh_sync jobs: one LOOP job on the MASTER lcore and one SLOW job (every 100 loops, DPVS's
+     * NEIGH_PROCESS_MAC_RING_INTERVAL) on every FWD_WORKER, as the scheduler lists them per lcore, each running.
+     */
+    private static void assertSyncJobs(final LcoreScheduler scheduler)
+    {
+        int workers = 0;
+        for (final platform.lcore.api.LcoreInfo l : scheduler.lcores())
+        {
+            final java.util.List<platform.lcore.api.JobInfo> sync = scheduler.jobs(l.id()).stream()
+                .filter(j -> "neigh_sync".equals(j.name())).toList();
+            final String jobs = "lcore " + l.id() + " " + l.role() + ": " + scheduler.jobs(l.id());
+            assertEquals(jobs, 1, sync.size());
+            final platform.lcore.api.JobInfo j = sync.get(0);
+            assertEquals(jobs, l.role(), j.role());
+            assertEquals(jobs, l.id(), j.lcoreId());
+            assertTrue(jobs, j.owner().startsWith("modules.neigh"));
+            if (platform.lcore.api.LcoreRole.MASTER == l.role())
+            {
+                assertEquals(jobs, platform.lcore.api.JobType.LOOP, j.type());
+            }
+            else
+            {
+                assertEquals(jobs, platform.lcore.api.LcoreRole.FWD_WORKER, l.role());
+                assertEquals(jobs, platform.lcore.api.JobType.SLOW, j.type());
+                assertEquals(jobs, 100, j.skipLoops());
+                workers++;
+            }
+            await(() -> "neigh_sync runs on lcore " + l.id() + ": " + scheduler.jobs(l.id()), () -> scheduler
+                .jobs(l.id()).stream().anyMatch(x -> "neigh_sync".equals(x.name()) && x.calls() > 0));
+        }
+        assertEquals("two FWD_WORKERs", 2, workers);
+        assertEquals("one per lcore, none elsewhere: " + scheduler.jobs(-1), 3, scheduler.jobs(-1).stream()
+            .filter(j -> "neigh_sync".equals(j.name())).count());
     }
 
     private long neighStatQuietly(final String name)

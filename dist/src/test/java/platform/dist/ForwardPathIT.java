@@ -19,8 +19,12 @@ import org.junit.rules.Timeout;
  * The data path end to end, in the real distribution: two network namespaces, each a host joined to the platform
  * by a veth pair whose other end is an af_packet port. Addresses are set with the platform's command line; the
  * hosts' kernels ping each other through the platform, which answers their ARP for its addresses, resolves theirs
- * by ARP, and answers a ping to its own address. Then a blacklist entry drops the traffic and its counter moves;
- * stopping modules.route turns it into counted no-route drops; starting it again restores the path.
+ * by ARP, and answers a ping to its own address. UDP from a to b's port 80 reaches b; then a blacklist entry (keyed
+ * on protocol, address and port: udp 10.0.2.2:80 from 10.0.1.2) drops those datagrams in PRE_ROUTING and its counter
+ * moves (the ping is not blacklisted); the entry deleted, a route added by hand with {@code dplanectl route add
+ * 10.0.3.0/24 via 10.0.2.2 dev dpdk1} makes an address behind b reachable that was a counted no-route drop before;
+ * stopping modules.route turns the ping into counted no-route drops; starting it again restores the path (without
+ * the hand-added route: a restarted bundle starts from its configuration).
  */
 public class ForwardPathIT
 {
@@ -79,6 +83,23 @@ public class ForwardPathIT
                 assertEquals("nothing blacklisted reaches b", before + 20, b.udpNoPorts());
                 ok(p, "blklst", "del", "udp", "10.0.2.2:80", "10.0.1.2");
 
+                // a subnet behind b (10.0.3.2 on b's loopback) that only an explicit route via b reaches
+                b.inNs("ip", "addr", "add", "10.0.3.2/32", "dev", "lo");
+                final long beyond = b.udpNoPorts();
+                final long unrouted = counter(p.gogo("netif:stats"), "no_route");
+                a.sendUdp("10.0.3.2", 80, 5);
+                awaitTrue("no route to 10.0.3.2 yet: counted no-route drops",
+                    () -> counter(p.gogo("netif:stats"), "no_route") >= unrouted + 5);
+                assertEquals("nothing unrouted reaches b", beyond, b.udpNoPorts());
+                ok(p, "route", "add", "10.0.3.0/24", "via", "10.0.2.2", "dev", "dpdk1");
+                final String via = ok(p, "route", "show");
+                assertTrue(via, via.contains("inet 10.0.3.0/24 via 10.0.2.2 ") && via.lines()
+                    .anyMatch(l -> l.contains("10.0.3.0/24") && l.contains("dev dpdk1")));
+                a.sendUdp("10.0.3.2", 80, 20);
+                awaitEq("20 datagrams to 10.0.3.2 reach b through the added route", beyond + 20, b::udpNoPorts);
+                final NetNsHost.Result routed = a.ping("10.0.3.2", 3);
+                assertEquals("ping 10.0.3.2 via 10.0.2.2:\n" + routed.output() + p.describe(), 0, routed.exit());
+
                 // modules.route stopped: no route, counted as such
                 final long noRoute = counter(p.gogo("netif:stats"), "no_route");
                 final String route = bundleId(p.gogo("lb -s"), "modules.route");
@@ -92,6 +113,8 @@ public class ForwardPathIT
                 p.gogo("start " + route);
                 p.awaitLog("routing table started for", Duration.ofSeconds(30));
                 awaitTrue("the connected routes are back", () -> ok(p, "route", "show").contains("10.0.2.0/24"));
+                assertTrue("the route added by hand is not kept across the restart",
+                    !ok(p, "route", "show").contains("10.0.3.0/24"));
                 final NetNsHost.Result again = a.ping("10.0.2.2", 3);
                 assertEquals("ping after modules.route came back:\n" + again.output() + p.describe(), 0,
                     again.exit());

@@ -16,7 +16,8 @@ import org.junit.runners.Parameterized.Parameters;
 
 /**
  * Both IPv4 tables, {@link Lpm4} (DIR-16-8-8) and {@link Lpm24} (DIR-24-8), against a brute-force reference: every
- * prefix is checked against every lookup address by a linear scan for the longest match.
+ * prefix is checked against every lookup address by a linear scan for the longest match; lookups cover the whole
+ * 32-bit space, and 20 000 of them are checked that way against the 100k-route table.
  */
 @RunWith(Parameterized.class)
 public class Lpm4Test
@@ -145,6 +146,12 @@ public class Lpm4Test
                 final int a = (rnd.nextInt(5) << 24) | (rnd.nextInt(5) << 16) | rnd.nextInt(1 << 16);
                 assertEquals(Integer.toHexString(a), b.lookup(a), t.lookup(a));
             }
+            // and over the whole 32-bit space: the short prefixes (plen < 8) reach far past the clustered /8s
+            for (int i = 0; i < 3000; i++)
+            {
+                final int a = rnd.nextInt();
+                assertEquals(Integer.toHexString(a), b.lookup(a), t.lookup(a));
+            }
             for (final int[] r : b.rules)
             {
                 assertEquals(b.lookup(r[0]), t.lookup(r[0]));
@@ -158,6 +165,128 @@ public class Lpm4Test
             assertEquals(0, t.groupsInUse());
             assertEquals(-1, t.lookup(rnd.nextInt()));
         }
+    }
+
+    /**
+     * Random nested prefixes anywhere in the 32-bit space (each new one either fresh or a longer prefix inside an
+     * existing one), looked up at random addresses of the whole space, inside random prefixes and at each prefix's
+     * first and last address and the addresses just outside it, against the brute-force reference.
+     */
+    @Test
+    public void shouldAgreeWithBruteForceOverTheWhole32BitSpace()
+    {
+        final Random rnd = new Random(4242);
+        for (int round = 0; round < 10; round++)
+        {
+            final Lpm t = Lpm.of(kind, 16);
+            final Brute b = new Brute();
+            for (int i = 0; i < 500; i++)
+            {
+                final int plen;
+                final int p;
+                if (b.rules.isEmpty() || rnd.nextBoolean())
+                {
+                    plen = rnd.nextInt(33);
+                    p = LpmRules.mask(rnd.nextInt(), plen);
+                }
+                else
+                {
+                    final int[] outer = b.rules.get(rnd.nextInt(b.rules.size()));
+                    plen = outer[1] + rnd.nextInt(33 - outer[1]);
+                    p = LpmRules.mask(outer[0] | rnd.nextInt() & hostBits(outer[1]), plen);
+                }
+                final boolean fresh = b.rules.stream().noneMatch(r -> r[0] == p && r[1] == plen);
+                assertEquals(fresh, t.add(p, plen, i));
+                if (fresh)
+                {
+                    b.rules.add(new int[] {p, plen, i});
+                }
+                if (rnd.nextInt(4) == 0)
+                {
+                    final int[] r = b.rules.get(rnd.nextInt(b.rules.size()));
+                    assertEquals(r[2], t.remove(r[0], r[1]));
+                    b.remove(r[0], r[1]);
+                }
+            }
+            for (int i = 0; i < 5000; i++)
+            {
+                final int a = rnd.nextInt();
+                assertEquals(Integer.toHexString(a), b.lookup(a), t.lookup(a));
+            }
+            for (final int[] r : b.rules)
+            {
+                final int last = r[0] | hostBits(r[1]);
+                final int[] probes = {r[0], last, r[0] - 1, last + 1, r[0] | rnd.nextInt() & hostBits(r[1])};
+                for (final int a : probes)
+                {
+                    assertEquals(Integer.toHexString(a), b.lookup(a), t.lookup(a));
+                }
+            }
+        }
+    }
+
+    /** @return the host part's mask of a prefix length (0 for /32, all ones for /0). */
+    private static int hostBits(final int plen)
+    {
+        return 32 == plen ? 0 : -1 >>> plen;
+    }
+
+    /**
+     * The longest match by a linear scan of every live prefix of the arrays (masks precomputed: 100k prefixes per
+     * lookup).
+     *
+     * @return the index of the longest prefix containing {@code a}, or -1.
+     */
+    private static int scan(final int[] p, final int[] mask, final int[] len, final boolean[] live, final int a)
+    {
+        int best = -1;
+        int bestLen = -1;
+        for (int j = 0; j < p.length; j++)
+        {
+            if ((a & mask[j]) == p[j] && len[j] > bestLen && live[j])
+            {
+                best = j;
+                bestLen = len[j];
+            }
+        }
+        return best;
+    }
+
+    /**
+     * 20 000 lookups against the 100k-route table checked by a linear scan of all its prefixes: half at random
+     * addresses of the whole space, half inside a random live route (where longer routes may nest in it).
+     */
+    private static void assertAgreesWithScan(final Lpm t, final int[] p, final int[] len, final boolean[] live,
+        final Random rnd, final int lookups)
+    {
+        final int[] mask = new int[p.length];
+        for (int j = 0; j < p.length; j++)
+        {
+            mask[j] = ~hostBits(len[j]);
+        }
+        int matched = 0;
+        for (int i = 0; i < lookups; i++)
+        {
+            final int a;
+            if (0 == (i & 1))
+            {
+                a = rnd.nextInt();
+            }
+            else
+            {
+                int r = rnd.nextInt(p.length);
+                while (!live[r])
+                {
+                    r = rnd.nextInt(p.length);
+                }
+                a = p[r] | rnd.nextInt() & hostBits(len[r]);
+            }
+            final int want = scan(p, mask, len, live, a);
+            assertEquals(Integer.toHexString(a), want, t.lookup(a));
+            matched += want >= 0 ? 1 : 0;
+        }
+        // every lookup inside a live route matches, and a good part of the random ones (the /16../23 routes)
+        assertTrue("lookups matching a route: " + matched, matched > lookups / 2 && matched < lookups);
     }
 
     /** 100k random routes: built quickly, looked up correctly (checked against a hash of the exact prefixes). */
@@ -185,6 +314,9 @@ public class Lpm4Test
         }
         final long addMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(100_000, t.size());
+        final boolean[] live = new boolean[n];
+        java.util.Arrays.fill(live, true);
+        assertAgreesWithScan(t, p, len, live, rnd, 20_000);
         // a /32 host route inside every route's range matches a route at least as long: itself, or a longer one
         for (int i = 0; i < n; i++)
         {
@@ -202,6 +334,11 @@ public class Lpm4Test
             assertEquals(i, t.remove(p[i], len[i]));
         }
         assertEquals(50_000, t.size());
+        for (int i = 0; i < n; i += 2)
+        {
+            live[i] = false;
+        }
+        assertAgreesWithScan(t, p, len, live, rnd, 5_000);
         for (int i = 1; i < n; i += 2)
         {
             assertEquals(i, t.get(p[i], len[i]));
