@@ -110,6 +110,8 @@ public final class MpConnection
     /** Frames received and sent. */
     public final AtomicLong msgsIn = new AtomicLong();
     public final AtomicLong msgsOut = new AtomicLong();
+    /** Replies a synchronous requester took itself ({@link #pollReplies}), not this connection's I/O thread. */
+    public final AtomicLong repliesTakenByRequester = new AtomicLong();
     /** Action names the peer announced (primary side). */
     public final Set<String> announced = ConcurrentHashMap.newKeySet();
     /** When the connection was made, epoch ms. */
@@ -222,6 +224,7 @@ public final class MpConnection
             while (!closed.get() && null != (f = reader.poll(true)))
             {
                 msgsIn.incrementAndGet();
+                repliesTakenByRequester.incrementAndGet();
                 listener.onFrame(this, f);
             }
             leftover = reader.hasBuffered() || reader.ended();

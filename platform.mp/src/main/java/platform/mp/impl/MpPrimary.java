@@ -327,7 +327,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
         reply(c, f, params);
     }
 
-    private List<MpConnection> peerList()
+    List<MpConnection> peerList()
     {
         return new ArrayList<>(peers.values());
     }

@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -171,5 +172,132 @@ public class FrameReaderTest
         final Frame e = new Frame(MpKind.ERROR, 0, "", MpWire.errorParams(MpWire.ERR_TOO_BIG, "x".repeat(300)));
         assertEquals(MpWire.ERR_TOO_BIG, e.errorCode());
         assertEquals(62, e.errorText().length());
+    }
+
+    /** A non-blocking channel handing out its bytes in the given chunks; a chunk of 0 is "nothing there now". */
+    private static final class Chunked implements ReadableByteChannel
+    {
+        private final ByteBuffer src;
+        private final int[] chunks;
+        private int next;
+
+        Chunked(final byte[] bytes, final int... chunks)
+        {
+            this.src = ByteBuffer.wrap(bytes);
+            this.chunks = chunks;
+        }
+
+        @Override
+        public int read(final ByteBuffer dst)
+        {
+            if (!src.hasRemaining())
+            {
+                return -1;
+            }
+            final int want = next < chunks.length ? chunks[next++] : src.remaining();
+            final int n = Math.min(Math.min(want, src.remaining()), dst.remaining());
+            dst.put(dst.position(), src, src.position(), n);
+            dst.position(dst.position() + n);
+            src.position(src.position() + n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return true;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    private static byte[] concat(final byte[]... parts)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(x -> x.length).sum());
+        for (final byte[] x : parts)
+        {
+            b.put(x);
+        }
+        return b.array();
+    }
+
+    @Test
+    public void shouldAssembleFramesThatComeInPiecesWithoutWaiting() throws IOException
+    {
+        // a frame whose params are larger than the read buffer, then a small one, cut anywhere, with empty reads
+        final byte[] big = new byte[3 * FrameReader.BUFFER + 17];
+        new java.util.Random(7).nextBytes(big);
+        final byte[] a = frame(MpKind.MSG, 0, "big", big);
+        final byte[] b = frame(MpKind.REP, 9, "small", new byte[] {5});
+        final FrameReader r = new FrameReader(new Chunked(concat(a, b), 10, 0, 50, 0, 30, 5000, 0, 1, 0,
+            FrameReader.BUFFER, FrameReader.BUFFER, 0, 3), 4 * FrameReader.BUFFER);
+        Frame f = null;
+        int empty = 0;
+        while (null == f)
+        {
+            f = r.poll(false);
+            empty += null == f ? 1 : 0;
+        }
+        assertTrue("some polls found no whole frame: " + empty, empty > 0);
+        assertEquals("big", f.name());
+        assertArrayEquals(big, f.params());
+        Frame g = null;
+        while (null == g)
+        {
+            g = r.poll(false);
+        }
+        assertEquals(MpKind.REP, g.kind());
+        assertEquals(9, g.id());
+        assertArrayEquals(new byte[] {5}, g.params());
+        assertNull(r.poll(false));
+        assertTrue(r.ended());
+        assertTrue(!r.hasBuffered());
+    }
+
+    @Test
+    public void shouldLeaveAllButValidRepliesToTheIoThread() throws IOException
+    {
+        final byte[] rep = frame(MpKind.REP, 1, "x", new byte[] {1});
+        final byte[] ign = frame(MpKind.IGN, 2, "x", new byte[0]);
+        final byte[] req = frame(MpKind.REQ, 3, "x", new byte[] {3});
+        final byte[] bad = frame(MpKind.REP, 4, "x", new byte[0]);
+        bad[MpWire.VERSION_OFFSET + 1] = 9;
+        final FrameReader r = new FrameReader(new Chunked(concat(rep, ign, req, rep, bad)), 256);
+        assertEquals(1, r.poll(true).id());
+        assertEquals(2, r.poll(true).id());
+        // a request: not taken by a requester, still there for the I/O thread
+        assertNull(r.poll(true));
+        assertTrue(r.hasBuffered());
+        assertEquals(MpKind.REQ, r.poll(false).kind());
+        assertEquals(1, r.poll(true).id());
+        // a reply of another protocol version: left, and refused by the I/O thread's read
+        assertNull(r.poll(true));
+        assertTrue(r.hasBuffered());
+        try
+        {
+            r.poll(false);
+            fail("accepted");
+        }
+        catch (final MpProtocolException e)
+        {
+            assertEquals(MpWire.ERR_VERSION, e.code());
+        }
+    }
+
+    @Test
+    public void shouldLeaveAPartlyReadRequestToTheIoThread() throws IOException
+    {
+        // the I/O thread took a request's header and part of its params; a requester's poll takes nothing of it
+        final byte[] req = frame(MpKind.REQ, 3, "x", new byte[300]);
+        final FrameReader r = new FrameReader(new Chunked(req, MpWire.HEADER_LEN + 10, 0), 1024);
+        assertNull(r.poll(false));
+        assertNull(r.poll(true));
+        assertNull(r.poll(true));
+        final Frame f = r.poll(false);
+        assertEquals(MpKind.REQ, f.kind());
+        assertEquals(300, f.params().length);
     }
 }
