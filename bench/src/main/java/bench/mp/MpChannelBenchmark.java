@@ -49,6 +49,9 @@ import platform.mp.impl.BenchMp;
  *     {@code paramBytes}) written on a blocking {@code SocketChannel} to an echo server in each of the same secondary
  *     JVMs (a thread per connection reading the frame fully and writing it back); with 4, written to all four
  *     first, then the four replies read, as the broadcast does.</li>
+ * <li>{@code rawEchoPolling} (the floor of a requester that spins, as a synchronous {@code mpRequest} does for up to
+ *     100 us): the same echo on non-blocking channels of their own, the reply read by polling every socket, yielding
+ *     between tries, instead of blocking in {@code read}.</li>
  * </ul>
  * The secondaries are separate JVMs ({@link MpBenchSecondary}, the same class path, {@code -Xmx128m
  * -XX:+UseSerialGC}) started in the trial's setup, which waits until each answers, and ended in its teardown. DPDK's
@@ -79,6 +82,7 @@ public class MpChannelBenchmark
     private BenchMp primary;
     private final List<Process> processes = new ArrayList<>();
     private SocketChannel[] echo;
+    private SocketChannel[] polled;
     private byte[] params;
     private ByteBuffer out;
     private ByteBuffer in;
@@ -100,6 +104,7 @@ public class MpChannelBenchmark
         out.put(0, params, 0, Math.min(paramBytes, frameBytes));
         in = ByteBuffer.allocateDirect(frameBytes);
         echo = new SocketChannel[secondaries];
+        polled = new SocketChannel[secondaries];
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 0; i < secondaries; i++)
         {
@@ -112,6 +117,9 @@ public class MpChannelBenchmark
             awaitReady(p, i);
             echo[i] = SocketChannel.open(StandardProtocolFamily.UNIX);
             echo[i].connect(UnixDomainSocketAddress.of(echoPath));
+            polled[i] = SocketChannel.open(StandardProtocolFamily.UNIX);
+            polled[i].connect(UnixDomainSocketAddress.of(echoPath));
+            polled[i].configureBlocking(false);
         }
         // every secondary attached and its action announced: a request that all of them answer
         final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
@@ -152,13 +160,16 @@ public class MpChannelBenchmark
     @TearDown(Level.Trial)
     public void tearDown() throws IOException, InterruptedException
     {
-        if (null != echo)
+        for (final SocketChannel[] chs : new SocketChannel[][] {echo, polled})
         {
-            for (final SocketChannel ch : echo)
+            if (null != chs)
             {
-                if (null != ch)
+                for (final SocketChannel ch : chs)
                 {
-                    ch.close();
+                    if (null != ch)
+                    {
+                        ch.close();
+                    }
                 }
             }
         }
@@ -217,6 +228,39 @@ public class MpChannelBenchmark
                 if (ch.read(b) < 0)
                 {
                     throw new IOException("an echo server closed");
+                }
+            }
+        }
+        return b.get(0);
+    }
+
+    @Benchmark
+    public int rawEchoPolling() throws IOException
+    {
+        final SocketChannel[] chs = polled;
+        final ByteBuffer o = out;
+        final ByteBuffer b = in;
+        for (final SocketChannel ch : chs)
+        {
+            o.clear();
+            while (o.hasRemaining())
+            {
+                ch.write(o);
+            }
+        }
+        for (final SocketChannel ch : chs)
+        {
+            b.clear();
+            while (b.hasRemaining())
+            {
+                final int n = ch.read(b);
+                if (n < 0)
+                {
+                    throw new IOException("an echo server closed");
+                }
+                if (0 == n)
+                {
+                    Thread.yield();
                 }
             }
         }
