@@ -186,6 +186,18 @@ public class MpChannelBenchmark
         if (null != primary)
         {
             System.out.println("# primary: " + primary.describe());
+            // where this JVM's CPU went: the requester (a JMH worker) against the primary's I/O threads
+            final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            final StringBuilder cpu = new StringBuilder("# thread CPU ms:");
+            for (final java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false))
+            {
+                final long ns = mx.getThreadCpuTime(t.getThreadId());
+                if (ns > 50_000_000L)
+                {
+                    cpu.append(' ').append(t.getThreadName()).append('=').append(ns / 1_000_000L);
+                }
+            }
+            System.out.println(cpu);
             primary.close();
         }
         try (Stream<Path> files = Files.walk(dir))

@@ -216,20 +216,36 @@ public final class FrameReader
         {
             throw new MpProtocolException(MpWire.ERR_PROTOCOL, n + " fds with a " + k);
         }
+        name = decodeName(nameLen);
+        id = header.getLong(MpWire.REQUEST_ID_OFFSET);
+        numFds = n;
+        params = new byte[(int) paramLen];
+        paramOff = 0;
+        kind = k;
+    }
+
+    /** The name: ASCII (every name in practice) without a decoder; anything else strictly as UTF-8. */
+    private String decodeName(final int nameLen) throws MpProtocolException
+    {
+        final byte[] h = header.array();
+        boolean ascii = true;
+        for (int i = 0; i < nameLen && ascii; i++)
+        {
+            ascii = h[MpWire.NAME_OFFSET + i] >= 0;
+        }
+        if (ascii)
+        {
+            return new String(h, MpWire.NAME_OFFSET, nameLen, StandardCharsets.US_ASCII);
+        }
         try
         {
-            name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .decode(header.slice(MpWire.NAME_OFFSET, nameLen)).toString();
         }
         catch (final CharacterCodingException e)
         {
             throw new MpProtocolException(MpWire.ERR_BAD_NAME, "name is not UTF-8");
         }
-        id = header.getLong(MpWire.REQUEST_ID_OFFSET);
-        numFds = n;
-        params = new byte[(int) paramLen];
-        paramOff = 0;
-        kind = k;
     }
 
     /**

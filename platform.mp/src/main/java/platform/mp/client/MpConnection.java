@@ -103,7 +103,11 @@ public final class MpConnection
     private final FrameReader reader;
     private final Listener listener;
     private final Object writeLock = new Object();
-    /** Held while frames are taken from the reader: by the I/O thread, or a requester taking its own replies. */
+    /**
+     * Held while frames are taken from the reader: by the I/O thread, or a requester taking its own replies (which
+     * only tries it). The I/O thread parks on it rather than spinning: spinning measured 13.9 -> 25 us per request
+     * to one secondary, the CPU it burns being the one the secondary needs on 2 vCPUs.
+     */
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
