@@ -140,8 +140,9 @@ final class Dispatcher
             replyToMaster(l, m, Edpvs.OK != rc);
             e.finished++;
         }
-        else if (SyncWaiter.finishAndLetGo(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN
-            : MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL))
+        // STATE_RECV in the terminal CAS too: the sender then finds every bit in the word it polls
+        else if (SyncWaiter.finishAndLetGo(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN | MsgFlags.STATE_RECV
+            : MsgFlags.STATE_FIN | MsgFlags.STATE_RECV | MsgFlags.CALLBACK_FAIL))
         {
             e.finished++; // a waited message is its sender's from here on
         }

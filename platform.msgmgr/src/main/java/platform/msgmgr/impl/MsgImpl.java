@@ -15,7 +15,11 @@ import platform.msgmgr.api.MulticastResult;
  * adds bits. For a message somebody waits for (no ASYNC) that transition is a CAS ({@link #tryTerminate}), the one
  * race of the protocol: the receiver (or a drop) finishing against the sender giving up. For an ASYNC message its
  * only holder ends it with a plain store ({@link #endAlone}).</li>
- * <li>{@code progress}: STATE_RECV, written by the receiver only ({@link #markReceived}).</li>
+ * <li>{@code progress}: STATE_RECV, written by the receiver only ({@link #markReceived}), in a padded cell of its
+ * own ({@link ProgressCell}): the receiver writes it while the synchronous sender polls {@code flags}, and on the
+ * same cache line that write cost the sender's line one more trip between the cores per round trip. The receiver
+ * that ends the message adds STATE_RECV to its terminal CAS, so the sender reads the progress cell only when it
+ * gave up (the handshake) or someone else dropped the message.</li>
  * </ul>
  * The flags callers see are the union ({@link #publicFlags}); they only gain bits, FIN and DROP are terminal and
  * exclusive.
@@ -46,7 +50,6 @@ final class MsgImpl
     static final int PUBLIC_FLAGS = 0xff;
 
     private static final VarHandle FLAGS;
-    private static final VarHandle PROGRESS;
     private static final VarHandle REFS;
 
     static
@@ -55,7 +58,6 @@ final class MsgImpl
         {
             final MethodHandles.Lookup l = MethodHandles.lookup();
             FLAGS = l.findVarHandle(MsgImpl.class, "flags", int.class);
-            PROGRESS = l.findVarHandle(MsgImpl.class, "progress", int.class);
             REFS = l.findVarHandle(MsgImpl.class, "refs", int.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -88,9 +90,8 @@ final class MsgImpl
 
     @SuppressWarnings("unused")
     private volatile int flags;
-    /** STATE_RECV once the receiver took it: written by the receiver only. */
-    @SuppressWarnings("unused")
-    private volatile int progress;
+    /** STATE_RECV once the receiver took it: written by the receiver only; a cache line of its own. */
+    private final ProgressCell progress = new ProgressCell();
     /** True while the message sits in its pool: a second recycle is a bug, caught here (owner transitions only). */
     boolean pooled;
     @SuppressWarnings("unused")
@@ -136,7 +137,7 @@ final class MsgImpl
     /** @return the receiver's progress: STATE_RECV or 0. */
     int lvProgress()
     {
-        return (int)PROGRESS.getVolatile(this);
+        return progress.getVolatile();
     }
 
     /** @return the flags as DPVS shows them: the flag word and the receiver's progress, DPVS's bits only. */
@@ -166,17 +167,17 @@ final class MsgImpl
     {
         if (isAsync())
         {
-            PROGRESS.setRelease(this, MsgFlags.STATE_RECV); // nobody else writes or waits: no fence needed
+            progress.setRelease(MsgFlags.STATE_RECV); // nobody else writes or waits: no fence needed
             return true;
         }
-        PROGRESS.setVolatile(this, MsgFlags.STATE_RECV);
+        progress.setVolatile(MsgFlags.STATE_RECV);
         return 0 == ((int)FLAGS.getVolatile(this) & TERMINAL);
     }
 
     /** Clears the receiver's progress: a worker turning its multicast copy into the reply (its only holder). */
     void resetProgress()
     {
-        PROGRESS.setRelease(this, 0);
+        progress.setRelease(0);
     }
 
     /**
@@ -277,7 +278,7 @@ final class MsgImpl
         completion = null;
         mcResult = null;
         result = 0;
-        PROGRESS.setRelease(this, 0);
+        progress.setRelease(0);
         FLAGS.setRelease(this, 0);
     }
 
@@ -309,5 +310,55 @@ final class MsgImpl
             default:
                 return Integer.toString(kind);
         }
+    }
+
+    /** Bytes before the progress word, so that no other object's field shares its cache line (JCTools' padding). */
+    abstract static class ProgressPadBefore
+    {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+        long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+    }
+
+    /** The progress word itself. */
+    abstract static class ProgressValue extends ProgressPadBefore
+    {
+        private static final VarHandle VALUE;
+
+        static
+        {
+            try
+            {
+                VALUE = MethodHandles.lookup().findVarHandle(ProgressValue.class, "value", int.class);
+            }
+            catch (final ReflectiveOperationException ex)
+            {
+                throw new ExceptionInInitializerError(ex);
+            }
+        }
+
+        @SuppressWarnings("unused")
+        private volatile int value;
+
+        final int getVolatile()
+        {
+            return (int)VALUE.getVolatile(this);
+        }
+
+        final void setVolatile(final int v)
+        {
+            VALUE.setVolatile(this, v);
+        }
+
+        final void setRelease(final int v)
+        {
+            VALUE.setRelease(this, v);
+        }
+    }
+
+    /** Bytes after it. */
+    static final class ProgressCell extends ProgressValue
+    {
+        long p10, p11, p12, p13, p14, p15, p16, p17;
+        long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
     }
 }

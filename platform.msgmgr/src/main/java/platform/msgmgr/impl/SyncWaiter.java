@@ -49,8 +49,9 @@ final class SyncWaiter
             final int f = m.lvFlags();
             if (0 != (f & MsgImpl.TERMINAL))
             {
-                // ended by the receiving side, which wrote its progress and the reply before its CAS
-                return f | m.lvProgress();
+                // ended by the receiving side, which wrote its progress and the reply before its CAS; a receiver
+                // that handled it put STATE_RECV in that CAS, sparing a read of the receiver's progress line
+                return 0 != (f & MsgFlags.STATE_RECV) ? f : f | m.lvProgress();
             }
             // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
             // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)
