@@ -32,7 +32,12 @@ public final class MpBenchSecondary
         final Path echoPath = Path.of(args[1]);
         final int frameBytes = Integer.parseInt(args[2]);
         final MpSecondary secondary = MpSecondary.attach(dir);
-        secondary.register(MpChannelBenchmark.ECHO, m -> m.params());
+        final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        secondary.register(MpChannelBenchmark.ECHO, m ->
+        {
+            served.incrementAndGet();
+            return m.params();
+        });
         Files.deleteIfExists(echoPath);
         final ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(echoPath));
@@ -46,6 +51,24 @@ public final class MpBenchSecondary
         {
             // nothing to read but the end
         }
+        // where this JVM's CPU went (read by the benchmark from this process's log)
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        final StringBuilder cpu = new StringBuilder("# secondary thread CPU ms:");
+        for (final java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false))
+        {
+            final long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 20_000_000L)
+            {
+                cpu.append(' ').append(t.getThreadName()).append('=').append(ns / 1_000_000L);
+                if (t.getThreadName().startsWith("mp-secondary-io") && served.get() > 0)
+                {
+                    cpu.append(String.format(" (%.1f us a request, %d requests)", ns / 1000.0 / served.get(),
+                        served.get()));
+                }
+            }
+        }
+        System.err.println(cpu);
+        System.err.flush();
         secondary.close();
         server.close();
         Files.deleteIfExists(echoPath);

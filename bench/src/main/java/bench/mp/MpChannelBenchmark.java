@@ -183,6 +183,20 @@ public class MpChannelBenchmark
             }
         }
         processes.clear();
+        for (int i = 0; i < secondaries; i++)
+        {
+            final Path log = dir.resolve("secondary-" + i + ".log");
+            if (Files.exists(log))
+            {
+                for (final String line : Files.readAllLines(log))
+                {
+                    if (line.startsWith("# secondary thread CPU"))
+                    {
+                        System.out.println(line.replace("# secondary", "# secondary " + i));
+                    }
+                }
+            }
+        }
         if (null != primary)
         {
             System.out.println("# primary: " + primary.describe());

@@ -332,7 +332,8 @@ final class MsgCore
         }
         e.sent.increment(self);
         final long deadline = start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final int f = waiter.await(m, deadline, lcore(self));
+        final long seen = waiter.awaitClock(m, deadline, lcore(self));
+        final int f = SyncWaiter.finalFlags(m);
         final int rc;
         final Object reply;
         if (0 != (f & MsgFlags.STATE_DROP))
@@ -351,7 +352,8 @@ final class MsgCore
             reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
         SyncWaiter.senderDone(m, f); // recycles it (the receiver ended it) or releases it (we gave up)
-        final long latencyNs = System.nanoTime() - start;
+        // the wait's last clock read, at most one wait pass (tens of ns) before the end was seen
+        final long latencyNs = (0 != seen ? seen : System.nanoTime()) - start;
         if (0 == (seq & LATENCY_SAMPLE_MASK) || 0 != (f & MsgFlags.STATE_DROP))
         {
             e.recordLatency(latencyNs);

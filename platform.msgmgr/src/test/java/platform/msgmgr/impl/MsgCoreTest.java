@@ -662,6 +662,59 @@ public class MsgCoreTest
         assertEquals("0/inner on lcore-1", r.reply());
     }
 
+    private static void spinFor(final long ns)
+    {
+        final long end = System.nanoTime() + ns;
+        while (System.nanoTime() - end < 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void shouldReportTheWholeRoundTripAsLatency()
+    {
+        // the end of a sync send's latency is the wait's own last clock read: never one taken before a park or
+        // before handlers the waiting lcore ran meanwhile
+        start();
+        final long handlerNs = TimeUnit.MILLISECONDS.toNanos(3);
+        mm.register(MsgTypeSpec.unicast(T_ECHO, "slow", MsgPriority.HIGH, msg ->
+        {
+            spinFor(handlerNs);
+            msg.reply(msg.payload());
+            return Edpvs.OK;
+        }), 1);
+        mm.register(MsgTypeSpec.unicast(T_ECHO + 1, "master-busy", MsgPriority.HIGH, msg ->
+        {
+            spinFor(2 * handlerNs);
+            return Edpvs.OK;
+        }), 0);
+        // a plain thread: it parks while the worker works
+        final MsgReply r = new MsgReply();
+        final long t0 = System.nanoTime();
+        assertEquals(Edpvs.OK, mm.sendSync(T_ECHO, 1, "thread", 1_000_000, r));
+        final long wall = System.nanoTime() - t0;
+        assertTrue(r.latencyNs() + " ns", r.latencyNs() >= handlerNs && r.latencyNs() <= wall);
+        // the master lcore: while it waits, it runs a handler of its own that outlasts the worker's
+        final AtomicReference<long[]> got = new AtomicReference<>();
+        final JobHandle job = lcores.register(JobSpec.loop("timed-sender", LcoreRole.MASTER, id ->
+        {
+            if (null == got.get())
+            {
+                final MsgReply mr = new MsgReply();
+                final long s0 = System.nanoTime();
+                mm.sendAsync(T_ECHO + 1, 0, null);
+                final int rc = mm.sendSync(T_ECHO, 1, "master", 1_000_000, mr);
+                got.set(new long[] {rc, mr.latencyNs(), System.nanoTime() - s0});
+            }
+            return 0;
+        }));
+        await("the master's timed send", () -> null != got.get());
+        job.close();
+        assertEquals(Edpvs.OK, got.get()[0]);
+        assertTrue(got.get()[1] + " ns", got.get()[1] >= 2 * handlerNs && got.get()[1] <= got.get()[2]);
+    }
+
     @Test(timeout = 120_000)
     public void shouldDrainHighBeforeNormBeforeLow()
     {
