@@ -56,12 +56,16 @@
  * versus TIMEOUT, wakes a parked sender ({@link platform.msgmgr.impl.SyncWaiter#finish}) and hands the message
  * over as above; the loser counts a late reply. The sender gives up with that CAS and then reads the progress word,
  * so the RECV store and the give-up form a Dekker handshake: a send reported without STATE_RECV was never handled.
+ * The progress word sits in a padded cell of its own, off the line the sender polls, and a receiver that handled
+ * the message puts STATE_RECV into its terminal CAS as well: on success the sender reads one line, the one it polls.
  * </li>
  * </ul>
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
  * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}), the latency histogram records one
- * round trip in eight. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
+ * round trip in eight, and a sender on an lcore takes the end of its latency from its wait's last clock read
+ * (forgotten after a pass that ran handlers: the latency still covers the whole wait), so it reads the clock once
+ * per pass and once at the start, not once more at the end. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
  * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
  * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
  *
