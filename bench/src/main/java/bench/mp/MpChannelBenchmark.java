@@ -235,35 +235,18 @@ public class MpChannelBenchmark
     @Benchmark
     public int rawEcho() throws IOException
     {
-        final SocketChannel[] chs = echo;
-        final ByteBuffer o = out;
-        final ByteBuffer b = in;
-        for (final SocketChannel ch : chs)
-        {
-            o.clear();
-            while (o.hasRemaining())
-            {
-                ch.write(o);
-            }
-        }
-        for (final SocketChannel ch : chs)
-        {
-            b.clear();
-            while (b.hasRemaining())
-            {
-                if (ch.read(b) < 0)
-                {
-                    throw new IOException("an echo server closed");
-                }
-            }
-        }
-        return b.get(0);
+        return echoRound(echo);
     }
 
     @Benchmark
     public int rawEchoPolling() throws IOException
     {
-        final SocketChannel[] chs = polled;
+        return echoRound(polled);
+    }
+
+    /** Writes the frame to every channel, then reads every echo back (yielding on a non-blocking channel's 0). */
+    private int echoRound(final SocketChannel[] chs) throws IOException
+    {
         final ByteBuffer o = out;
         final ByteBuffer b = in;
         for (final SocketChannel ch : chs)
