@@ -67,6 +67,11 @@ public final class MpBenchSecondary
                 }
             }
         }
+        if (ECHO_FRAMES.get() > 0)
+        {
+            cpu.append(String.format("; echo threads %.1f us a frame, %d frames", ECHO_CPU_NS.get() / 1000.0
+                / ECHO_FRAMES.get(), ECHO_FRAMES.get()));
+        }
         System.err.println(cpu);
         System.err.flush();
         secondary.close();
@@ -93,8 +98,13 @@ public final class MpBenchSecondary
         }
     }
 
+    /** The echo threads' CPU and frames, added when each ends (the benchmark closes its connections first). */
+    private static final java.util.concurrent.atomic.AtomicLong ECHO_CPU_NS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong ECHO_FRAMES = new java.util.concurrent.atomic.AtomicLong();
+
     private static void echo(final SocketChannel ch, final int frameBytes)
     {
+        long frames = 0;
         final ByteBuffer b = ByteBuffer.allocateDirect(frameBytes);
         try (ch)
         {
@@ -113,11 +123,17 @@ public final class MpBenchSecondary
                 {
                     ch.write(b);
                 }
+                frames++;
             }
         }
         catch (final IOException e)
         {
             // the benchmark closed its end
+        }
+        finally
+        {
+            ECHO_CPU_NS.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+            ECHO_FRAMES.addAndGet(frames);
         }
     }
 }
