@@ -78,7 +78,8 @@ final class MulticastCoordinator
             dropUnstarted(orig);
             return;
         }
-        if (!orig.markReceived())
+        // the master's own multicast: its sender is this thread, no handshake needed
+        if (!(orig.cid == master.id ? orig.markReceivedBySender() : orig.markReceived()))
         {
             lateReplies.incrementAndGet(); // its synchronous sender gave up before the master got to it
             orig.release(); // the sender released the other reference
@@ -213,7 +214,7 @@ final class MulticastCoordinator
         {
             entry.recordLatency(System.nanoTime() - orig.sentNs);
         }
-        if (terminate(orig, bits, rc, q))
+        if (terminate(orig, bits, rc, q, orig.cid == master.id))
         {
             if (0 != (bits & MsgFlags.STATE_FIN))
             {
@@ -232,13 +233,17 @@ final class MulticastCoordinator
      * a synchronous one is ended by the terminal CAS, which wakes its sender and hands the original (and its queue)
      * over to it, or, when the sender gave up first, released (the sender released the other reference).
      *
+     * @param bySender true when the original's sender is the calling thread (the master's own multicast): the end
+     *                 is a check and a store, as nobody can race it.
      * @return true when this call ended it.
      */
-    static boolean terminate(final MsgImpl orig, final int bits, final int rc, final MulticastReplies replies)
+    static boolean terminate(final MsgImpl orig, final int bits, final int rc, final MulticastReplies replies,
+        final boolean bySender)
     {
         if (!orig.isAsync())
         {
-            if (SyncWaiter.finish(orig, bits))
+            // a sender on this thread waits in this thread's drain: it neither races the end nor parks
+            if (bySender ? orig.terminateBySender(bits) : SyncWaiter.finish(orig, bits))
             {
                 return true; // the sender's now (original and queue): not one more access
             }
@@ -266,7 +271,7 @@ final class MulticastCoordinator
     static void dropUnstarted(final MsgImpl orig)
     {
         orig.result = Edpvs.MSG_DROP;
-        terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES);
+        terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES, false);
     }
 
     /** Expires the multicasts whose deadline passed, when the earliest one did. */
