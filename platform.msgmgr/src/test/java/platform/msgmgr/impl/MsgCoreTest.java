@@ -696,23 +696,28 @@ public class MsgCoreTest
         final long wall = System.nanoTime() - t0;
         assertTrue(r.latencyNs() + " ns", r.latencyNs() >= handlerNs && r.latencyNs() <= wall);
         // the master lcore: while it waits, it runs a handler of its own that outlasts the worker's
-        final AtomicReference<long[]> got = new AtomicReference<>();
+        final int rounds = 5;
+        final List<long[]> got = Collections.synchronizedList(new ArrayList<>());
         final JobHandle job = lcores.register(JobSpec.loop("timed-sender", LcoreRole.MASTER, id ->
         {
-            if (null == got.get())
+            if (got.size() < rounds)
             {
                 final MsgReply mr = new MsgReply();
                 final long s0 = System.nanoTime();
-                mm.sendAsync(T_ECHO + 1, 0, null);
+                final int queued = mm.sendAsync(T_ECHO + 1, 0, null);
                 final int rc = mm.sendSync(T_ECHO, 1, "master", 1_000_000, mr);
-                got.set(new long[] {rc, mr.latencyNs(), System.nanoTime() - s0});
+                got.add(new long[] {queued, rc, mr.latencyNs(), System.nanoTime() - s0});
             }
             return 0;
         }));
-        await("the master's timed send", () -> null != got.get());
+        await("the master's timed sends", () -> got.size() == rounds);
         job.close();
-        assertEquals(Edpvs.OK, got.get()[0]);
-        assertTrue(got.get()[1] + " ns", got.get()[1] >= 2 * handlerNs && got.get()[1] <= got.get()[2]);
+        for (final long[] g : got)
+        {
+            assertEquals(Edpvs.OK, g[0]);
+            assertEquals(Edpvs.OK, g[1]);
+            assertTrue(g[2] + " ns of " + g[3], g[2] >= 2 * handlerNs && g[2] <= g[3]);
+        }
     }
 
     @Test(timeout = 120_000)
