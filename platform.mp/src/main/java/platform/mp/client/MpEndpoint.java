@@ -30,7 +30,7 @@ import platform.mp.api.MpResponse;
 /**
  * What the primary and a secondary share (DPDK's eal_common_proc.c for either process type): the action registry,
  * the pending requests ({@link RequestTable}: nb_sent / nb_received accounting), the dispatch thread that runs
- * actions and callbacks, and the timer for request timeouts.
+ * async callbacks, and the timer for async requests' timeouts.
  * <p>
  * Threads: each connection's reader ({@link MpConnection.IoThread}) decodes and routes: a REP/IGN completes a
  * pending request in place; a MSG/REQ runs its action right there, in arrival order, as DPDK's {@code mp_handle}
