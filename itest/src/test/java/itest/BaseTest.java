@@ -83,6 +83,25 @@ public abstract class BaseTest
     protected BundleContext context;
 
     /**
+     * A master and two forwarding workers, none pinned, all idling with backoff (the machine has 2 vCPUs): for tests
+     * that check a change reaches every worker's own table.
+     *
+     * @param name names the file written under target/.
+     * @return the framework property pointing platform.lcore at that file.
+     * @throws IOException when it cannot be written.
+     */
+    protected static Option twoWorkerLcores(final String name) throws IOException
+    {
+        final Path dir = Paths.get("target").toAbsolutePath();
+        Files.createDirectories(dir);
+        final Path lcores = dir.resolve("lcores-" + name + "-" + System.nanoTime() + ".conf");
+        Files.writeString(lcores, "lcore 0 role MASTER cpu none idle backoff\n"
+            + "lcore 1 role FWD_WORKER cpu none idle backoff\nlcore 2 role FWD_WORKER cpu none idle backoff\n",
+            java.nio.charset.StandardCharsets.UTF_8);
+        return frameworkProperty("platform.lcore.conf").value(lcores.toString());
+    }
+
+    /**
      * @return the platform's runtime bundles and the reactor's platform.lcore and platform.msgmgr jars (in that
      * order), with {@code pax.exam.osgi.unresolved.fail=true}.
      */

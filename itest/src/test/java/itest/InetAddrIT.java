@@ -63,14 +63,10 @@ public class InetAddrIT extends BaseTest
     {
         final Path dir = Paths.get("target").toAbsolutePath();
         Files.createDirectories(dir);
-        final Path lcores = dir.resolve("lcores-inetaddr-" + System.nanoTime() + ".conf");
-        Files.writeString(lcores, "lcore 0 role MASTER cpu none idle backoff\n"
-            + "lcore 1 role FWD_WORKER cpu none idle backoff\nlcore 2 role FWD_WORKER cpu none idle backoff\n",
-            StandardCharsets.UTF_8);
         final Path conf = dir.resolve("netif-inetaddr-" + System.nanoTime() + ".conf");
         Files.writeString(conf, "port syn0 driver synthetic rxq 2 txq 2 rate 5000 src 192.168.100.0/24 "
             + "dst 10.0.1.1/32 proto icmp\nqueue 1 syn0 rx 0 tx 0\nqueue 2 syn0 rx 1 tx 1\n", StandardCharsets.UTF_8);
-        return new Option[] {frameworkProperty("platform.lcore.conf").value(lcores.toString()), baseConfiguration(),
+        return new Option[] {twoWorkerLcores("inetaddr"), baseConfiguration(),
             frameworkProperty("platform.netif.conf").value(conf.toString()),
             bundle(reactorJar("itest.modules.stats.jar")), bundle(reactorJar("itest.modules.netif.jar")),
             bundle(reactorJar("itest.modules.route.jar")), bundle(reactorJar("itest.modules.inetaddr.jar"))};

@@ -5,14 +5,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -54,13 +50,7 @@ public class IpvsIT extends BaseTest
     @Configuration
     public Option[] config() throws Exception
     {
-        final Path dir = Paths.get("target").toAbsolutePath();
-        Files.createDirectories(dir);
-        final Path lcores = dir.resolve("lcores-ipvs-" + System.nanoTime() + ".conf");
-        Files.writeString(lcores, "lcore 0 role MASTER cpu none idle backoff\n"
-            + "lcore 1 role FWD_WORKER cpu none idle backoff\nlcore 2 role FWD_WORKER cpu none idle backoff\n",
-            StandardCharsets.UTF_8);
-        return new Option[] {frameworkProperty("platform.lcore.conf").value(lcores.toString()), baseConfiguration(),
+        return new Option[] {twoWorkerLcores("ipvs"), baseConfiguration(),
             bundle(reactorJar("itest.modules.ipvs.jar"))};
     }
 

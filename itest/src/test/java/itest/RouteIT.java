@@ -64,16 +64,12 @@ public class RouteIT extends BaseTest
     {
         final Path dir = Paths.get("target").toAbsolutePath();
         Files.createDirectories(dir);
-        final Path lcores = dir.resolve("lcores-route-" + System.nanoTime() + ".conf");
-        Files.writeString(lcores, "lcore 0 role MASTER cpu none idle backoff\n"
-            + "lcore 1 role FWD_WORKER cpu none idle backoff\nlcore 2 role FWD_WORKER cpu none idle backoff\n",
-            StandardCharsets.UTF_8);
         final Path conf = dir.resolve("netif-route-" + System.nanoTime() + ".conf");
         Files.writeString(conf, "port syn0 driver synthetic rxq 2 txq 2 rate 20000 src 192.168.100.0/24 "
             + "dst 10.1.0.0/16 proto udp\nport syn1 driver synthetic rxq 2 txq 2 dst 10.1.0.0/16\n"
             + "queue 1 syn0 rx 0 tx 0\nqueue 1 syn1 rx 0 tx 0\nqueue 2 syn0 rx 1 tx 1\nqueue 2 syn1 rx 1 tx 1\n",
             StandardCharsets.UTF_8);
-        return new Option[] {frameworkProperty("platform.lcore.conf").value(lcores.toString()), baseConfiguration(),
+        return new Option[] {twoWorkerLcores("route"), baseConfiguration(),
             frameworkProperty("platform.netif.conf").value(conf.toString()),
             bundle(reactorJar("itest.modules.stats.jar")), bundle(reactorJar("itest.modules.netif.jar")),
             bundle(reactorJar("itest.modules.route.jar"))};
