@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import bench.util.ThreadCpu;
 import platform.mp.client.MpSecondary;
 
 /**
@@ -52,21 +53,8 @@ public final class MpBenchSecondary
             // nothing to read but the end
         }
         // where this JVM's CPU went (read by the benchmark from this process's log)
-        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        final StringBuilder cpu = new StringBuilder("# secondary thread CPU ms:");
-        for (final java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false))
-        {
-            final long ns = mx.getThreadCpuTime(t.getThreadId());
-            if (ns > 20_000_000L)
-            {
-                cpu.append(' ').append(t.getThreadName()).append('=').append(ns / 1_000_000L);
-                if (t.getThreadName().startsWith("mp-secondary-io") && served.get() > 0)
-                {
-                    cpu.append(String.format(" (%.1f us a request, %d requests)", ns / 1000.0 / served.get(),
-                        served.get()));
-                }
-            }
-        }
+        final StringBuilder cpu = new StringBuilder(ThreadCpu.describe("# secondary thread CPU ms:", 20_000_000L,
+            name -> name.startsWith("mp-secondary-io") ? served.get() : 0));
         if (ECHO_FRAMES.get() > 0)
         {
             cpu.append(String.format("; echo threads %.1f us a frame, %d frames", ECHO_CPU_NS.get() / 1000.0

@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import bench.baseline.PingPongProbe;
+import bench.util.ThreadCpu;
 import platform.mp.api.MpReply;
 import platform.mp.client.MpWire;
 import platform.mp.impl.BenchMp;
@@ -201,17 +202,7 @@ public class MpChannelBenchmark
         {
             System.out.println("# primary: " + primary.describe());
             // where this JVM's CPU went: the requester (a JMH worker) against the primary's I/O threads
-            final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-            final StringBuilder cpu = new StringBuilder("# thread CPU ms:");
-            for (final java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false))
-            {
-                final long ns = mx.getThreadCpuTime(t.getThreadId());
-                if (ns > 50_000_000L)
-                {
-                    cpu.append(' ').append(t.getThreadName()).append('=').append(ns / 1_000_000L);
-                }
-            }
-            System.out.println(cpu);
+            System.out.println(ThreadCpu.describe("# thread CPU ms:", 50_000_000L, name -> 0));
             primary.close();
         }
         try (Stream<Path> files = Files.walk(dir))
