@@ -12,34 +12,35 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import platform.mp.api.MpKind;
 
 /**
- * One Unix-socket connection between the primary and a secondary: an I/O thread ({@link IoThread}) that decodes
- * frames and hands them to the {@link Listener}, and writes from any thread, serialised. The endpoint runs the
- * actions of the messages this connection brings on this thread, as DPDK's {@code mp_handle} thread does (one
- * thread hop less per request than a hand-over to another thread); a synchronous request from an I/O thread is
- * refused, since the reply it would wait for may have to come through that very thread.
+ * One Unix-socket connection between the primary and a secondary, served by its endpoint's {@link IoLoop} (one I/O
+ * thread for all connections, as DPDK's {@code mp_handle} thread): the loop decodes frames and hands them to the
+ * {@link Listener}; writes come from any thread, serialised. The endpoint runs the actions of the messages this
+ * connection brings on the loop's thread (one thread hop less per request than a hand-over to another thread); a
+ * synchronous request from the loop's thread is refused, since the reply it would wait for has to come through it.
  * <p>
  * The socket is non-blocking, so that one slow peer cannot block a writer (the primary's broadcast to every
  * secondary): a frame is written at once when the peer's socket buffer has room, else it waits in this
- * connection's send queue (its backlog), which the I/O thread flushes when the socket becomes writable (one
- * selector per connection, watching reads and, while the backlog is not empty, writes). The queue is bounded
- * ({@value #MAX_BACKLOG} frames): a writer that finds it full waits for room, which a peer that reads gives at once
- * (backpressure); a peer that takes nothing for {@value #SLOW_PEER_MS} ms is closed (its pending requests complete
- * without it, and a secondary reconnects). So a stuck secondary delays a burst to the others once, by at most that
- * long, and never holds the primary's memory.
+ * connection's send queue (its backlog), which the loop flushes when the socket becomes writable. The queue is
+ * bounded ({@value #MAX_BACKLOG} frames): a writer that finds it full waits for room, which a peer that reads gives
+ * at once (backpressure); a peer that takes nothing for {@value #SLOW_PEER_MS} ms is closed (its pending requests
+ * complete without it, and a secondary reconnects). So a stuck secondary delays a burst to the others once, by at
+ * most that long, and never holds the primary's memory.
  */
 public final class MpConnection
 {
-    /** What the reader thread reports. */
+    /** What the loop reports. */
     public interface Listener
     {
         /**
-         * A valid frame; called on the reader thread, must not block.
+         * A valid frame; called on the loop's thread (or, for a REP/IGN, a requester's), must not block long: the
+         * loop serves every connection.
          *
          * @param c the connection.
          * @param f the frame.
@@ -72,7 +73,7 @@ public final class MpConnection
         }
     }
 
-    /** The thread that reads a connection (and runs the actions of what it reads). */
+    /** The thread of an {@link IoLoop}: it reads every connection of an endpoint and runs the actions of what it reads. */
     public static final class IoThread extends Thread
     {
         IoThread(final Runnable r, final String name)
@@ -96,25 +97,36 @@ public final class MpConnection
     public static final long SLOW_PEER_MS = 1000;
 
     private final SocketChannel channel;
-    private final Selector selector;
-    private final SelectionKey key;
+    private final IoLoop loop;
+    /** The key in the loop's selector; the loop's thread only. */
+    private SelectionKey key;
     /** Frames not yet (fully) written, in order; guarded by writeLock. */
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private final FrameReader reader;
     private final Listener listener;
     private final Object writeLock = new Object();
     /**
-     * Held while frames are taken from the reader: by the I/O thread, or a requester taking its own replies (which
-     * only tries it). The I/O thread parks on it rather than spinning: spinning measured 13.9 -> 25 us per request
-     * to one secondary, the CPU it burns being the one the secondary needs on 2 vCPUs.
+     * Held while frames are taken from the reader: by the loop, or a requester taking its own replies (which only
+     * tries it). The loop parks on it when no requester waits here (a short hold: the requester's one poll); with
+     * requesters waiting it only tries it, and leaves the connection to them when it fails.
      */
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread thread;
+    /** Queued for the loop ({@link IoLoop#kick}). */
+    final AtomicBoolean kicked = new AtomicBoolean();
+    /** Synchronous requesters waiting for replies on this connection, and when the last one stopped. */
+    private final AtomicInteger waiters = new AtomicInteger();
+    private volatile long lastWaitEnd;
+    /** The loop does not watch reads: lent to requesters (loop's thread only). */
+    private boolean lent;
+    /** The loop reads nothing until resumed (a HELLO waiting for its fd socket). */
+    private volatile boolean paused;
+    /** Non-zero once an ERROR is queued before the close: when the close happens at the latest (loop's thread). */
+    private long closeDeadline;
     /** Frames received and sent. */
     public final AtomicLong msgsIn = new AtomicLong();
     public final AtomicLong msgsOut = new AtomicLong();
-    /** Replies a synchronous requester took itself ({@link #pollReplies}), not this connection's I/O thread. */
+    /** Replies a synchronous requester took itself ({@link #pollReplies}), not the loop. */
     public final AtomicLong repliesTakenByRequester = new AtomicLong();
     /** Action names the peer announced (primary side). */
     public final Set<String> announced = ConcurrentHashMap.newKeySet();
@@ -132,65 +144,65 @@ public final class MpConnection
     /**
      * @param channel     a connected channel (made non-blocking here).
      * @param maxParamLen the longest params accepted from the peer.
-     * @param listener    what the reader reports.
-     * @param threadName  the reader thread's name.
-     * @throws UncheckedIOException when the channel cannot be made non-blocking or registered (the caller closes
-     *                              the channel).
+     * @param listener    what the loop reports.
+     * @param loop        the endpoint's I/O loop.
+     * @throws UncheckedIOException when the channel cannot be made non-blocking (the caller closes the channel).
      */
     public MpConnection(final SocketChannel channel, final int maxParamLen, final Listener listener,
-        final String threadName)
+        final IoLoop loop)
     {
         this.channel = channel;
-        Selector sel = null;
         try
         {
             channel.configureBlocking(false);
-            sel = Selector.open();
-            this.key = channel.register(sel, SelectionKey.OP_READ);
-            this.selector = sel;
         }
         catch (final IOException e)
         {
-            closeQuietly(sel);
             throw new UncheckedIOException(e);
         }
         this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
         this.listener = listener;
-        this.thread = new IoThread(this::readLoop, threadName);
+        this.loop = loop;
     }
 
-    /** Starts the reader thread. */
+    /** Hands the connection to its loop, which starts reading it. */
     public void start()
     {
-        thread.start();
+        loop.kick(this);
     }
 
-    private void readLoop()
+    /**
+     * Serves the connection on the loop's thread: registers it, flushes its send queue, reads what it brought (at
+     * most maxFrames frames; it is kicked again for the rest) and sets what the loop watches.
+     */
+    void serve(final Selector selector, final int ops, final int maxFrames)
     {
+        if (closed.get())
+        {
+            return;
+        }
         try
         {
-            while (!closed.get())
+            if (null == key)
             {
-                readLock.lock();
-                try
-                {
-                    Frame f;
-                    while (!closed.get() && null != (f = reader.poll(false)))
-                    {
-                        msgsIn.incrementAndGet();
-                        listener.onFrame(this, f);
-                    }
-                    if (reader.ended())
-                    {
-                        return;
-                    }
-                }
-                finally
-                {
-                    readLock.unlock();
-                }
-                // a requester that reads after this and leaves frames in the buffer wakes the select up
-                awaitIo(0);
+                key = channel.register(selector, 0, this);
+            }
+            if (0 != closeDeadline)
+            {
+                finishClose(System.nanoTime());
+                return;
+            }
+            if (0 != (ops & SelectionKey.OP_WRITE))
+            {
+                flush();
+            }
+            if (0 != (ops & SelectionKey.OP_READ) && !paused)
+            {
+                read(maxFrames);
+            }
+            if (!closed.get())
+            {
+                watch();
             }
         }
         catch (final MpProtocolException e)
@@ -201,19 +213,160 @@ public final class MpConnection
         }
         catch (final IOException | RuntimeException e)
         {
-            // a reset or a close from our side: the connection ends either way
+            // a reset, a close from our side, or a listener that failed: the connection ends either way
+            close();
         }
-        finally
+        catch (final Error e)
         {
+            // an action out of memory or stack: this connection ends (the peer reconnects), the loop serves the rest
             close();
         }
     }
 
+    private void read(final int maxFrames) throws IOException
+    {
+        final boolean requesters = waiters.get() > 0;
+        if (requesters)
+        {
+            if (!readLock.tryLock())
+            {
+                // a requester is reading: it hands back what is not its own (kick)
+                lend();
+                return;
+            }
+        }
+        else
+        {
+            readLock.lock();
+        }
+        try
+        {
+            Frame f;
+            int n = 0;
+            while (!closed.get() && !paused && 0 == closeDeadline && null != (f = reader.poll(false)))
+            {
+                msgsIn.incrementAndGet();
+                listener.onFrame(this, f);
+                if (++n >= maxFrames)
+                {
+                    // more may be buffered where the selector cannot see it
+                    loop.kick(this);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+        if (reader.ended())
+        {
+            close();
+        }
+        else if (requesters)
+        {
+            lend();
+        }
+    }
+
+    private void lend()
+    {
+        if (!lent)
+        {
+            lent = true;
+            loop.lend(this);
+        }
+    }
+
+    /** Loop's thread: watched again when no requester waited here for idleNs. */
+    boolean returnIfIdle(final long now, final long idleNs)
+    {
+        if (closed.get())
+        {
+            return true;
+        }
+        if (waiters.get() > 0 || now - lastWaitEnd < idleNs)
+        {
+            return false;
+        }
+        lent = false;
+        try
+        {
+            watch();
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+        }
+        return true;
+    }
+
+    /** Loop's thread: what the selector watches. */
+    private void watch()
+    {
+        final boolean pending;
+        synchronized (writeLock)
+        {
+            pending = !backlog.isEmpty();
+        }
+        // a writer that queues after this kicks the loop, which comes back here
+        final int ops = (lent || paused || 0 != closeDeadline ? 0 : SelectionKey.OP_READ)
+            | (pending ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops)
+        {
+            key.interestOps(ops);
+        }
+    }
+
+    /**
+     * A synchronous requester starts waiting for replies here: the loop may leave reading to it.
+     */
+    void beginWait()
+    {
+        waiters.incrementAndGet();
+    }
+
+    /** A synchronous requester stopped waiting here. */
+    void endWait()
+    {
+        lastWaitEnd = System.nanoTime();
+        waiters.decrementAndGet();
+    }
+
+    /**
+     * Registers the socket with a requester's own selector, to block until it is readable.
+     *
+     * @param selector the requester's selector.
+     */
+    void watchFrom(final Selector selector)
+    {
+        try
+        {
+            channel.register(selector, SelectionKey.OP_READ, this);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // closed: its requests complete without it
+        }
+    }
+
+    /** Stops the loop from reading until {@link #resumeReads()} (loop's thread; frames read after this wait). */
+    public void pauseReads()
+    {
+        paused = true;
+    }
+
+    /** Lets the loop read again (any thread). */
+    public void resumeReads()
+    {
+        paused = false;
+        loop.kick(this);
+    }
+
     /**
      * A synchronous requester waiting for replies on this connection takes the ones already there itself, when the
-     * I/O thread is not reading: the reply then costs no wake-up of the I/O thread on the requester's path (the
-     * I/O thread is woken by the same bytes, finds them taken and waits again). Only valid REP/IGN frames are
-     * taken; a message, a request or anything invalid stays for the I/O thread, which is woken for it.
+     * loop is not reading: the reply then costs no wake-up of the loop on the requester's path. Only valid REP/IGN
+     * frames are taken; a message, a request or anything invalid stays for the loop, which is kicked for it.
      */
     public void pollReplies()
     {
@@ -235,7 +388,7 @@ public final class MpConnection
         }
         catch (final IOException | RuntimeException e)
         {
-            // the I/O thread meets it on its next read and ends the connection
+            // the loop meets it on its next read and ends the connection
             leftover = true;
         }
         finally
@@ -244,22 +397,7 @@ public final class MpConnection
         }
         if (leftover)
         {
-            selector.wakeup();
-        }
-    }
-
-    private static void closeQuietly(final Selector sel)
-    {
-        try
-        {
-            if (null != sel)
-            {
-                sel.close();
-            }
-        }
-        catch (final IOException e)
-        {
-            // nothing to do
+            loop.kick(this);
         }
     }
 
@@ -285,25 +423,6 @@ public final class MpConnection
         }
     }
 
-    /** Waits until the socket is readable, or writable with a backlog, then flushes what it can. I/O thread. */
-    private void awaitIo(final long timeoutMs) throws IOException
-    {
-        if (closed.get())
-        {
-            throw new ClosedChannelException();
-        }
-        final boolean pending;
-        synchronized (writeLock)
-        {
-            pending = !backlog.isEmpty();
-        }
-        // a writer that queues after this sees select() return at once: it calls wakeup()
-        key.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-        selector.select(timeoutMs);
-        selector.selectedKeys().clear();
-        flush();
-    }
-
     private void flush() throws IOException
     {
         synchronized (writeLock)
@@ -326,13 +445,13 @@ public final class MpConnection
     /**
      * With the send queue full, waits (writeLock held) for the peer to take frames: a peer that reads gives room
      * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The waiting writer flushes the
-     * queue itself every millisecond, so room never depends on this connection's I/O thread, which may be running
-     * an action that writes to another full connection. The I/O thread itself (a reply, a HELLO, an ERROR) does
-     * not wait: its own reads would be held.
+     * queue itself every millisecond, so room never depends on the loop, which may be running an action that writes
+     * to another full connection. The loop serving this very connection (a reply, a HELLO, an ERROR) does not
+     * wait: this connection's reads would be held.
      */
     private void awaitRoom() throws SlowPeer, IOException
     {
-        if (backlog.size() < MAX_BACKLOG || Thread.currentThread() == thread)
+        if (backlog.size() < MAX_BACKLOG || loop.serving(this))
         {
             return;
         }
@@ -483,29 +602,47 @@ public final class MpConnection
         }
         if (queued)
         {
-            // the I/O thread watches for room from now on
-            selector.wakeup();
+            // the loop watches for room from now on
+            loop.kick(this);
         }
         msgsOut.incrementAndGet();
         return true;
     }
 
     /**
-     * Tells the peer why with an ERROR frame, then closes. What the peer already sent is discarded first: closing
-     * a Unix socket with unread bytes resets it, and the peer would lose the ERROR. Call on the reader thread.
+     * Tells the peer why with an ERROR frame, then closes: once the send queue is flushed, or after 1 s (the loop
+     * finishes it; nothing more is read meanwhile). What the peer already sent is discarded first: closing a Unix
+     * socket with unread bytes resets it, and the peer would lose the ERROR. Call on the loop's thread.
      *
      * @param e what was wrong.
      */
     public void closeWithError(final MpProtocolException e)
     {
         write(MpKind.ERROR, 0, new byte[0], MpWire.errorParams(e.code(), e.getMessage()));
+        if (!loop.inLoop())
+        {
+            close();
+            return;
+        }
+        final long now = System.nanoTime();
+        // never 0, which means "not closing"
+        closeDeadline = (now + 1_000_000_000L) | 1;
+        if (!finishClose(now))
+        {
+            loop.closing(this);
+        }
+    }
+
+    /** Loop's thread: ends a close with an ERROR once the queue is flushed or the deadline passed; true when done. */
+    boolean finishClose(final long now)
+    {
         try
         {
-            // the ERROR may wait behind others in the send queue: 1 s for the peer to take them
-            final long deadline = System.nanoTime() + 1_000_000_000L;
-            while (backlog() > 0 && System.nanoTime() - deadline < 0)
+            flush();
+            if (backlog() > 0 && now - closeDeadline < 0)
             {
-                awaitIo(50);
+                watch();
+                return false;
             }
             channel.shutdownOutput();
             final ByteBuffer sink = ByteBuffer.allocate(4096);
@@ -520,6 +657,7 @@ public final class MpConnection
             // closing anyway
         }
         close();
+        return true;
     }
 
     /** Closes the socket (idempotent); the listener hears of it once. */
@@ -529,13 +667,16 @@ public final class MpConnection
         {
             try
             {
+                // the peer reads its end at once; the loop's selector releases the socket at its next select
                 channel.close();
-                // wakes the I/O thread if it is in select(): it finds the channel closed
-                selector.close();
             }
             catch (final IOException e)
             {
                 // closing anyway
+            }
+            if (!loop.inLoop())
+            {
+                loop.wakeup();
             }
             final FdSocket s = fdSocket;
             if (null != s)

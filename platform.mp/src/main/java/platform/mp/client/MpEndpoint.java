@@ -32,16 +32,16 @@ import platform.mp.api.MpResponse;
  * the pending requests ({@link RequestTable}: nb_sent / nb_received accounting), the dispatch thread that runs
  * async callbacks, and the timer for async requests' timeouts.
  * <p>
- * Threads: each connection's reader ({@link MpConnection.IoThread}) decodes and routes: a REP/IGN completes a
- * pending request in place; a MSG/REQ runs its action right there, in arrival order, as DPDK's {@code mp_handle}
- * thread does (handing it to another thread cost a wake-up per request: 135 against 28 us for a raw echo, RESULTS
- * §14). So actions for different peers may run at the same time on the primary (one I/O thread per secondary),
- * while one action never runs twice at once (its lock, which also makes its close wait for a running call). Async
- * callbacks run on the one dispatch thread. A synchronous request from an I/O thread or the dispatch thread is
- * refused ({@link MpException#IN_CALLBACK}). A synchronous requester times itself (no timer task) and, for a
- * short while before it parks ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_US} us), takes the replies
- * from its connections itself when their I/O threads are not reading, yielding between tries: most replies
- * arrive within that and then cost no wake-up of an I/O thread or of the requester.
+ * Threads: one {@link IoLoop} (its {@link MpConnection.IoThread}) reads every connection, decodes and routes: a
+ * REP/IGN completes a pending request in place; a MSG/REQ runs its action right there, in arrival order, as DPDK's
+ * {@code mp_handle} thread does (handing it to another thread cost a wake-up per request: 135 against 28 us for a
+ * raw echo, RESULTS §14). So actions run one at a time, for every peer, as in DPDK: an action that takes long
+ * delays every peer's messages (hand long work to a thread of your own). Async callbacks run on the one dispatch
+ * thread. A synchronous request from the loop's thread or the dispatch thread is refused
+ * ({@link MpException#IN_CALLBACK}). A synchronous requester times itself (no timer task) and takes the replies from
+ * its connections itself: for a short while ({@value #SPIN_PROPERTY}, default {@value #DEFAULT_SPIN_US} us) it
+ * polls them, yielding between tries, then blocks in a selector of its own on them; the loop leaves connections
+ * with waiting requesters to them, so a reply wakes the requester only, not the loop too.
  */
 public abstract class MpEndpoint
 {
@@ -64,6 +64,8 @@ public abstract class MpEndpoint
     private final ExecutorService deferredExecutor;
     /** Request timeouts (and, on a secondary, reconnect attempts). */
     protected final ScheduledExecutorService timer;
+    /** The one I/O thread of every connection of this endpoint. */
+    protected final IoLoop io;
     private final RequestTable requests;
 
     /** Counters. */
@@ -102,6 +104,7 @@ public abstract class MpEndpoint
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
         this.requests = new RequestTable(t, lateReplies, timeouts);
+        this.io = new IoLoop(threadPrefix + "-io");
         this.deferredExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
             r ->
             {
@@ -303,7 +306,7 @@ public abstract class MpEndpoint
         }
         catch (final Exception | LinkageError | AssertionError ex)
         {
-            // also a LinkageError: the bundle that registered may be going; the I/O thread goes on
+            // also a LinkageError: the bundle that registered may be going; the loop goes on
             actionErrors.incrementAndGet();
             final long left = actionLog.admit(System.nanoTime());
             if (left >= 0)
@@ -444,8 +447,28 @@ public abstract class MpEndpoint
         }
         final SyncWaiter w = new SyncWaiter();
         final long deadline = System.nanoTime() + checked(timeout).toNanos();
-        final Pending p = requests.start(MpWire.nameBytes(name), checkParams(params), fds, null, targets, w);
-        final MpReply r = w.await(deadline, SPIN_NS, targets.toArray(new MpConnection[0]));
+        final byte[] nb = MpWire.nameBytes(name);
+        checkParams(params);
+        final MpConnection[] to = targets.toArray(new MpConnection[0]);
+        // before the first REQ goes: the loop, woken by a reply, leaves these connections to this requester
+        for (final MpConnection c : to)
+        {
+            c.beginWait();
+        }
+        final Pending p;
+        final MpReply r;
+        try
+        {
+            p = requests.start(nb, params, fds, null, targets, w);
+            r = w.await(deadline, SPIN_NS, to, io);
+        }
+        finally
+        {
+            for (final MpConnection c : to)
+            {
+                c.endWait();
+            }
+        }
         if (null != r)
         {
             return r;
@@ -539,6 +562,7 @@ public abstract class MpEndpoint
     /** Completes every pending request with what arrived, then stops the threads. */
     protected void shutdownEndpoint()
     {
+        io.close();
         requests.expireAll();
         timer.shutdownNow();
         deferredExecutor.shutdownNow();

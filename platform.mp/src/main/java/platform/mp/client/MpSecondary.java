@@ -200,7 +200,7 @@ public final class MpSecondary extends MpEndpoint implements AutoCloseable
             final MpConnection c;
             try
             {
-                c = new MpConnection(ch, maxParamLen, new ConnListener(), "mp-secondary-io");
+                c = new MpConnection(ch, maxParamLen, new ConnListener(), io);
             }
             catch (final UncheckedIOException e)
             {

@@ -1,5 +1,8 @@
 package platform.mp.client;
 
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -7,15 +10,22 @@ import platform.mp.api.MpReply;
 
 /**
  * A synchronous requester waiting for its request's completion: for a short while it takes the replies that reach
- * its connections itself ({@link MpConnection#pollReplies}) and yields the CPU between tries, then parks until the
- * completion or its deadline. A reply taken during the spin costs neither a wake-up of the connection's I/O thread
- * nor one of a parked requester, which on a shared 2-vCPU machine are most of a round trip's cost.
+ * its connections itself ({@link MpConnection#pollReplies}) and yields the CPU between tries; then it blocks in a
+ * selector of its own on those connections until the completion or its deadline, taking the replies each time it
+ * is woken. Either way the kernel wakes the requester for its replies, as it wakes a client blocked in
+ * {@code read}: the loop, which leaves connections with waiting requesters to them ({@link IoLoop}), is not woken
+ * for them, and a completion made elsewhere (the loop, another requester, a timeout, a peer gone) wakes the
+ * selector.
  */
 final class SyncWaiter implements Consumer<MpReply>
 {
+    /** Poll period when no selector can be opened (out of fds): the loop is kicked to read meanwhile. */
+    private static final long FALLBACK_PARK_NS = 1_000_000L;
     private final Thread thread = Thread.currentThread();
     private volatile MpReply reply;
-    /** Set before the first park; a completion that sees it unparks (Dekker: reply and parked are volatile). */
+    /** Where the requester blocks (null: parked); set before parked. */
+    private volatile Selector selector;
+    /** Set before the first block; a completion that sees it wakes the requester (Dekker: both volatile). */
     private volatile boolean parked;
 
     @Override
@@ -24,7 +34,16 @@ final class SyncWaiter implements Consumer<MpReply>
         reply = r;
         if (parked)
         {
-            LockSupport.unpark(thread);
+            final Selector s = selector;
+            if (null != s)
+            {
+                // a stale wake-up of a selector that went back to the pool only costs its next user one more pass
+                s.wakeup();
+            }
+            else
+            {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -38,20 +57,18 @@ final class SyncWaiter implements Consumer<MpReply>
 
     /**
      * @param deadline the request's deadline ({@link System#nanoTime}).
-     * @param spinNs   how long to spin before parking.
-     * @param targets  the connections the request went to.
+     * @param spinNs   how long to spin before blocking.
+     * @param targets  the connections the request went to (one loop's).
+     * @param loop     their loop.
      * @return the completion, or null when the deadline passed or the thread was interrupted first.
      */
-    MpReply await(final long deadline, final long spinNs, final MpConnection[] targets)
+    MpReply await(final long deadline, final long spinNs, final MpConnection[] targets, final IoLoop loop)
     {
         final long spinEnd = System.nanoTime() + Math.max(0, spinNs);
         MpReply r;
         while (null == (r = reply) && System.nanoTime() - spinEnd < 0)
         {
-            for (final MpConnection c : targets)
-            {
-                c.pollReplies();
-            }
+            pollAll(targets);
             if (null == (r = reply))
             {
                 Thread.yield();
@@ -61,7 +78,93 @@ final class SyncWaiter implements Consumer<MpReply>
         {
             return r;
         }
+        Selector s = null;
+        try
+        {
+            s = loop.borrowSelector();
+        }
+        catch (final IOException e)
+        {
+            // out of fds: park and poll
+        }
+        return null == s ? parkAndPoll(deadline, targets) : block(s, deadline, targets, loop);
+    }
+
+    private static void pollAll(final MpConnection[] targets)
+    {
+        for (final MpConnection c : targets)
+        {
+            c.pollReplies();
+        }
+    }
+
+    private MpReply block(final Selector s, final long deadline, final MpConnection[] targets, final IoLoop loop)
+    {
+        for (final MpConnection c : targets)
+        {
+            c.watchFrom(s);
+        }
+        selector = s;
         parked = true;
+        MpReply r;
+        try
+        {
+            while (null == (r = reply))
+            {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted())
+                {
+                    return null;
+                }
+                // select's timeout is in ms, rounded up: the deadline is checked again after it
+                s.select(Math.max(1, (left + 999_999) / 1_000_000));
+                s.selectedKeys().clear();
+                pollAll(targets);
+            }
+            return r;
+        }
+        catch (final IOException e)
+        {
+            return parkAndPoll(deadline, targets);
+        }
+        finally
+        {
+            selector = null;
+            release(s, loop);
+        }
+    }
+
+    /** Cancels the requester's keys and flushes them (so a closed socket is released), then pools the selector. */
+    private static void release(final Selector s, final IoLoop loop)
+    {
+        try
+        {
+            for (final SelectionKey k : s.keys())
+            {
+                k.cancel();
+            }
+            s.selectNow();
+            s.selectedKeys().clear();
+            loop.returnSelector(s);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            try
+            {
+                s.close();
+            }
+            catch (final IOException ex)
+            {
+                // dropped
+            }
+        }
+    }
+
+    private MpReply parkAndPoll(final long deadline, final MpConnection[] targets)
+    {
+        selector = null;
+        parked = true;
+        MpReply r;
         while (null == (r = reply))
         {
             final long left = deadline - System.nanoTime();
@@ -69,7 +172,8 @@ final class SyncWaiter implements Consumer<MpReply>
             {
                 return null;
             }
-            LockSupport.parkNanos(this, left);
+            LockSupport.parkNanos(this, Math.min(left, FALLBACK_PARK_NS));
+            pollAll(targets);
         }
         return r;
     }

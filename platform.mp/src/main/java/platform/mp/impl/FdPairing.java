@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,8 @@ import platform.mp.client.MpRuntimeInfo;
 
 /**
  * The primary's fd socket ({@code <dir>/mp_fd_socket}, {@link FdSocket}): a secondary that passes fds connects to
- * it after its HELLO and sends the token its HELLO carried; the HELLO's reader thread waits (2 s at most) for that
- * socket and pairs it with the connection. Whichever of the two comes first makes the rendezvous; a token no HELLO
+ * it after its HELLO and sends the token its HELLO carried; the primary pairs that socket with the connection when
+ * it comes (2 s at most; the HELLO is answered then, and the loop reads nothing more from that secondary meanwhile). Whichever of the two comes first makes the rendezvous; a token no HELLO
  * claims in time is dropped. Thread: {@code mp-primary-fd-accept}.
  */
 final class FdPairing implements AutoCloseable
@@ -136,38 +137,35 @@ final class FdPairing implements AutoCloseable
     }
 
     /**
-     * A HELLO with a token (its reader thread): waits for the secondary's fd socket.
+     * A HELLO with a token (the loop's thread): pairs the connection with the secondary's fd socket when it comes,
+     * which may be before or after the HELLO; never waits.
      *
      * @param c     the connection.
-     * @param token the HELLO's token (0: the secondary passes no fds).
-     * @return true when paired: fds pass both ways on this connection.
+     * @param token the HELLO's token (not 0).
+     * @param done  told true when paired (fds pass both ways on this connection), false when no fd socket came in
+     *              time; run once, on the thread that pairs (the fd socket's accept thread, the caller's when the
+     *              socket came first, or the timer's).
      */
-    boolean pair(final MpConnection c, final long token)
+    void pair(final MpConnection c, final long token, final Consumer<Boolean> done)
     {
-        if (0 == token)
-        {
-            return false;
-        }
         final CompletableFuture<FdSocket> w = waiters.computeIfAbsent(token, k -> new CompletableFuture<>());
-        try
+        final ScheduledFuture<?> expiry = timer.schedule(() -> w.completeExceptionally(new TimeoutException()),
+            PAIR_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        w.whenComplete((s, e) ->
         {
-            c.attachFds(w.get(PAIR_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-            return true;
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        catch (final ExecutionException | TimeoutException e)
-        {
-            LOG.warn("secondary {} (pid {}) did not pair its fd socket: no fds with it", c.peerId(), c.pid());
-            return false;
-        }
-        finally
-        {
+            expiry.cancel(false);
             waiters.remove(token, w);
-        }
+            if (null != s)
+            {
+                c.attachFds(s);
+                done.accept(true);
+            }
+            else
+            {
+                LOG.warn("secondary {} (pid {}) did not pair its fd socket: no fds with it", c.peerId(), c.pid());
+                done.accept(false);
+            }
+        });
     }
 
     /** Stops listening (the accept thread ends); the primary removes the file. */

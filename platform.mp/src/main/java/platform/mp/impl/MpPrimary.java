@@ -44,8 +44,8 @@ import platform.mp.client.MpWire;
 
 /**
  * The primary's end of the channel, without OSGi (the component wraps it; tests use it as is): a listening
- * Unix-domain socket in the runtime directory, the runtime information file next to it, one reader thread per
- * attached secondary (which also runs the actions of what it reads) and the endpoint's dispatch thread (async
+ * Unix-domain socket in the runtime directory, the runtime information file next to it, the endpoint's one I/O
+ * thread for every attached secondary (which also runs the actions of what it reads) and its dispatch thread (async
  * callbacks).
  * <p>
  * A secondary's first frame must be HELLO (its pid); the primary answers HELLO with the id it gives it. A peer
@@ -181,11 +181,11 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 final MpConnection c;
                 try
                 {
-                    c = new MpConnection(ch, maxParamLen, new PeerListener(), "mp-primary-peer");
+                    c = new MpConnection(ch, maxParamLen, new PeerListener(), io);
                 }
                 catch (final UncheckedIOException e)
                 {
-                    // no selector (out of fds): refuse this one, keep accepting
+                    // cannot be made non-blocking: refuse this one, keep accepting
                     ch.close();
                     LOG.warn("cannot serve a secondary on {}: {}", socket, e.getCause().getMessage());
                     continue;
@@ -471,21 +471,42 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
                 }
                 final int id = nextPeerId.incrementAndGet();
                 c.hello(id, ByteBuffer.wrap(f.params()).getLong(0));
-                final boolean paired = null != fds && f.params().length >= 16
-                    && fds.pair(c, ByteBuffer.wrap(f.params()).getLong(8));
-                if (closed)
+                final long token = f.params().length >= 16 ? ByteBuffer.wrap(f.params()).getLong(8) : 0;
+                if (null == fds || 0 == token)
                 {
-                    c.close();
+                    welcome(c, false);
                     return;
                 }
-                peers.put(id, c);
-                attached.incrementAndGet();
-                c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(5).putInt(0, id)
-                    .put(4, (byte) (paired ? MpWire.HELLO_FDS : 0)).array());
-                LOG.info("secondary {} attached (pid {})", id, c.pid());
+                // the fd socket may come later: nothing more is read from this secondary until it did (or 2 s
+                // passed), and the loop serves the others meanwhile
+                c.pauseReads();
+                fds.pair(c, token, paired -> welcome(c, paired));
                 return;
             }
             route(c, f);
+        }
+
+        /** Answers the HELLO (on the loop's thread, or the fd socket's or the timer's when it waited for it). */
+        private void welcome(final MpConnection c, final boolean paired)
+        {
+            if (closed)
+            {
+                c.close();
+                return;
+            }
+            final int id = c.peerId();
+            peers.put(id, c);
+            if (c.isClosed())
+            {
+                // closed while its fd socket was awaited: onClosed may have run before the put
+                peers.remove(id, c);
+                return;
+            }
+            attached.incrementAndGet();
+            c.write(MpKind.HELLO, 0, new byte[0], ByteBuffer.allocate(5).putInt(0, id)
+                .put(4, (byte) (paired ? MpWire.HELLO_FDS : 0)).array());
+            LOG.info("secondary {} attached (pid {})", id, c.pid());
+            c.resumeReads();
         }
 
         @Override
