@@ -148,6 +148,30 @@ public final class IoLoop implements AutoCloseable
         }
     }
 
+    /** Lets the idle requesters' selectors drop the keys of closed sockets (which they otherwise hold open). */
+    void flushIdleSelectors()
+    {
+        final ArrayList<Selector> taken = new ArrayList<>();
+        Selector s;
+        while (null != (s = idleSelectors.pollFirst()))
+        {
+            taken.add(s);
+        }
+        for (final Selector t : taken)
+        {
+            try
+            {
+                t.selectNow();
+                t.selectedKeys().clear();
+                returnSelector(t);
+            }
+            catch (final IOException | RuntimeException e)
+            {
+                closeQuietly(t);
+            }
+        }
+    }
+
     void lend(final MpConnection c)
     {
         lent.add(c);

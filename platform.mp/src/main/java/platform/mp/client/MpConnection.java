@@ -342,7 +342,15 @@ public final class MpConnection
     {
         try
         {
-            channel.register(selector, SelectionKey.OP_READ, this);
+            final SelectionKey k = channel.keyFor(selector);
+            if (null == k)
+            {
+                channel.register(selector, SelectionKey.OP_READ, this);
+            }
+            else if (SelectionKey.OP_READ != k.interestOps())
+            {
+                k.interestOps(SelectionKey.OP_READ);
+            }
         }
         catch (final IOException | RuntimeException e)
         {
@@ -678,6 +686,8 @@ public final class MpConnection
             {
                 loop.wakeup();
             }
+            // requesters' idle selectors may hold the socket too
+            loop.flushIdleSelectors();
             final FdSocket s = fdSocket;
             if (null != s)
             {

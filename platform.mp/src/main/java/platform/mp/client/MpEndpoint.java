@@ -302,6 +302,9 @@ public abstract class MpEndpoint
         }
         catch (final VirtualMachineError ex)
         {
+            // out of memory or stack: the loop closes this peer's connection (it reconnects) and serves the others
+            actionErrors.incrementAndGet();
+            warn("action " + f.name() + " threw " + ex + "; closing the connection of peer " + c.peerId(), null);
             throw ex;
         }
         catch (final Exception | LinkageError | AssertionError ex)

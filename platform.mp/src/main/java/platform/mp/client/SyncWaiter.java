@@ -100,10 +100,7 @@ final class SyncWaiter implements Consumer<MpReply>
 
     private MpReply block(final Selector s, final long deadline, final MpConnection[] targets, final IoLoop loop)
     {
-        for (final MpConnection c : targets)
-        {
-            c.watchFrom(s);
-        }
+        watch(s, targets);
         selector = s;
         parked = true;
         MpReply r;
@@ -134,17 +131,63 @@ final class SyncWaiter implements Consumer<MpReply>
         }
     }
 
-    /** Cancels the requester's keys and flushes them (so a closed socket is released), then pools the selector. */
+    /**
+     * The selector watches the targets' reads and nothing else. Its keys stay from one wait to the next (a broadcast
+     * to the same secondaries changes nothing: no system call beyond the select).
+     */
+    private static void watch(final Selector s, final MpConnection[] targets)
+    {
+        for (final SelectionKey k : s.keys())
+        {
+            try
+            {
+                if (0 != k.interestOps() && !contains(targets, k.attachment()))
+                {
+                    k.interestOps(0);
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                // cancelled: its socket closed
+            }
+        }
+        for (final MpConnection c : targets)
+        {
+            c.watchFrom(s);
+        }
+    }
+
+    private static boolean contains(final MpConnection[] targets, final Object o)
+    {
+        for (final MpConnection c : targets)
+        {
+            if (c == o)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Pools the selector; the keys of closed sockets are flushed first, so that their sockets are released. */
     private static void release(final Selector s, final IoLoop loop)
     {
         try
         {
+            boolean closed = false;
             for (final SelectionKey k : s.keys())
             {
-                k.cancel();
+                if (!k.channel().isOpen())
+                {
+                    k.cancel();
+                    closed = true;
+                }
             }
-            s.selectNow();
-            s.selectedKeys().clear();
+            if (closed)
+            {
+                s.selectNow();
+                s.selectedKeys().clear();
+            }
             loop.returnSelector(s);
         }
         catch (final IOException | RuntimeException e)
