@@ -3,11 +3,10 @@ package platform.mp.api;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * What runs for a named message ({@code rte_mp_t}). Runs on the I/O thread of the connection the message came on,
- * as DPDK's {@code mp_handle} thread runs it: one call of an action at a time, in arrival order per peer; actions
- * for different peers may run at the same time on the primary. It holds that peer's later messages and replies
- * while it runs, so it should be short; a synchronous request from it is refused ({@link MpException#IN_CALLBACK}),
- * {@code requestAsync} works.
+ * What runs for a named message ({@code rte_mp_t}). Runs on the channel's one I/O thread, as DPDK's
+ * {@code mp_handle} thread runs it: one action call at a time, in arrival order per peer. It holds every peer's later
+ * messages and replies while it runs, so it should be short (hand long work to a thread of your own); a synchronous
+ * request from it is refused ({@link MpException#IN_CALLBACK}), {@code requestAsync} works.
  */
 @ConsumerType
 @FunctionalInterface

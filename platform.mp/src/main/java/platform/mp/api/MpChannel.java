@@ -9,8 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * The primary's end of the multi-process channel (DPDK's {@code rte_mp_*} on the primary). Each bundle gets its own
  * instance: the actions it registered are unregistered when it releases the service.
  * <p>
- * Actions run on the I/O thread of the connection their message came on (as DPDK's {@code mp_handle} thread),
- * async callbacks on the channel's dispatch thread. A synchronous request from either is rejected with
+ * Actions run on the channel's one I/O thread (as DPDK's {@code mp_handle} thread), one at a time, async callbacks
+ * on the channel's dispatch thread. A synchronous request from either is rejected with
  * {@link MpException#IN_CALLBACK} (DPDK forbids it too: it would wait for replies the blocked thread may be needed
  * to deliver); {@link #requestAsync} works from anywhere.
  */

@@ -11,7 +11,7 @@ public class MpException extends RuntimeException
     public static final int TOO_BIG = 7;
     /** The action name is taken: EEXIST. */
     public static final int EXISTS = 17;
-    /** A synchronous request from an action or callback (an I/O thread or the dispatch thread): EDEADLK. */
+    /** A synchronous request from an action or callback (the I/O thread or the dispatch thread): EDEADLK. */
     public static final int IN_CALLBACK = 35;
     /** Not connected to the primary, or the channel is closed: ENOTCONN. */
     public static final int NOT_CONNECTED = 107;

@@ -14,8 +14,8 @@ import platform.mp.api.MpKind;
  * Reads frames from a channel and validates each header before reading its parameters, so that an oversized or
  * foreign frame is refused without buffering it. Reads go through a buffer of {@value #BUFFER} bytes, so that a
  * small frame costs one read, not one for its header and one for its params, and frames that came together are
- * taken from the buffer with no read at all. {@link #poll} never waits on a non-blocking channel (the connection's
- * I/O thread, and a synchronous requester taking its own reply); {@link #read} is for blocking channels. Not
+ * taken from the buffer with no read at all. {@link #poll} never waits on a non-blocking channel (the I/O loop,
+ * and a synchronous requester taking its own reply); {@link #read} is for blocking channels. Not
  * thread-safe: one thread at a time (the connection's read lock).
  */
 public final class FrameReader

@@ -83,7 +83,7 @@ public final class MpConnection
         }
 
         /**
-         * @return true on a connection's I/O thread.
+         * @return true on an I/O loop's thread.
          */
         public static boolean current()
         {

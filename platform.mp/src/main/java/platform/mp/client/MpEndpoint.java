@@ -208,7 +208,7 @@ public abstract class MpEndpoint
     }
 
     /**
-     * Routes a frame read by a connection; called on its reader thread.
+     * Routes a frame read by a connection; called on the loop's thread (a REP/IGN also on a requester's).
      *
      * @param c the connection.
      * @param f the frame.

@@ -39,7 +39,7 @@ import platform.mp.api.MpReply;
  *     MpReply r = s.request("version", new byte[0], Duration.ofSeconds(1));
  * }
  * </pre>
- * Thread-safe. Actions run on the connection's I/O thread, async callbacks on the secondary's dispatch thread.
+ * Thread-safe. Actions run on the secondary's I/O thread ({@code mp-secondary-io}), async callbacks on the secondary's dispatch thread.
  */
 public final class MpSecondary extends MpEndpoint implements AutoCloseable
 {

@@ -395,7 +395,7 @@ public final class MpPrimary extends MpEndpoint implements AutoCloseable
 
     private void refuse(final MpConnection c, final MpProtocolException e)
     {
-        // called on the peer's reader thread (from onFrame)
+        // called on the loop's thread (from onFrame)
         badPeer(c, e);
         c.closeWithError(e);
     }
