@@ -17,21 +17,23 @@ import java.util.function.Consumer;
  * per secondary.
  * <p>
  * <b>Lending.</b> A synchronous requester reads its own replies ({@link MpConnection#pollReplies}); a wake-up of
- * this thread for bytes the requester takes anyway is pure cost (on a 2-vCPU machine a wake-up is an IPI that
- * preempts a secondary). So when this thread is woken for a connection a requester is waiting on, it stops watching
- * that connection's reads (its interest set changes on this thread, at its next select: no wake-up) and leaves it to
- * the requesters, who hand back whatever is not a reply at once ({@link #kick}). A connection no requester waited on
- * for {@value #LEND_IDLE_MS} ms is watched again; while any connection is lent this thread looks every
- * {@value #TICK_MS} ms, so a message that reaches a lent connection after the last requester left waits at most
- * about twice that (the NAPI trade: polling under load, interrupts when idle).
+ * this thread for bytes the requester takes anyway is pure cost when a request waits on several connections (a
+ * broadcast: one wake-up per reply, each an IPI that preempts a secondary on a 2-vCPU machine). So when this thread
+ * is woken for a connection such a requester is waiting on, it stops watching that connection's reads (its interest
+ * set changes on this thread, at its next select: no wake-up) and leaves it to the requesters, who hand back
+ * whatever is not a reply at once ({@link #kick}). A connection no requester waited on for {@value #LEND_IDLE_MS} ms
+ * is watched again. While any connection is lent this thread looks at them every tick: 1 ms after a lending
+ * starts, doubling while they stay busy, up to {@value #MAX_TICK_MS} ms (a tick is a wake-up too). So a message that
+ * reaches a lent connection after the last requester left waits about {@value #MAX_TICK_MS} ms at most (the NAPI
+ * trade: polling under load, interrupts when idle).
  * <p>
  * Requesters that run out of spinning block in a selector of their own ({@link #borrowSelector}) on the
  * connections they wait for, so the kernel wakes them, not this thread.
  */
 public final class IoLoop implements AutoCloseable
 {
-    /** How often this thread looks at lent and closing connections while there are any, in ms. */
-    static final long TICK_MS = 1;
+    /** The longest tick while connections are lent, in ms (the first is 1 ms; closing connections: 1 ms). */
+    static final long MAX_TICK_MS = 8;
     /** A lent connection no requester waited on for this long is watched by this thread again. */
     static final long LEND_IDLE_MS = 1;
     private static final long LEND_IDLE_NS = LEND_IDLE_MS * 1_000_000L;
@@ -47,6 +49,8 @@ public final class IoLoop implements AutoCloseable
     /** Lent and closing connections; this thread only. */
     private final ArrayList<MpConnection> lent = new ArrayList<>();
     private final ArrayList<MpConnection> closing = new ArrayList<>();
+    /** The select timeout while connections are lent, ms (this thread only). */
+    private long tickMs = 1;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private volatile boolean closed;
     /** The connection this thread is serving (this thread only; others read it only through {@link #serving}). */
@@ -174,6 +178,10 @@ public final class IoLoop implements AutoCloseable
 
     void lend(final MpConnection c)
     {
+        if (lent.isEmpty())
+        {
+            tickMs = 1;
+        }
         lent.add(c);
     }
 
@@ -204,7 +212,7 @@ public final class IoLoop implements AutoCloseable
                 }
                 else
                 {
-                    selector.select(onSelected, lent.isEmpty() && closing.isEmpty() ? 0 : TICK_MS);
+                    selector.select(onSelected, !closing.isEmpty() ? 1 : lent.isEmpty() ? 0 : tickMs);
                 }
                 wakeups++;
             }
@@ -259,6 +267,7 @@ public final class IoLoop implements AutoCloseable
     /** Lent connections that no requester waited on for a while are watched again (level-triggered: a backlog shows). */
     private void returnIdle(final long now)
     {
+        final int before = lent.size();
         for (int i = lent.size() - 1; i >= 0; i--)
         {
             final MpConnection c = lent.get(i);
@@ -268,6 +277,8 @@ public final class IoLoop implements AutoCloseable
                 lent.remove(lent.size() - 1);
             }
         }
+        // still busy: look less often (a tick is a wake-up); one given back: as often as at the start
+        tickMs = lent.size() == before ? Math.min(MAX_TICK_MS, 2 * tickMs) : 1;
     }
 
     private void finishCloses(final long now)
