@@ -71,8 +71,32 @@ public class SockoptIT
             p.awaitLog("routing table started for", Duration.ofSeconds(60));
             p.awaitLog("neighbour table started for", Duration.ofSeconds(60));
             p.awaitLog("interface addresses started for", Duration.ofSeconds(60));
-            final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
-            assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
+            // platform.mp ships too: "dplanectl mp" attaches as a secondary and watches the change below live
+            final Path watchOut = Files.createTempFile("dplanectl-watch", ".out");
+            final Process watch = start(p.home(), p.socket(), watchOut, "mp", "watch", "blklst.change", "--count",
+                "1");
+            try
+            {
+                awaitText(watchOut, "watching blklst.change\n", watch);
+                final Cli add = dplanectl(p, "blklst", "add", "tcp", "10.0.0.1:80", "1.2.3.4");
+                assertEquals("dplanectl blklst add:\n" + add, 0, add.exit);
+                assertTrue("dplanectl mp watch ended", watch.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, watch.exitValue());
+                assertEquals("watching blklst.change\nblklst.change ADD TCP 10.0.0.1:80 1.2.3.4\n",
+                    Files.readString(watchOut, StandardCharsets.UTF_8));
+            }
+            finally
+            {
+                watch.destroyForcibly();
+            }
+            // the statistics segment, read with no request; the primary's information
+            final Cli mpStats = dplanectl(p, "mp", "stats", "lcore.0.");
+            assertEquals("dplanectl mp stats:\n" + mpStats, 0, mpStats.exit);
+            assertTrue(mpStats.out, mpStats.out.contains("lcore.0.loops "));
+            assertTrue(mpStats.out, mpStats.out.lines().allMatch(l -> l.startsWith("lcore.0.")));
+            final Cli mpInfo = dplanectl(p, "mp", "info");
+            assertEquals("dplanectl mp info:\n" + mpInfo, 0, mpInfo.exit);
+            assertTrue(mpInfo.out, mpInfo.out.startsWith("primary pid "));
             final Cli show = dplanectl(p, "blklst", "show");
             assertEquals("dplanectl blklst show:\n" + show, 0, show.exit);
             assertEquals("PROTO    VIP:VPORT                      BLACKLIST\n"
@@ -133,6 +157,35 @@ public class SockoptIT
         return run(p.home(), p.socket(), args);
     }
 
+    /** Starts dplanectl with its output into a file (a command that runs until it saw something). */
+    private static Process start(final Path home, final Path socket, final Path out, final String... args)
+        throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/dplanectl").toString());
+        cmd.addAll(List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DPVS_IPC_FILE", socket.toString());
+        pb.environment().put("JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().remove("DPLANE_MP_DIR");
+        return pb.redirectOutput(out.toFile()).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+    }
+
+    private static void awaitText(final Path file, final String text, final Process proc)
+        throws IOException, InterruptedException
+    {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(file, StandardCharsets.UTF_8).contains(text))
+        {
+            if (System.nanoTime() - end > 0 || !proc.isAlive())
+            {
+                throw new AssertionError("no \"" + text + "\" from dplanectl (alive " + proc.isAlive() + "): "
+                    + Files.readString(file, StandardCharsets.UTF_8));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static Cli run(final Path home, final Path socket, final String... args)
         throws IOException, InterruptedException
     {
@@ -142,6 +195,8 @@ public class SockoptIT
         final ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DPVS_IPC_FILE", socket.toString());
         pb.environment().put("JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // the distribution's own runtime directory (data/mp), as an operator's dplanectl finds it
+        pb.environment().remove("DPLANE_MP_DIR");
         final Path out = Files.createTempFile("dplanectl", ".out");
         final Path err = Files.createTempFile("dplanectl", ".err");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));

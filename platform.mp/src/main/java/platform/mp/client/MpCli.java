@@ -42,7 +42,15 @@ public final class MpCli
         System.exit(run(args, System.out, System.getenv()));
     }
 
-    static int run(final String[] args, final PrintStream out, final Map<String, String> env)
+    /**
+     * Runs one command (also {@code dplanectl mp ...}).
+     *
+     * @param args the command line.
+     * @param out  where the output goes.
+     * @param env  the environment (the runtime directory's default).
+     * @return 0, 1 when a request got fewer replies than it counts, 2 for a usage or connection error.
+     */
+    public static int run(final String[] args, final PrintStream out, final Map<String, String> env)
     {
         Path dir = MpRuntimeInfo.defaultDir(env);
         long timeoutMs = 5000;
@@ -156,6 +164,13 @@ public final class MpCli
             seen.release();
             return null;
         });
+        // a round trip: the primary reads a connection in order, so once this is answered it has the announcement
+        // and "watching" means subscribed (the built-in LOOKUP of the statistics region: no side effect there)
+        if (0 == s.request(MpRegions.LOOKUP, MpStats.REGION.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5))
+            .nbReceived())
+        {
+            throw new IOException("no answer from the primary to the subscription of " + name);
+        }
         out.println("watching " + name);
         out.flush();
         try

@@ -13,6 +13,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import platform.lcore.api.LcoreScheduler;
+import platform.metrics.api.MetricsSource;
 import platform.mp.api.MpChannel;
 import platform.mp.client.MpRuntimeInfo;
 import platform.mp.client.MpWire;
@@ -163,6 +165,33 @@ public final class MpRuntime
             }
         }
         return MpRuntimeInfo.defaultDir(env);
+    }
+
+    /**
+     * A feature's {@code platform.metrics.api.MetricsSource} (modules.netif's ports, queues and drop reasons): its
+     * values go into the statistics segment too, read on the timer thread as the metrics endpoint reads them at a
+     * scrape. The bind method takes the reference, so that DS never loads the optional API (only
+     * {@link MetricsBridge} names it); once the unbind returns the source is not called again.
+     *
+     * @param ref the source's reference.
+     */
+    @Reference(name = "metricsSource", service = MetricsSource.class, cardinality = ReferenceCardinality.MULTIPLE,
+        policy = ReferencePolicy.DYNAMIC, unbind = "unbindMetricsSource")
+    void bindMetricsSource(final ServiceReference<?> ref)
+    {
+        final Object source = context.getService(ref);
+        if (null != source)
+        {
+            primary.platform.addSource(ref, source);
+        }
+    }
+
+    void unbindMetricsSource(final ServiceReference<?> ref)
+    {
+        if (null != primary.platform.removeSource(ref))
+        {
+            context.ungetService(ref);
+        }
     }
 
     /**

@@ -32,6 +32,7 @@ import platform.sockopt.api.SockoptRegistry;
  * msg.NAME.sent msg.NAME.received msg.NAME.dropped   per type name (summed over its lcores)
  * sockopt.calls sockopt.errors                        every range
  * sockopt.NAME.get.calls sockopt.NAME.get.errors (and .set.)   per registered range
+ * port_received_packets.PORT.QUEUE ...                 every feature's MetricsSource ({@link MetricsBridge})
  * </pre>
  * Names over 48 bytes are cut by the segment.
  */
@@ -42,6 +43,41 @@ final class PlatformCounters
     volatile LcoreScheduler lcores;
     volatile MsgManager msgs;
     volatile SockoptRegistry sockopts;
+    /**
+     * Features' metrics sources (platform.metrics' whiteboard), by the key they were added with (the service's
+     * reference); guarded by itself: a removal waits for a collection that is calling the source.
+     */
+    private final Map<Object, Object> sources = new LinkedHashMap<>();
+    /** Sources that threw while collected. */
+    final java.util.concurrent.atomic.AtomicLong sourceFailures = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Adds a {@code platform.metrics.api.MetricsSource}: its values go into the segment from the next refresh.
+     *
+     * @param key    what removes it.
+     * @param source the service object.
+     */
+    void addSource(final Object key, final Object source)
+    {
+        synchronized (sources)
+        {
+            sources.put(key, source);
+        }
+    }
+
+    /**
+     * Removes a source; once this returns it is not called again (a running collection finishes first).
+     *
+     * @param key what it was added with.
+     * @return the source, or null.
+     */
+    Object removeSource(final Object key)
+    {
+        synchronized (sources)
+        {
+            return sources.remove(key);
+        }
+    }
 
     /**
      * Adds every counter of the services that are there.
@@ -72,6 +108,22 @@ final class PlatformCounters
         {
             // a service going away in the middle: its counters come back at the next refresh if it is there
             LOG.debug("platform counters not read", e);
+        }
+        synchronized (sources)
+        {
+            for (final Object source : sources.values())
+            {
+                try
+                {
+                    MetricsBridge.collect(source, out);
+                }
+                catch (final RuntimeException | LinkageError e)
+                {
+                    // one feature's failure leaves the others' figures in (counted, logged at debug: every 100 ms)
+                    sourceFailures.incrementAndGet();
+                    LOG.debug("metrics source {} failed", source, e);
+                }
+            }
         }
     }
 

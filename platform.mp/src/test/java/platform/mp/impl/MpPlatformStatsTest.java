@@ -163,4 +163,64 @@ public class MpPlatformStatsTest
         assertEquals(19L, (long) m.get(("c19" + "x".repeat(60)).substring(0, 48)));
         assertFalse(m.containsKey("c20"));
     }
+
+    @Test(timeout = 60_000)
+    public void shouldPutTheFeaturesMetricsSourcesInTheSegmentAndNeverCallARemovedOne() throws Exception
+    {
+        assertEquals("port_received_packets.dpdk0.0",
+            MetricsBridge.counterName("dplane_port_received_packets_total", "port", "dpdk0", "queue", "0"));
+        assertEquals("netif_mbufs.in_use", MetricsBridge.counterName("dplane_netif_mbufs", "state", "in_use"));
+        assertEquals("a blank would split MpCli's lines", "x.a_b", MetricsBridge.counterName("x", "l", "a b"));
+        final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger callsAfterRemoval =
+            new java.util.concurrent.atomic.AtomicInteger();
+        final platform.metrics.api.MetricsSource port = sink ->
+        {
+            inside.incrementAndGet();
+            try
+            {
+                sink.counter("dplane_port_received_packets_total", "packets", packets.incrementAndGet(), "port",
+                    "dpdk0", "queue", "0");
+                sink.gauge("dplane_port_link_up", "link", 1, "port", "dpdk0");
+                // slow enough that a removal often meets a running collection
+                Thread.sleep(20);
+                if (removed.get())
+                {
+                    callsAfterRemoval.incrementAndGet();
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            finally
+            {
+                inside.decrementAndGet();
+            }
+        };
+        final platform.metrics.api.MetricsSource broken = sink ->
+        {
+            throw new IllegalStateException("test");
+        };
+        final Object portKey = new Object();
+        primary.platform.addSource("broken", broken);
+        primary.platform.addSource(portKey, port);
+        MpTesting.await("the port's counter in the segment", 5000,
+            () -> s.stats().containsKey("port_received_packets.dpdk0.0"));
+        final long first = s.stats().get("port_received_packets.dpdk0.0");
+        MpTesting.await("moving", 5000, () -> s.stats().get("port_received_packets.dpdk0.0") > first);
+        assertEquals(1L, (long) s.stats().get("port_link_up.dpdk0"));
+        assertTrue("the failing source is counted", primary.platform.sourceFailures.get() > 0);
+        assertTrue("the platform's counters are still there", s.stats().containsKey("msg.sent"));
+        // removed while the timer may be inside it: once removeSource returns it is neither running nor called
+        MpTesting.await("a collection running", 5000, () -> inside.get() > 0);
+        assertTrue(null != primary.platform.removeSource(portKey));
+        removed.set(true);
+        assertEquals("not running after the removal returned", 0, inside.get());
+        MpTesting.await("its counters gone", 5000, () -> !s.stats().containsKey("port_received_packets.dpdk0.0"));
+        Thread.sleep(3 * MpPrimary.STATS_PERIOD_MS);
+        assertEquals("never called after its removal", 0, callsAfterRemoval.get());
+    }
 }
