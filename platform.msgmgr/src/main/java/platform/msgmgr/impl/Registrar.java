@@ -191,8 +191,9 @@ final class Registrar
         for (int i = 0; i < sent.size(); i++)
         {
             final MsgImpl m = sent.get(i);
-            final int f = core.waiter.await(m,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(core.config.controlTimeoutMs()), selfMsg);
+            final long now = System.nanoTime();
+            final int f = core.waiter.await(m, now + TimeUnit.MILLISECONDS.toNanos(core.config.controlTimeoutMs()),
+                selfMsg, now);
             SyncWaiter.senderDone(m, f);
             if (0 == (f & MsgFlags.STATE_FIN))
             {
@@ -295,6 +296,6 @@ final class Registrar
             }
             core.waiter.idleWhileWaiting(self, deadline);
         }
-        return core.waiter.await(m, deadline, self);
+        return core.waiter.await(m, deadline, self, System.nanoTime());
     }
 }
