@@ -332,7 +332,7 @@ final class MsgCore
         }
         e.sent.increment(self);
         final long deadline = start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final long seen = waiter.awaitClock(m, deadline, lcore(self), start);
+        final long seen = waiter.awaitClock(m, deadline, lcore(self));
         final int f = SyncWaiter.finalFlags(m);
         final int rc;
         final Object reply;
@@ -414,8 +414,7 @@ final class MsgCore
         }
         // the master times the multicast out; waiting a little longer lets its partial replies through
         final long waitDeadline = start + timeoutNs + Math.max(MC_WAIT_GRACE_NS, timeoutNs / 2);
-        final long seen = waiter.awaitClock(orig, waitDeadline, self, start);
-        final int f = SyncWaiter.finalFlags(orig);
+        final int f = waiter.await(orig, waitDeadline, self);
         final int rc;
         if (0 != (f & MsgImpl.SENDER_GAVE_UP))
         {
@@ -428,8 +427,7 @@ final class MsgCore
             // ended by the master, which wrote the result and the queue before its terminal CAS; from that CAS the
             // original and its queue are ours, until we recycle the original (see package-info)
             rc = orig.result;
-            // the wait's last clock when no handler ran after it (the end seen by its flags), else one read more
-            final long latencyNs = (0 != seen ? seen : System.nanoTime()) - start;
+            final long latencyNs = System.nanoTime() - start;
             final McQueue q = orig.mcq;
             if (null != q && (0 == (q.seq & LATENCY_SAMPLE_MASK) || Edpvs.OK != rc))
             {

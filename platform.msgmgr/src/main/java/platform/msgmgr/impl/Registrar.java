@@ -191,9 +191,8 @@ final class Registrar
         for (int i = 0; i < sent.size(); i++)
         {
             final MsgImpl m = sent.get(i);
-            final long now = System.nanoTime();
-            final int f = core.waiter.await(m, now + TimeUnit.MILLISECONDS.toNanos(core.config.controlTimeoutMs()),
-                selfMsg, now);
+            final int f = core.waiter.await(m,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(core.config.controlTimeoutMs()), selfMsg);
             SyncWaiter.senderDone(m, f);
             if (0 == (f & MsgFlags.STATE_FIN))
             {
@@ -296,6 +295,6 @@ final class Registrar
             }
             core.waiter.idleWhileWaiting(self, deadline);
         }
-        return core.waiter.await(m, deadline, self, System.nanoTime());
+        return core.waiter.await(m, deadline, self);
     }
 }

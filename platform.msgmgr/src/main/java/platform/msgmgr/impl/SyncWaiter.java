@@ -41,9 +41,9 @@ final class SyncWaiter
      * @param self the calling lcore's state, null on other threads.
      * @return the final flags.
      */
-    int await(final MsgImpl m, final long deadlineNs, final LcoreMsg self, final long nowNs)
+    int await(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
-        awaitClock(m, deadlineNs, self, nowNs);
+        awaitClock(m, deadlineNs, self);
         return finalFlags(m);
     }
 
@@ -63,16 +63,13 @@ final class SyncWaiter
      * its round trip takes the end from here instead of one more read (20-40 ns on these machines, a tenth of a
      * round trip between two lcores). Read the flags with {@link #finalFlags} after.
      *
-     * @param self  the calling lcore's state, null on other threads.
-     * @param nowNs a clock read of the caller's, recent (the first pass's multicast expiry on the master uses it).
-     * @return the wait's last clock read after which no handler ran, taken at most one pass before the end was
-     *         seen; 0 when there is none (the message had ended at the first look, or handlers ran since).
+     * @param self the calling lcore's state, null on other threads.
+     * @return the wait's last clock read, taken at most one pass before the end was seen; 0 when the message had
+     *         ended at the first look (no read).
      */
-    long awaitClock(final MsgImpl m, final long deadlineNs, final LcoreMsg self, final long nowNs)
+    long awaitClock(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
         int spins = 0;
-        int busy = 0;
-        long clock = nowNs;
         long last = 0;
         while (true)
         {
@@ -82,23 +79,9 @@ final class SyncWaiter
                 // ended by the receiving side, which wrote its progress and the reply before its CAS
                 return last;
             }
-            // an lcore drains before it reads the clock: a reply that comes as a message (a multicast's, on the
-            // master) is handled at once, not after a clock read (20-40 ns of a round trip of a few hundred); the
-            // drain's multicast expiry takes the last pass's clock. While handlers run, the end is looked at first
-            // and the deadline every 8th pass (a busy lcore still times out).
-            if (null != self && 0 != dispatcher.drain(self, clock))
-            {
-                last = 0;
-                if (0 != (++busy & 7))
-                {
-                    continue;
-                }
-            }
-            // a clock read every idle pass: it also spaces out the reads of the message's flags, which the replying
-            // lcore must write (reading the clock only every 4th pass measured slower when the two CPUs are far
-            // apart); read after this pass's drain, it may end the latency
+            // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
+            // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)
             final long now = System.nanoTime();
-            clock = now;
             last = now;
             if (now - deadlineNs >= 0)
             {
@@ -113,7 +96,15 @@ final class SyncWaiter
             }
             if (null != self)
             {
-                Thread.onSpinWait();
+                if (0 == dispatcher.drain(self, now))
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    // the drain ran handlers: this pass's clock is old now
+                    last = 0;
+                }
             }
             else if (spins < SPINS)
             {
