@@ -270,17 +270,24 @@ public final class FdSocket implements AutoCloseable
     }
 
     /**
-     * Receives one fd message; the fds are this process's from then on.
+     * Receives one fd message, without waiting: the peer sends it before the frame that announces it, so it is
+     * queued by the time that frame is read, and the I/O loop, which serves every peer, must not wait for a peer
+     * that announced fds it never sent. The fds are this process's from then on.
      *
      * @param seq      the sequence number expected.
      * @param expected how many fds are expected.
      * @return the fds.
-     * @throws IOException for an I/O error or timeout; {@link MpProtocolException} when the message is not the
-     *                     one expected (its fds are closed).
+     * @throws IOException for an I/O error; {@link MpProtocolException} when the message is not the one expected
+     *                     (its fds are closed) or none is queued.
      */
     public int[] receive(final long seq, final int expected) throws IOException
     {
-        final Received r = receiveRaw();
+        final Received r = receiveRaw(Libc.MSG_DONTWAIT);
+        if (null == r)
+        {
+            throw new MpProtocolException(MpWire.ERR_PROTOCOL, "a frame announced " + expected
+                + " fds, none queued on the fd socket");
+        }
         if (seq != r.seq || r.fds.length != expected || 0 != (r.flags & Libc.MSG_CTRUNC))
         {
             closeAll(r.fds);
@@ -298,7 +305,7 @@ public final class FdSocket implements AutoCloseable
      */
     public long receiveToken() throws IOException
     {
-        final Received r = receiveRaw();
+        final Received r = receiveRaw(0);
         if (r.fds.length > 0)
         {
             closeAll(r.fds);
@@ -311,7 +318,8 @@ public final class FdSocket implements AutoCloseable
     {
     }
 
-    private Received receiveRaw() throws IOException
+    /** @return the message, or null when flags has MSG_DONTWAIT and none is queued. */
+    private Received receiveRaw(final int flags) throws IOException
     {
         final Memory data = new Memory(8);
         final Memory control = new Memory(CONTROL_LEN);
@@ -324,7 +332,7 @@ public final class FdSocket implements AutoCloseable
         {
             do
             {
-                n = Libc.recvmsg(fd, msg, Libc.MSG_CMSG_CLOEXEC);
+                n = Libc.recvmsg(fd, msg, Libc.MSG_CMSG_CLOEXEC | flags);
             }
             while (n < 0 && Libc.EINTR == Libc.errno() && !isClosed());
         }
@@ -332,6 +340,10 @@ public final class FdSocket implements AutoCloseable
         {
             leave();
             Reference.reachabilityFence(iov);
+        }
+        if (n < 0 && 0 != (flags & Libc.MSG_DONTWAIT) && Libc.EAGAIN == Libc.errno())
+        {
+            return null;
         }
         if (n <= 0)
         {

@@ -329,4 +329,52 @@ public class MpFdTest
         assertEquals(1, r2.nbReceived());
         assertEquals("async to the primary", new String(r2.replies().get(0).params(), StandardCharsets.UTF_8));
     }
+
+    @Test(timeout = 60_000)
+    public void shouldRefuseAFrameWhoseFdsNeverCameWithoutWaitingForThem() throws Exception
+    {
+        // a peer pairs its fd socket, then announces an fd in a frame and never sends it: the I/O loop, which
+        // serves every secondary, does not wait for it (a blocking receive held it 5 s, then closed the peer
+        // without an ERROR)
+        final long errors = primary.protocolErrors.get();
+        primary.register("hi", m -> "there".getBytes(StandardCharsets.UTF_8), "test");
+        try (java.nio.channels.SocketChannel raw = java.nio.channels.SocketChannel.open(
+            java.net.StandardProtocolFamily.UNIX))
+        {
+            raw.connect(java.net.UnixDomainSocketAddress.of(dir.resolve(MpRuntimeInfo.SOCKET_NAME)));
+            final long token = 0x5eed_f00dL;
+            writeAll(raw, platform.mp.client.MpWire.encode(platform.mp.api.MpKind.HELLO, 0, new byte[0],
+                java.nio.ByteBuffer.allocate(16).putLong(0, ProcessHandle.current().pid()).putLong(8, token).array(),
+                0));
+            try (platform.mp.client.FdSocket fd = platform.mp.client.FdSocket.connect(
+                dir.resolve(MpRuntimeInfo.FD_SOCKET_NAME)))
+            {
+                fd.send(token, platform.mp.client.Frame.NO_FDS);
+                final platform.mp.client.FrameReader in = new platform.mp.client.FrameReader(raw, 256);
+                final platform.mp.client.Frame hello = in.read();
+                assertEquals(platform.mp.api.MpKind.HELLO, hello.kind());
+                assertEquals("paired", platform.mp.client.MpWire.HELLO_FDS,
+                    hello.params()[4] & platform.mp.client.MpWire.HELLO_FDS);
+                writeAll(raw, platform.mp.client.MpWire.encode(platform.mp.api.MpKind.MSG, 0,
+                    platform.mp.client.MpWire.nameBytes("x"), new byte[0], 1));
+                final platform.mp.client.Frame err = in.read();
+                assertEquals(platform.mp.api.MpKind.ERROR, err.kind());
+                assertEquals(platform.mp.client.MpWire.ERR_PROTOCOL, err.errorCode());
+                assertTrue(err.errorText(), err.errorText().contains("none queued on the fd socket"));
+                MpTesting.await("counted", 5000, () -> primary.protocolErrors.get() == errors + 1);
+            }
+        }
+        // the other secondary is served as before
+        final MpReply r = s.request("hi", new byte[0], Duration.ofSeconds(2));
+        assertEquals(1, r.nbReceived());
+    }
+
+    private static void writeAll(final java.nio.channels.SocketChannel ch, final java.nio.ByteBuffer b)
+        throws IOException
+    {
+        while (b.hasRemaining())
+        {
+            ch.write(b);
+        }
+    }
 }
