@@ -43,7 +43,7 @@ final class SyncWaiter
      */
     int await(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
-        awaitClock(m, deadlineNs, self);
+        awaitEnd(m, deadlineNs, self);
         return finalFlags(m);
     }
 
@@ -58,31 +58,21 @@ final class SyncWaiter
         return 0 != (f & MsgFlags.STATE_RECV) ? f : f | m.lvProgress();
     }
 
-    /**
-     * As {@link #await}, returning the clock instead: the wait reads it every pass anyway, so a sender that times
-     * its round trip takes the end from here instead of one more read (20-40 ns on these machines, a tenth of a
-     * round trip between two lcores). Read the flags with {@link #finalFlags} after.
-     *
-     * @param self the calling lcore's state, null on other threads.
-     * @return the wait's last clock read, taken at most one pass before the end was seen; 0 when the message had
-     *         ended at the first look (no read).
-     */
-    long awaitClock(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
+    /** Waits until {@code m} ends or the deadline passes (then ends it itself); read the flags after. */
+    private void awaitEnd(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
         int spins = 0;
-        long last = 0;
         while (true)
         {
             final int f = m.lvFlags();
             if (0 != (f & MsgImpl.TERMINAL))
             {
                 // ended by the receiving side, which wrote its progress and the reply before its CAS
-                return last;
+                return;
             }
             // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
             // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)
             final long now = System.nanoTime();
-            last = now;
             if (now - deadlineNs >= 0)
             {
                 if (m.tryTerminate(MsgFlags.STATE_DROP | MsgFlags.TIMEOUT | MsgImpl.SENDER_GAVE_UP))
@@ -90,7 +80,7 @@ final class SyncWaiter
                     // the other half of the Dekker handshake in MsgImpl.markReceived: CAS, then (finalFlags) load
                     // the progress. The message is still ours to read: the receiving side recycles only after our
                     // release.
-                    return now;
+                    return;
                 }
                 continue;
             }
@@ -99,11 +89,6 @@ final class SyncWaiter
                 if (0 == dispatcher.drain(self, now))
                 {
                     Thread.onSpinWait();
-                }
-                else
-                {
-                    // the drain ran handlers: this pass's clock is old now
-                    last = 0;
                 }
             }
             else if (spins < SPINS)
@@ -120,8 +105,6 @@ final class SyncWaiter
                 {
                     LockSupport.parkNanos(this, deadlineNs - now);
                 }
-                // a park's clock is old when it returns
-                last = 0;
             }
         }
     }

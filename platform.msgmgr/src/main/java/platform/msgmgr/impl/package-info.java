@@ -63,9 +63,9 @@
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
  * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}), the latency histogram records one
- * round trip in eight, and a sender on an lcore takes the end of its latency from its wait's last clock read
- * (forgotten after a pass that ran handlers: the latency still covers the whole wait), so it reads the clock once
- * per pass and once at the start, not once more at the end. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
+ * round trip in eight, and a sender reads the clock at the start, once per wait pass and once at the end (taking
+ * the end from the wait's last pass instead saved a read but hid a preemption of the sender that fell between that
+ * read and the look that saw the end). A multicast from the master to its workers: one CAS to end a synchronous one (none for an
  * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
  * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
  *

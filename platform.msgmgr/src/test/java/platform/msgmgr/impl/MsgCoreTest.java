@@ -674,8 +674,8 @@ public class MsgCoreTest
     @Test(timeout = 120_000)
     public void shouldReportTheWholeRoundTripAsLatency()
     {
-        // the end of a sync send's latency is the wait's own last clock read: never one taken before a park or
-        // before handlers the waiting lcore ran meanwhile
+        // the end of a sync send's latency is read after the wait: it includes a park, the handlers the waiting
+        // lcore ran meanwhile, and a preemption of the waiting thread
         start();
         final long handlerNs = TimeUnit.MILLISECONDS.toNanos(3);
         mm.register(MsgTypeSpec.unicast(T_ECHO, "slow", MsgPriority.HIGH, msg ->
@@ -716,10 +716,12 @@ public class MsgCoreTest
         {
             assertEquals(Edpvs.OK, g[0]);
             assertEquals(Edpvs.OK, g[1]);
-            assertTrue(g[2] + " ns of " + g[3], g[2] >= 2 * handlerNs && g[2] <= g[3]);
+            // the master's handler (2 x handlerNs) runs inside the wait unless this thread was preempted past the
+            // worker's reply before its first look; the worker's handler is always inside
+            assertTrue(g[2] + " ns of " + g[3], g[2] >= handlerNs && g[2] <= g[3]);
         }
-        // the handler the master runs arrives while it waits, after passes that read the clock: the wait's end
-        // is still taken after it (a clock read before a drain that ran handlers is forgotten)
+        // the handler the master runs arrives while it waits, after passes that read the clock: the latency still
+        // ends after it
         mm.register(MsgTypeSpec.unicast(T_ECHO + 2, "slow-and-busy", MsgPriority.HIGH, msg ->
         {
             mm.sendAsync(T_ECHO + 1, 0, null);
@@ -744,7 +746,8 @@ public class MsgCoreTest
         for (final long[] g : late)
         {
             assertEquals(Edpvs.OK, g[0]);
-            assertTrue(g[1] + " ns of " + g[2], g[1] >= 2 * handlerNs && g[1] <= g[2]);
+            // at least the worker's handler: a clock kept from before the master's drain would report microseconds
+            assertTrue(g[1] + " ns of " + g[2], g[1] >= handlerNs && g[1] <= g[2]);
         }
     }
 
