@@ -2,6 +2,7 @@ package platform.mp.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -245,10 +246,17 @@ public final class IoLoop implements AutoCloseable
 
     private void onSelected(final SelectionKey k)
     {
-        if (k.isValid())
+        final int ops;
+        try
         {
-            serve((MpConnection) k.attachment(), k.readyOps());
+            ops = k.readyOps();
         }
+        catch (final CancelledKeyException e)
+        {
+            // its socket was closed by another thread since the select: nothing to serve
+            return;
+        }
+        serve((MpConnection) k.attachment(), ops);
     }
 
     private void serve(final MpConnection c, final int ops)
