@@ -161,6 +161,15 @@ public class SockoptIT
     private static Process start(final Path home, final Path socket, final Path out, final String... args)
         throws IOException
     {
+        return builder(home, socket, args).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+    }
+
+    /**
+     * dplanectl of that distribution on that control socket, stdin /dev/null, and the distribution's own runtime
+     * directory (data/mp) for "dplanectl mp", as an operator's dplanectl finds it.
+     */
+    private static ProcessBuilder builder(final Path home, final Path socket, final String... args)
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/dplanectl").toString());
         cmd.addAll(List.of(args));
@@ -168,7 +177,7 @@ public class SockoptIT
         pb.environment().put("DPVS_IPC_FILE", socket.toString());
         pb.environment().put("JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         pb.environment().remove("DPLANE_MP_DIR");
-        return pb.redirectOutput(out.toFile()).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+        return pb.redirectInput(new File("/dev/null"));
     }
 
     private static void awaitText(final Path file, final String text, final Process proc)
@@ -189,18 +198,10 @@ public class SockoptIT
     private static Cli run(final Path home, final Path socket, final String... args)
         throws IOException, InterruptedException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(home.resolve("bin/dplanectl").toString());
-        cmd.addAll(List.of(args));
-        final ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DPVS_IPC_FILE", socket.toString());
-        pb.environment().put("JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        // the distribution's own runtime directory (data/mp), as an operator's dplanectl finds it
-        pb.environment().remove("DPLANE_MP_DIR");
         final Path out = Files.createTempFile("dplanectl", ".out");
         final Path err = Files.createTempFile("dplanectl", ".err");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
-        final Process proc = pb.start();
+        final Process proc = builder(home, socket, args).redirectOutput(out.toFile()).redirectError(err.toFile())
+            .start();
         if (!proc.waitFor(60, TimeUnit.SECONDS))
         {
             proc.destroyForcibly();
