@@ -56,8 +56,6 @@ public final class IoLoop implements AutoCloseable
     private volatile boolean closed;
     /** The connection this thread is serving (this thread only; others read it only through {@link #serving}). */
     private MpConnection current;
-    /** Times this thread returned from a select (woken, ticked or kicked). */
-    private volatile long wakeups;
 
     /**
      * @param name the thread's name.
@@ -75,14 +73,6 @@ public final class IoLoop implements AutoCloseable
         }
         this.thread = new MpConnection.IoThread(this::run, name);
         thread.start();
-    }
-
-    /**
-     * @return how often this thread returned from a select (a wake-up, a tick, a kick): for tests and benchmarks.
-     */
-    public long wakeups()
-    {
-        return wakeups;
     }
 
     /**
@@ -215,7 +205,6 @@ public final class IoLoop implements AutoCloseable
                 {
                     selector.select(onSelected, !closing.isEmpty() ? 1 : lent.isEmpty() ? 0 : tickMs);
                 }
-                wakeups++;
             }
         }
         catch (final IOException | ClosedSelectorException e)

@@ -3,12 +3,10 @@ package platform.mp.client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,11 +98,10 @@ public final class MpConnection
     private final IoLoop loop;
     /** The key in the loop's selector; the loop's thread only. */
     private SelectionKey key;
-    /** Frames not yet (fully) written, in order; guarded by writeLock. */
-    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    /** The writing side: straight to the socket, or queued while the peer's buffer is full. */
+    private final SendQueue out;
     private final FrameReader reader;
     private final Listener listener;
-    private final Object writeLock = new Object();
     /**
      * Held while frames are taken from the reader: by the loop, or a requester taking its own replies (which only
      * tries it). The loop parks on it when no requester waits here (a short hold: the requester's one poll); with
@@ -137,8 +134,7 @@ public final class MpConnection
     private volatile boolean helloDone;
     /** The socket fds travel on, once paired (null: this connection passes none). */
     private volatile FdSocket fdSocket;
-    /** fd-carrying frames sent (under writeLock) and received (under readLock). */
-    private long fdSeqOut;
+    /** fd-carrying frames received (under readLock). */
     private long fdSeqIn;
 
     /**
@@ -161,6 +157,7 @@ public final class MpConnection
             throw new UncheckedIOException(e);
         }
         this.reader = new FrameReader(new Input(), maxParamLen, this::receiveFds);
+        this.out = new SendQueue(channel, closed);
         this.listener = listener;
         this.loop = loop;
     }
@@ -194,7 +191,7 @@ public final class MpConnection
             }
             if (0 != (ops & SelectionKey.OP_WRITE))
             {
-                flush();
+                out.flush();
             }
             if (0 != (ops & SelectionKey.OP_READ) && !paused)
             {
@@ -304,11 +301,7 @@ public final class MpConnection
     /** Loop's thread: what the selector watches. */
     private void watch()
     {
-        final boolean pending;
-        synchronized (writeLock)
-        {
-            pending = !backlog.isEmpty();
-        }
+        final boolean pending = out.size() > 0;
         // a writer that queues after this kicks the loop, which comes back here
         final int ops = (lent || paused || 0 != closeDeadline ? 0 : SelectionKey.OP_READ)
             | (pending ? SelectionKey.OP_WRITE : 0);
@@ -431,76 +424,12 @@ public final class MpConnection
         }
     }
 
-    private void flush() throws IOException
-    {
-        synchronized (writeLock)
-        {
-            ByteBuffer b;
-            while (null != (b = backlog.peek()))
-            {
-                channel.write(b);
-                if (b.hasRemaining())
-                {
-                    break;
-                }
-                backlog.poll();
-                // a writer waiting for room
-                writeLock.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * With the send queue full, waits (writeLock held) for the peer to take frames: a peer that reads gives room
-     * at once, one that took nothing for {@value #SLOW_PEER_MS} ms is a slow peer. The waiting writer flushes the
-     * queue itself every millisecond, so room never depends on the loop, which may be running an action that writes
-     * to another full connection. The loop serving this very connection (a reply, a HELLO, an ERROR) does not
-     * wait: this connection's reads would be held.
-     */
-    private void awaitRoom() throws SlowPeer, IOException
-    {
-        if (backlog.size() < MAX_BACKLOG || loop.serving(this))
-        {
-            return;
-        }
-        final long deadline = System.nanoTime() + SLOW_PEER_MS * 1_000_000L;
-        while (backlog.size() >= MAX_BACKLOG)
-        {
-            final long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
-            if (closed.get())
-            {
-                throw new ClosedChannelException();
-            }
-            if (leftMs <= 0)
-            {
-                throw new SlowPeer();
-            }
-            flush();
-            if (backlog.size() < MAX_BACKLOG)
-            {
-                return;
-            }
-            try
-            {
-                writeLock.wait(Math.min(leftMs, 1));
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                throw new ClosedChannelException();
-            }
-        }
-    }
-
     /**
      * @return frames waiting in the send queue.
      */
     public int backlog()
     {
-        synchronized (writeLock)
-        {
-            return backlog.size();
-        }
+        return out.size();
     }
 
     private int[] receiveFds(final int n) throws IOException
@@ -574,30 +503,14 @@ public final class MpConnection
         {
             return false;
         }
-        final ByteBuffer b = MpWire.encode(kind, id, name, params, fds.length);
-        boolean queued = false;
+        final boolean queued;
         try
         {
-            synchronized (writeLock)
-            {
-                if (fds.length > 0)
-                {
-                    // the fds wait on their own socket until the peer reads this frame, wherever it is queued
-                    s.send(++fdSeqOut, fds);
-                }
-                if (backlog.isEmpty())
-                {
-                    channel.write(b);
-                }
-                if (b.hasRemaining())
-                {
-                    awaitRoom();
-                    backlog.add(b);
-                    queued = true;
-                }
-            }
+            // the loop serving this very connection (a reply, a HELLO, an ERROR) never waits for room: this
+            // connection's reads would be held
+            queued = out.write(MpWire.encode(kind, id, name, params, fds.length), s, fds, !loop.serving(this));
         }
-        catch (final SlowPeer e)
+        catch (final SendQueue.SlowPeer e)
         {
             listener.onSlowPeer(this);
             close();
@@ -646,8 +559,8 @@ public final class MpConnection
     {
         try
         {
-            flush();
-            if (backlog() > 0 && now - closeDeadline < 0)
+            out.flush();
+            if (out.size() > 0 && now - closeDeadline < 0)
             {
                 watch();
                 return false;
@@ -693,23 +606,8 @@ public final class MpConnection
             {
                 s.close();
             }
-            // a writer waiting for room finds the connection closed now, not at its deadline
-            synchronized (writeLock)
-            {
-                writeLock.notifyAll();
-            }
+            out.closed();
             listener.onClosed(this);
-        }
-    }
-
-    /** The send queue is full: the peer is closed. */
-    private static final class SlowPeer extends Exception
-    {
-        private static final long serialVersionUID = 1L;
-
-        SlowPeer()
-        {
-            super(null, null, false, false);
         }
     }
 
