@@ -11,6 +11,13 @@ import platform.lcore.api.Edpvs;
 @ProviderType
 public final class MsgReply
 {
+    /**
+     * {@link #latencyNs()} of a send that was not timed.
+     *
+     * @since 2.2
+     */
+    public static final long UNTIMED = -1;
+
     int result;
     int flags;
     Object reply;
@@ -41,7 +48,10 @@ public final class MsgReply
     }
 
     /**
-     * @return time from the send to the result, nanoseconds.
+     * A send is timed (reads the clock at its start and end) 1 in the message manager's {@code latency_sample}
+     * sends of its type from its sender, and every one when that is 1: a clock read costs a tenth of a round trip.
+     *
+     * @return time from the send to the result, nanoseconds, when this send was timed; else {@link #UNTIMED}.
      */
     public long latencyNs()
     {
@@ -54,7 +64,7 @@ public final class MsgReply
      * @param result    EDPVS code.
      * @param flags     final flags.
      * @param reply     reply object.
-     * @param latencyNs round trip.
+     * @param latencyNs round trip, or {@link #UNTIMED}.
      */
     public void set(final int result, final int flags, final Object reply, final long latencyNs)
     {
@@ -64,10 +74,19 @@ public final class MsgReply
         this.latencyNs = latencyNs;
     }
 
+    /**
+     * @return true when {@link #latencyNs()} is measured.
+     * @since 2.2
+     */
+    public boolean timed()
+    {
+        return UNTIMED != latencyNs;
+    }
+
     @Override
     public String toString()
     {
-        return Edpvs.name(result) + " flags=" + MsgFlags.describe(flags) + " reply=" + reply + " in "
-            + latencyNs / 1000 + " us";
+        return Edpvs.name(result) + " flags=" + MsgFlags.describe(flags) + " reply=" + reply
+            + (timed() ? " in " + latencyNs / 1000 + " us" : "");
     }
 }

@@ -11,6 +11,13 @@ import platform.lcore.api.Edpvs;
 @ProviderType
 public final class MulticastResult
 {
+    /**
+     * {@link #latencyNs()} of a multicast that was not timed.
+     *
+     * @since 2.2
+     */
+    public static final long UNTIMED = -1;
+
     private int result;
     private int count;
     private final int[] lcores = new int[64];
@@ -25,7 +32,7 @@ public final class MulticastResult
      *
      * @param result    EDPVS code.
      * @param from      the replies.
-     * @param latencyNs time from send to completion.
+     * @param latencyNs time from send to completion, or {@link #UNTIMED}.
      */
     public void set(final int result, final MulticastReplies from, final long latencyNs)
     {
@@ -85,15 +92,31 @@ public final class MulticastResult
         return missingMask;
     }
 
+    /**
+     * A multicast is timed 1 in the message manager's {@code latency_sample} multicasts of its type from its
+     * sender, and every one when that is 1 (see {@link MsgReply#latencyNs()}).
+     *
+     * @return time from the send to the completion, nanoseconds, when this multicast was timed; else
+     * {@link #UNTIMED}.
+     */
     public long latencyNs()
     {
         return latencyNs;
     }
 
+    /**
+     * @return true when {@link #latencyNs()} is measured.
+     * @since 2.2
+     */
+    public boolean timed()
+    {
+        return UNTIMED != latencyNs;
+    }
+
     @Override
     public String toString()
     {
-        return Edpvs.name(result) + ", " + count + " replies, missing mask 0x" + Long.toHexString(missingMask) + " in "
-            + latencyNs / 1000 + " us";
+        return Edpvs.name(result) + ", " + count + " replies, missing mask 0x" + Long.toHexString(missingMask)
+            + (timed() ? " in " + latencyNs / 1000 + " us" : "");
     }
 }

@@ -75,7 +75,8 @@ final class Dispatcher
         return done;
     }
 
-    private int drainRings(final LcoreMsg l)
+    /** Drains an lcore's rings without expiring multicasts (no clock read): a waiting sender's clock-free passes. */
+    int drainRings(final LcoreMsg l)
     {
         final int budget = config.drainBudget();
         final int reserve = config.lowReserve();

@@ -49,6 +49,21 @@ final class LcoreCounter
     }
 
     /**
+     * @param lcoreId the calling thread's lcore id, or -1 on another thread.
+     * @return the calling lcore's own count (exact: only it writes it), or on another thread the fallback's (which
+     * the other non-lcore threads move concurrently).
+     */
+    long own(final int lcoreId)
+    {
+        if (lcoreId < 0 || lcoreId >= MAX_LCORES)
+        {
+            return others.get();
+        }
+        final long[] s = slots[lcoreId];
+        return null == s ? 0 : s[AT];
+    }
+
+    /**
      * @return the sum over every slot and the fallback.
      */
     long get()

@@ -24,7 +24,10 @@ final class McQueue implements MulticastReplies
     long unsentMask;
     /** Workers without the type (registration or close in progress): nothing to call there. */
     long absentMask;
+    /** When the master times it out; MsgImpl.NO_CLOCK until the master arms it (its sender read no clock). */
     long deadlineNs;
+    /** Its index among the coordinator's unarmed multicasts, -1 when armed. Master only. */
+    int unarmedAt = -1;
     int count;
     /** One slot per worker, allocated once. */
     final int[] lcores;

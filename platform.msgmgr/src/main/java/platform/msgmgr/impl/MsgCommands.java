@@ -80,7 +80,7 @@ public final class MsgCommands
     public String hello(@Descriptor("lcore id") final int lcore)
     {
         final MsgReply r = new MsgReply();
-        final int rc = core.sendSync(MsgIds.HELLO, lcore, null, 1_000_000, r);
+        final int rc = core.sendSync(MsgIds.HELLO, lcore, null, 1_000_000, r, true);
         if (Edpvs.OK != rc)
         {
             return "hello lcore " + lcore + ": " + Edpvs.name(rc) + " (" + Edpvs.strerror(rc) + ")\n";

@@ -9,15 +9,29 @@ package platform.msgmgr.impl;
  * @param lowReserve      share of the budget kept for each lower-priority ring, so LOW is never starved.
  * @param poolSize        pooled messages kept for reuse.
  * @param controlTimeoutMs how long REG/UNREG wait for a busy lcore.
+ * @param latencySample   1 in how many synchronous sends and multicasts (per type and sender) is timed: a power of
+ *                        two, 1..1024; 1 times every one. Only timed ones read the clock at their start and end and
+ *                        feed the latency histograms, as DPDK times services only while their statistics are on.
  */
-record MsgConfig(int ringSize, long timeoutUs, int drainBudget, int lowReserve, int poolSize, long controlTimeoutMs)
+record MsgConfig(int ringSize, long timeoutUs, int drainBudget, int lowReserve, int poolSize, long controlTimeoutMs,
+    int latencySample)
 {
+    static final int DEFAULT_LATENCY_SAMPLE = 8;
+    static final int MAX_LATENCY_SAMPLE = 1024;
+
     static final int MIN_RING = 256;
     static final int MAX_RING = 524288;
 
     static MsgConfig defaults()
     {
-        return new MsgConfig(4096, 2000, 256, 16, 65536, 5000);
+        return new MsgConfig(4096, 2000, 256, 16, 65536, 5000, DEFAULT_LATENCY_SAMPLE);
+    }
+
+    /** With the default latency sampling. */
+    MsgConfig(final int ringSize, final long timeoutUs, final int drainBudget, final int lowReserve,
+        final int poolSize, final long controlTimeoutMs)
+    {
+        this(ringSize, timeoutUs, drainBudget, lowReserve, poolSize, controlTimeoutMs, DEFAULT_LATENCY_SAMPLE);
     }
 
     MsgConfig
@@ -30,6 +44,11 @@ record MsgConfig(int ringSize, long timeoutUs, int drainBudget, int lowReserve, 
         if (timeoutUs <= 0)
         {
             throw new IllegalArgumentException("timeout must be > 0 us, got " + timeoutUs);
+        }
+        if (latencySample < 1 || latencySample > MAX_LATENCY_SAMPLE || Integer.bitCount(latencySample) != 1)
+        {
+            throw new IllegalArgumentException("latency sample " + latencySample + " must be a power of two in 1.."
+                + MAX_LATENCY_SAMPLE);
         }
         if (drainBudget < 3 * lowReserve || lowReserve < 1)
         {

@@ -48,16 +48,17 @@ final class MsgCore
 {
     private static final Logger LOG = LoggerFactory.getLogger(MsgCore.class);
     private static final long LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * A type's sync latency histogram records every 8th round trip (and every dropped one): recording is two atomic
-     * increments of the histogram's phaser plus the count, a fifth of a round trip's cost beside a lean one.
-     */
-    static final int LATENCY_SAMPLE_MASK = 7;
     /** How much longer than the multicast's own timeout a synchronous sender waits: the master times it out. */
     private static final long MC_WAIT_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final LcoreScheduler scheduler;
     final MsgConfig config;
+    /**
+     * latency_sample - 1: a send is timed when its number (per type and sender) has these bits clear. Recording is
+     * two clock reads and two atomic increments of the histogram's phaser plus the count, together half of a lean
+     * round trip here.
+     */
+    private final long latencyMask;
     final MsgPool pool;
     /** The priority of each ring index ({@link TypeEntry#ringOf}). */
     private static final MsgPriority[] RING_PRIORITIES = {MsgPriority.HIGH, MsgPriority.NORM, MsgPriority.LOW};
@@ -92,6 +93,7 @@ final class MsgCore
     {
         this.scheduler = scheduler;
         this.config = config;
+        this.latencyMask = config.latencySample() - 1;
         this.pool = new MsgPool(config.poolSize(), scheduler::currentLcoreId);
         final int masterId = scheduler.masterLcoreId();
         this.master = new LcoreMsg(masterId, true, config.ringSize(), scheduler);
@@ -308,22 +310,30 @@ final class MsgCore
 
     int sendSync(final int type, final int lcoreId, final Object payload, final long timeoutUs, final MsgReply out)
     {
-        final long start = System.nanoTime();
+        return sendSync(type, lcoreId, payload, timeoutUs, out, false);
+    }
+
+    /** @param alwaysTimed time this send whatever the sampling ({@code msg:hello} reports its round trip). */
+    int sendSync(final int type, final int lcoreId, final Object payload, final long timeoutUs, final MsgReply out,
+        final boolean alwaysTimed)
+    {
         final LcoreMsg l = lcore(lcoreId);
         if (null == l || type < 1 || type > MsgIds.MAX_TYPE_ID || null == out)
         {
-            return result(out, Edpvs.INVAL, 0, start);
+            return result(out, Edpvs.INVAL, 0, MsgImpl.NO_CLOCK);
         }
         final TypeEntry e = l.lookup(type);
         if (null == e)
         {
             notExist.incrementAndGet();
-            return result(out, Edpvs.NOTEXIST, 0, start);
+            return result(out, Edpvs.NOTEXIST, 0, MsgImpl.NO_CLOCK);
         }
         final int self = scheduler.currentLcoreId();
-        final int seq = nextSeq(self);
-        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, seq, MsgMode.UNICAST, self, lcoreId,
-            payload, start, 2, MsgFlags.STATE_SEND);
+        // 1 in latency_sample sends of this type from this sender reads the clock at its start and end
+        final long start = alwaysTimed || 0 == ((e.sent.own(self) + 1) & latencyMask) ? System.nanoTime()
+            : MsgImpl.NO_CLOCK;
+        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
+            lcoreId, payload, start, 2, MsgFlags.STATE_SEND);
         if (!l.offer(e.ring, m))
         {
             e.ringFull.incrementAndGet();
@@ -331,8 +341,7 @@ final class MsgCore
             return result(out, Edpvs.NOROOM, MsgFlags.STATE_DROP, start);
         }
         e.sent.increment(self);
-        final long deadline = start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final int f = waiter.await(m, deadline, lcore(self));
+        final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), lcore(self));
         final int rc;
         final Object reply;
         if (0 != (f & MsgFlags.STATE_DROP))
@@ -351,11 +360,12 @@ final class MsgCore
             reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
         SyncWaiter.senderDone(m, f); // recycles it (the receiver ended it) or releases it (we gave up)
-        // read after the wait: taking the wait's last clock read instead (one read less) hid a preemption of this
-        // thread between that read and the look that saw the end, as long as it lasted (seen in CI: 4.8 of 7.9 ms)
-        final long latencyNs = System.nanoTime() - start;
-        if (0 == (seq & LATENCY_SAMPLE_MASK) || 0 != (f & MsgFlags.STATE_DROP))
+        long latencyNs = MsgReply.UNTIMED;
+        if (MsgImpl.NO_CLOCK != start)
         {
+            // read after the wait: taking the wait's last clock read instead (one read less) hid a preemption of
+            // this thread between that read and the look that saw the end, as long as it lasted (CI: 4.8 of 7.9 ms)
+            latencyNs = System.nanoTime() - start;
             e.recordLatency(latencyNs);
         }
         out.set(rc, f & MsgImpl.PUBLIC_FLAGS, reply, latencyNs);
@@ -371,36 +381,43 @@ final class MsgCore
     {
         if (null != out)
         {
-            out.set(rc, flags, null, System.nanoTime() - start);
+            out.set(rc, flags, null, latencySince(start));
         }
         return rc;
+    }
+
+    /** @return the time since a timed send's start, or UNTIMED for an untimed one. */
+    private static long latencySince(final long start)
+    {
+        return MsgImpl.NO_CLOCK == start ? MsgReply.UNTIMED : System.nanoTime() - start;
     }
 
     // ------------------------------------------------------------------ multicast (the master's side: MulticastCoordinator)
 
     int multicastSync(final int type, final Object payload, final long timeoutUs, final MulticastResult out)
     {
-        final long start = System.nanoTime();
         if (null == out)
         {
             return Edpvs.INVAL;
         }
         if (type < 1 || type > MsgIds.MAX_TYPE_ID)
         {
-            out.set(Edpvs.INVAL, null, System.nanoTime() - start);
+            out.set(Edpvs.INVAL, null, MulticastResult.UNTIMED);
             return Edpvs.INVAL;
         }
         // one look at the master's table: the type may be closed concurrently, the entry found stays valid
         final TypeEntry e = multicastEntry(type);
         if (null == e)
         {
-            out.set(Edpvs.NOTEXIST, null, System.nanoTime() - start);
+            out.set(Edpvs.NOTEXIST, null, MulticastResult.UNTIMED);
             return Edpvs.NOTEXIST;
         }
+        final int selfId = scheduler.currentLcoreId();
+        final long start = timedMulticast(e, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
         final long timeoutNs = TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final MsgImpl orig = multicastOriginal(type, payload, start, start + timeoutNs, null, 2,
+        final MsgImpl orig = multicastOriginal(type, payload, selfId, start, timeoutNs, null, 2,
             MsgFlags.STATE_SEND);
-        final LcoreMsg self = lcore(scheduler.currentLcoreId());
+        final LcoreMsg self = lcore(selfId);
         if (self == master)
         {
             multicasts.start(orig);
@@ -409,29 +426,33 @@ final class MsgCore
         {
             e.ringFull.incrementAndGet();
             orig.recycle(); // the master never got it: still only ours
-            out.set(Edpvs.NOROOM, null, System.nanoTime() - start);
+            out.set(Edpvs.NOROOM, null, latencySince(start));
             return Edpvs.NOROOM;
         }
+        e.multicastsSent.increment(selfId);
         // the master times the multicast out; waiting a little longer lets its partial replies through
-        final long waitDeadline = start + timeoutNs + Math.max(MC_WAIT_GRACE_NS, timeoutNs / 2);
-        final int f = waiter.await(orig, waitDeadline, self);
+        final int f = waiter.await(orig, start, timeoutNs + Math.max(MC_WAIT_GRACE_NS, timeoutNs / 2), self);
         final int rc;
         if (0 != (f & MsgImpl.SENDER_GAVE_UP))
         {
             // the master never ended it (stalled?): its queue may still change, so report no replies
             rc = Edpvs.MSG_DROP;
-            out.set(rc, null, System.nanoTime() - start);
+            out.set(rc, null, latencySince(start));
         }
         else
         {
             // ended by the master, which wrote the result and the queue before its terminal CAS; from that CAS the
             // original and its queue are ours, until we recycle the original (see package-info)
             rc = orig.result;
-            final long latencyNs = System.nanoTime() - start;
             final McQueue q = orig.mcq;
-            if (null != q && (0 == (q.seq & LATENCY_SAMPLE_MASK) || Edpvs.OK != rc))
+            long latencyNs = MulticastResult.UNTIMED;
+            if (MsgImpl.NO_CLOCK != start)
             {
-                q.entry.recordLatency(latencyNs);
+                latencyNs = System.nanoTime() - start;
+                if (null != q)
+                {
+                    q.entry.recordLatency(latencyNs);
+                }
             }
             out.set(rc, null == q ? MulticastCoordinator.EMPTY_REPLIES : q, latencyNs);
         }
@@ -455,22 +476,32 @@ final class MsgCore
         {
             return Edpvs.NOTEXIST;
         }
-        final long start = System.nanoTime();
-        final MsgImpl orig = multicastOriginal(type, payload, start,
-            start + TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), completion, 1,
-            MsgFlags.ASYNC | MsgFlags.STATE_SEND);
-        if (lcore(scheduler.currentLcoreId()) == master)
+        final int selfId = scheduler.currentLcoreId();
+        final long start = timedMulticast(e, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
+        final MsgImpl orig = multicastOriginal(type, payload, selfId, start,
+            TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), completion, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
+        if (lcore(selfId) == master)
         {
             multicasts.start(orig);
-            return Edpvs.OK;
         }
-        if (!master.offer(e.ring, orig))
+        else if (!master.offer(e.ring, orig))
         {
             e.ringFull.incrementAndGet();
             orig.recycle(); // the master never got it: still only ours
             return Edpvs.NOROOM;
         }
+        e.multicastsSent.increment(selfId);
         return Edpvs.OK;
+    }
+
+    /**
+     * @return true for the 1 in latency_sample multicasts of this type from this sender that are timed: they read
+     * the clock at their start (and, synchronous, at their end) and arm their own deadline; the master arms the
+     * others' (MulticastCoordinator).
+     */
+    private boolean timedMulticast(final TypeEntry e, final int selfId)
+    {
+        return 0 == ((e.multicastsSent.own(selfId) + 1) & latencyMask);
     }
 
     /**
@@ -487,15 +518,19 @@ final class MsgCore
         return e;
     }
 
-    /** The original of a multicast, for the master; its seq is the master's to assign. */
-    private MsgImpl multicastOriginal(final int type, final Object payload, final long sentNs,
-        final long deadlineNs, final MulticastCompletion completion, final int refs, final int flags)
+    /**
+     * The original of a multicast, for the master; its seq is the master's to assign. Its deadline counts from
+     * {@code sentNs}, or, untimed ({@code sentNs} NO_CLOCK), from the master's first clock read after it starts.
+     */
+    private MsgImpl multicastOriginal(final int type, final Object payload, final int selfId, final long sentNs,
+        final long timeoutNs, final MulticastCompletion completion, final int refs, final int flags)
     {
         final MsgImpl orig = pool.acquire();
-        orig.deadlineNs = deadlineNs;
+        orig.deadlineNs = MsgImpl.NO_CLOCK == sentNs ? MsgImpl.NO_CLOCK : sentNs + timeoutNs;
+        orig.timeoutNs = timeoutNs;
         orig.completion = completion;
-        return orig.init(MsgImpl.KIND_MC_START, type, 0, MsgMode.MULTICAST, scheduler.currentLcoreId(), master.id,
-            payload, sentNs, refs, flags);
+        return orig.init(MsgImpl.KIND_MC_START, type, 0, MsgMode.MULTICAST, selfId, master.id, payload, sentNs,
+            refs, flags);
     }
 
     // ------------------------------------------------------------------ shared by the roles

@@ -48,6 +48,11 @@ final class MsgImpl
     static final int SENDER_GAVE_UP = 1 << 16;
     /** DPVS's bits, the ones shown to users. */
     static final int PUBLIC_FLAGS = 0xff;
+    /**
+     * A clock value that no clock read gives: the start of a send that was not timed, the deadline of a multicast
+     * the master has yet to arm.
+     */
+    static final long NO_CLOCK = Long.MIN_VALUE;
 
     private static final VarHandle FLAGS;
     private static final VarHandle REFS;
@@ -77,8 +82,12 @@ final class MsgImpl
     int dest;
     Object payload;
     Object reply;
+    /** The sender's clock at the send, or {@link #NO_CLOCK} when the send was not timed. */
     long sentNs;
+    /** A multicast original's deadline, or {@link #NO_CLOCK}: then the master arms it ({@link #timeoutNs}). */
     long deadlineNs;
+    /** A multicast original's timeout, for the master to arm a deadline the sender did not read the clock for. */
+    long timeoutNs;
     /** A thread parked waiting for this message, to unpark at the terminal transition. */
     volatile Thread waiter;
     /** Multicast original: the queue collecting replies (owned by the master until terminal). */
@@ -303,6 +312,7 @@ final class MsgImpl
         reply = null;
         sentNs = 0;
         deadlineNs = 0;
+        timeoutNs = 0;
         waiter = null;
         mcq = null;
         completion = null;

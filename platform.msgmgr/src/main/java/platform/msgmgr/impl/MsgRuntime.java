@@ -45,6 +45,11 @@ public final class MsgRuntime
 
         @AttributeDefinition(description = "Pooled messages kept for reuse")
         int pool_size() default 65536;
+
+        @AttributeDefinition(description = "1 in how many synchronous sends and multicasts, per type and sender, is "
+            + "timed (reads the clock at its start and end, reports its latency and feeds msg:latency): a power of "
+            + "two, 1..1024; 1 times every one")
+        int latency_sample() default MsgConfig.DEFAULT_LATENCY_SAMPLE;
     }
 
     private final MsgCore core;
@@ -56,7 +61,8 @@ public final class MsgRuntime
     {
         final MsgConfig defaults = MsgConfig.defaults();
         this.core = new MsgCore(scheduler, new MsgConfig(config.ring_size(), config.sync_msg_timeout_us(),
-            config.drain_budget(), defaults.lowReserve(), config.pool_size(), defaults.controlTimeoutMs()));
+            config.drain_budget(), defaults.lowReserve(), config.pool_size(), defaults.controlTimeoutMs(),
+            config.latency_sample()));
         core.start();
         this.registration = context.registerService(MsgManager.class, new Factory(core), null);
         final java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();

@@ -50,6 +50,9 @@ final class MulticastCoordinator
      */
     private McQueue[] pending = new McQueue[INITIAL_SLOTS];
     private int pendingCount;
+    /** The pending multicasts whose deadline is not armed yet ({@link McQueue#unarmedAt} is the index). Master only. */
+    private McQueue[] unarmed = new McQueue[INITIAL_SLOTS];
+    private int unarmedCount;
     /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last holders. */
     private final QueuePool freeQueues;
     /** Multicast queues the pool had to create (the steady state creates none). */
@@ -121,7 +124,13 @@ final class MulticastCoordinator
         }
         pending[q.seq & (pending.length - 1)] = q;
         pendingCount++;
-        if (q.deadlineNs < nextDeadlineNs)
+        if (MsgImpl.NO_CLOCK == q.deadlineNs)
+        {
+            // an untimed sender read no clock: the master's next clock read arms the deadline (expire)
+            q.unarmedAt = unarmedCount;
+            unarmed[unarmedCount++] = q;
+        }
+        else if (q.deadlineNs < nextDeadlineNs)
         {
             nextDeadlineNs = q.deadlineNs;
         }
@@ -210,8 +219,9 @@ final class MulticastCoordinator
             }
         }
         orig.result = rc;
-        if (null != orig.completion && (0 == (q.seq & MsgCore.LATENCY_SAMPLE_MASK) || Edpvs.OK != rc))
+        if (null != orig.completion && MsgImpl.NO_CLOCK != orig.sentNs)
         {
+            // a timed asynchronous multicast (a synchronous one's sender records its own)
             entry.recordLatency(System.nanoTime() - orig.sentNs);
         }
         if (terminate(orig, bits, rc, q, orig.cid == master.id))
@@ -275,6 +285,12 @@ final class MulticastCoordinator
     }
 
     /** Expires the multicasts whose deadline passed, when the earliest one did. */
+    /** @return how many pending multicasts wait for the master to arm their deadline (master only: tests). */
+    int unarmedCount()
+    {
+        return unarmedCount;
+    }
+
     /** @return true while a multicast waits for replies (master only). */
     boolean hasPending()
     {
@@ -283,6 +299,10 @@ final class MulticastCoordinator
 
     void expire(final long now)
     {
+        if (unarmedCount > 0)
+        {
+            arm(now);
+        }
         if (now - nextDeadlineNs < 0)
         {
             return;
@@ -332,6 +352,26 @@ final class MulticastCoordinator
                 }
             }
         }
+    }
+
+    /**
+     * Arms the deadlines of the pending multicasts whose sender read no clock: {@code now} plus their timeout. So an
+     * untimed multicast times out at least its timeout after its start, within the master's next iteration later.
+     */
+    private void arm(final long now)
+    {
+        for (int i = 0; i < unarmedCount; i++)
+        {
+            final McQueue q = unarmed[i];
+            unarmed[i] = null;
+            q.unarmedAt = -1;
+            q.deadlineNs = now + q.original.timeoutNs;
+            if (q.deadlineNs < nextDeadlineNs)
+            {
+                nextDeadlineNs = q.deadlineNs;
+            }
+        }
+        unarmedCount = 0;
     }
 
     /** The master's entry of a multicast type was removed: its pending multicasts end with MSG_DROP. */
@@ -386,6 +426,16 @@ final class MulticastCoordinator
         {
             pending[i] = null;
             pendingCount--;
+            final int at = q.unarmedAt;
+            if (at >= 0)
+            {
+                // it ended before the master armed it: out of the unarmed ones, whose last takes its place
+                final McQueue last = unarmed[--unarmedCount];
+                unarmed[at] = last;
+                last.unarmedAt = at;
+                unarmed[unarmedCount] = null;
+                q.unarmedAt = -1;
+            }
         }
     }
 
@@ -427,6 +477,7 @@ final class MulticastCoordinator
             }
         }
         pending = slots;
+        unarmed = java.util.Arrays.copyOf(unarmed, slots.length);
         LOG.info("{} multicasts pending at once: their table grows to {} slots", old.length, slots.length);
     }
 

@@ -25,6 +25,11 @@ final class SyncWaiter
 {
     /** Spins of a non-lcore waiter before it parks: a reply within a few microseconds costs no unpark. */
     private static final int SPINS = 200;
+    /**
+     * Idle passes an untimed send's wait makes before it reads the clock: 20-40 ns each here, so a few microseconds,
+     * within which a round trip to a running lcore ends (0.3-0.6 us).
+     */
+    static final int CLOCK_FREE_PASSES = 128;
     /** Longest park of a non-lcore thread waiting for ring room (control messages), ns. */
     private static final long ROOM_PARK_NS = 50_000;
 
@@ -43,7 +48,29 @@ final class SyncWaiter
      */
     int await(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
-        awaitEnd(m, deadlineNs, self);
+        awaitEnd(m, deadlineNs, 0, 0, self);
+        return finalFlags(m);
+    }
+
+    /**
+     * Waits until {@code m} ends or its timeout passes (then ends it with TIMEOUT|DROP|SENDER_GAVE_UP). A timed
+     * send's timeout counts from its start; an untimed one's ({@code startNs} is {@link MsgImpl#NO_CLOCK}) from the
+     * wait's first clock read, after {@value #CLOCK_FREE_PASSES} idle passes: a few microseconds later, so it waits
+     * at least its timeout, like every timeout, and a reply within those passes costs it no clock read at all.
+     *
+     * @param self the calling lcore's state, null on other threads.
+     * @return the final flags.
+     */
+    int await(final MsgImpl m, final long startNs, final long timeoutNs, final LcoreMsg self)
+    {
+        if (MsgImpl.NO_CLOCK == startNs)
+        {
+            awaitEnd(m, 0, timeoutNs, CLOCK_FREE_PASSES, self);
+        }
+        else
+        {
+            awaitEnd(m, startNs + timeoutNs, 0, 0, self);
+        }
         return finalFlags(m);
     }
 
@@ -58,8 +85,14 @@ final class SyncWaiter
         return 0 != (f & MsgFlags.STATE_RECV) ? f : f | m.lvProgress();
     }
 
-    /** Waits until {@code m} ends or the deadline passes (then ends it itself); read the flags after. */
-    private void awaitEnd(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
+    /**
+     * Waits until {@code m} ends or the deadline passes (then ends it itself); read the flags after.
+     *
+     * @param clockFree idle passes to make before the first clock read, which then arms the deadline at
+     *                  {@code timeoutNs} from itself; 0 when {@code deadlineNs} is armed already.
+     */
+    private void awaitEnd(final MsgImpl m, long deadlineNs, final long timeoutNs, int clockFree,
+        final LcoreMsg self)
     {
         int spins = 0;
         while (true)
@@ -69,6 +102,31 @@ final class SyncWaiter
             {
                 // ended by the receiving side, which wrote its progress and the reply before its CAS
                 return;
+            }
+            if (clockFree > 0)
+            {
+                // an untimed send's first passes read no clock (a clock read costs as much as a third of the lean
+                // round trip here); a pass that ran handlers ends them, as time may have passed in those
+                if (null == self)
+                {
+                    spins++;
+                    clockFree--;
+                    Thread.onSpinWait();
+                }
+                else if (0 == dispatcher.drainRings(self))
+                {
+                    clockFree--;
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    clockFree = 0;
+                }
+                if (0 == clockFree)
+                {
+                    deadlineNs = System.nanoTime() + timeoutNs;
+                }
+                continue;
             }
             // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
             // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)

@@ -35,6 +35,8 @@ final class TypeEntry extends TypeEntryPad1
 
     // counters written by senders (any thread): sent per sending lcore (no atomic per message), the rare ones atomic
     final LcoreCounter sent = new LcoreCounter();
+    /** Multicasts accepted, per sending lcore (the master's entry of a multicast type): they pace its sampling. */
+    final LcoreCounter multicastsSent = new LcoreCounter();
     final AtomicLong ringFull = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
     /** Latencies above this are recorded as this: a minute, beyond every timeout. */

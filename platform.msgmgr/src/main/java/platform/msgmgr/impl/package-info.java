@@ -62,10 +62,12 @@
  * </ul>
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
- * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}), the latency histogram records one
- * round trip in eight, and a sender reads the clock at the start, once per wait pass and once at the end (taking
+ * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}). One send in {@code latency_sample} (8)
+ * per type and sender is timed: it reads the clock at the start, once per wait pass and once at the end (taking
  * the end from the wait's last pass instead saved a read but hid a preemption of the sender that fell between that
- * read and the look that saw the end). A multicast from the master to its workers: one CAS to end a synchronous one (none for an
+ * read and the look that saw the end), and records its latency. The others read no clock while the reply comes
+ * within {@code SyncWaiter.CLOCK_FREE_PASSES} idle passes; their first clock read arms their deadline, and the
+ * master arms an untimed multicast's ({@code MulticastCoordinator.arm}), so each waits at least its timeout. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
  * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
  * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
  *

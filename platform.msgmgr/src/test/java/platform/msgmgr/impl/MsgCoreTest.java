@@ -211,10 +211,14 @@ public class MsgCoreTest
         final MsgReply r = new MsgReply();
         // 50 ms: long enough that even a descheduled worker has taken the message (STATE_RECV) before the timeout;
         // 2 ms failed on a loaded 2-vCPU host
+        final long t0 = System.nanoTime();
         assertEquals(Edpvs.MSG_DROP, mm.sendSync(T_ECHO, 1, "slow", 50_000, r));
+        // the first send of its type is untimed: its timeout counts from its wait's first clock read, and it waits
+        // at least the timeout all the same
+        assertTrue(System.nanoTime() - t0 >= 50_000_000);
+        assertFalse(r.timed());
         assertEquals(MsgFlags.STATE_SEND | MsgFlags.STATE_RECV | MsgFlags.STATE_DROP | MsgFlags.TIMEOUT, r.flags());
         assertNull(r.reply());
-        assertTrue(r.latencyNs() >= 50_000_000);
         // while the worker is stuck, queued GETs time out too: before it gets to them
         assertEquals(Edpvs.MSG_DROP, mm.sendSync(T_ECHO, 1, "queued", 1000, r));
         gate.countDown();
@@ -675,8 +679,8 @@ public class MsgCoreTest
     public void shouldReportTheWholeRoundTripAsLatency()
     {
         // the end of a sync send's latency is read after the wait: it includes a park, the handlers the waiting
-        // lcore ran meanwhile, and a preemption of the waiting thread
-        start();
+        // lcore ran meanwhile, and a preemption of the waiting thread. Every send timed here.
+        start(new MsgConfig(4096, 2000, 256, 16, 65536, 5000, 1));
         final long handlerNs = TimeUnit.MILLISECONDS.toNanos(3);
         mm.register(MsgTypeSpec.unicast(T_ECHO, "slow", MsgPriority.HIGH, msg ->
         {
@@ -748,6 +752,128 @@ public class MsgCoreTest
             assertEquals(Edpvs.OK, g[0]);
             // at least the worker's handler: a clock kept from before the master's drain would report microseconds
             assertTrue(g[1] + " ns of " + g[2], g[1] >= handlerNs && g[1] <= g[2]);
+        }
+    }
+
+    @Test(timeout = 120_000)
+    public void shouldTimeOneInLatencySampleSendsOfEachTypeFromEachSender()
+    {
+        start(); // latency_sample 8
+        for (int t = T_ECHO; t <= T_ECHO + 2; t += 2)
+        {
+            mm.register(MsgTypeSpec.unicast(t, "echo-" + t, MsgPriority.NORM, msg ->
+            {
+                msg.reply(msg.payload());
+                return Edpvs.OK;
+            }), 1);
+        }
+        final MsgReply r = new MsgReply();
+        // two types alternating from one sender: each is paced by its own count, so both get their samples
+        final StringBuilder timed = new StringBuilder();
+        for (int i = 1; i <= 16; i++)
+        {
+            for (int t = T_ECHO; t <= T_ECHO + 2; t += 2)
+            {
+                assertEquals(Edpvs.OK, mm.sendSync(t, 1, i, LONG, r));
+                assertEquals(i, r.reply());
+                if (r.timed())
+                {
+                    assertTrue(r.toString(), r.latencyNs() > 0);
+                    timed.append((t - T_ECHO) / 2).append('@').append(i).append(' ');
+                }
+                else
+                {
+                    assertEquals(MsgReply.UNTIMED, r.latencyNs());
+                }
+            }
+        }
+        assertEquals("0@8 1@8 0@16 1@16 ", timed.toString());
+        assertEquals(2, core.lcore(1).lookup(T_ECHO).latencySnapshot().getTotalCount());
+        assertEquals(2, core.lcore(1).lookup(T_ECHO + 2).latencySnapshot().getTotalCount());
+        // msg:hello's round trip is always timed
+        assertEquals(Edpvs.OK, core.sendSync(MsgIds.HELLO, 1, null, LONG, r, true));
+        assertTrue(r.toString(), r.timed() && r.latencyNs() > 0);
+
+        // multicasts from the master lcore, back to back: 1 in 8 timed; the untimed ones end before the master
+        // arms their deadline and leave nothing behind them
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "mc-echo", MsgPriority.NORM, msg ->
+        {
+            msg.reply(msg.payload());
+            return Edpvs.OK;
+        }, null));
+        final int rounds = 2000; // beyond the coordinator's 1024 slots
+        final AtomicReference<String> failure = new AtomicReference<>();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger timedCount = new AtomicInteger();
+        final MulticastResult mr = new MulticastResult();
+        final JobHandle job = lcores.register(JobSpec.loop("mc-sender", LcoreRole.MASTER, id ->
+        {
+            if (done.get() < rounds)
+            {
+                final int rc = mm.multicastSync(T_MC, done.get(), LONG, mr);
+                if (Edpvs.OK != rc || 2 != mr.count() || mr.timed() != (mr.latencyNs() > 0))
+                {
+                    failure.compareAndSet(null, done.get() + ": " + mr);
+                }
+                // nothing pending now: an untimed multicast that ended before the master armed it left the
+                // unarmed ones (read on the master, their owner)
+                if (0 != core.multicasts.unarmedCount())
+                {
+                    failure.compareAndSet(null, done.get() + ": " + core.multicasts.unarmedCount() + " unarmed left");
+                }
+                if (mr.timed())
+                {
+                    timedCount.incrementAndGet();
+                }
+                done.incrementAndGet();
+            }
+            return 0;
+        }));
+        await("the master's multicasts", () -> done.get() == rounds);
+        job.close();
+        assertNull(failure.get());
+        assertEquals(rounds / 8, timedCount.get());
+        assertEquals(rounds / 8, core.master.lookup(T_MC).latencySnapshot().getTotalCount());
+    }
+
+    @Test(timeout = 120_000)
+    public void shouldTimeOutAnUntimedMulticastAtTheMasterWithTheRepliesItGot()
+    {
+        start();
+        final CountDownLatch gate = new CountDownLatch(1);
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "stuck-on-2", MsgPriority.NORM, msg ->
+        {
+            if (2 == lcores.currentLcoreId())
+            {
+                try
+                {
+                    gate.await(60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            msg.reply(lcores.currentLcoreId());
+            return Edpvs.OK;
+        }, null));
+        try
+        {
+            final MulticastResult r = new MulticastResult();
+            final long t0 = System.nanoTime();
+            // the first multicast of its type is untimed: its sender read no clock, the master arms its deadline
+            assertEquals(Edpvs.MSG_DROP, mm.multicastSync(T_MC, "x", 100_000, r));
+            assertTrue(System.nanoTime() - t0 >= 100_000_000);
+            assertFalse(r.timed());
+            // the master timed it out (a sender giving up after its grace would report no replies at all)
+            assertEquals(r.toString(), 1, r.count());
+            assertEquals(1, r.lcore(0));
+            assertEquals(1L << 2, r.missingMask());
+            assertEquals(1, core.master.lookup(T_MC).timedOut.get());
+        }
+        finally
+        {
+            gate.countDown();
         }
     }
 
