@@ -62,6 +62,9 @@ import platform.msgmgr.impl.BenchMsg;
  * <li>{@code lean-multicast} (the baseline for {@code msgmgr-multicast}): a copy from the stack to each worker's
  *     MPSC ring; the worker calls the handler and sends the same object back as its reply on the master's MPSC
  *     ring; the master collects replies by clearing bits of a mask, then calls a multicast handler.</li>
+ * <li>{@code paired-self}: a synchronous send from the master to itself, against the lean path's send to a ring of
+ *     the master's own: one CPU, no line crosses to another, so the ratio is the instruction cost of the path
+ *     whatever the host does with the vCPUs (the waiting master drains its own ring and runs the handler).</li>
  * <li>{@code paired-sync} and {@code paired-multicast}: ours and its lean baseline in the same fork, alternating
  *     round trip by round trip (both worker jobs on the worker lcore), each timed into its own histogram, so that
  *     the ratio ours / lean is taken under one vCPU placement, whatever the host does between forks; the
@@ -79,10 +82,11 @@ public class MsgFromMasterBenchmark
     static final int OPS = 10_000;
     static final int TYPE = 220;
     static final int MC_TYPE = 221;
+    static final int SELF_TYPE = 222;
     static final long TIMEOUT_US = 1_000_000;
 
     @Param({"msgmgr-sync", "lean-sync", "msgmgr-multicast", "lean-multicast", "jctools-pingpong", "paired-sync",
-        "paired-multicast"})
+        "paired-multicast", "paired-self"})
     public String path;
 
     private BenchLcores lcores;
@@ -116,11 +120,17 @@ public class MsgFromMasterBenchmark
     {
         final MpscArrayQueue<LeanMsg> toWorker = new MpscArrayQueue<>(4096);
         final MpscArrayQueue<LeanMsg> toMaster = new MpscArrayQueue<>(4096);
+        /** The master's own ring, for the send to itself. */
+        final MpscArrayQueue<LeanMsg> toSelf = new MpscArrayQueue<>(4096);
         final LeanMsg[] stack = new LeanMsg[64];
         final Object[] replies = new Object[64];
         final LeanHandler handler = m -> m.reply = m.payload;
-        int top;
-        int replyCount;
+        /**
+         * What the master writes per round trip, on a cache line of its own: the worker reads this object's ring
+         * fields on every poll, and the master's stack top among them made that line travel between the CPUs on
+         * each round trip (the lean path measured up to 15x slower sending to itself).
+         */
+        final MasterCursor cursor = new MasterCursor();
 
         Lean()
         {
@@ -128,7 +138,7 @@ public class MsgFromMasterBenchmark
             {
                 stack[i] = new LeanMsg();
             }
-            top = stack.length;
+            cursor.top = stack.length;
         }
 
         /** On the worker lcore. */
@@ -156,7 +166,8 @@ public class MsgFromMasterBenchmark
         /** On the master lcore. */
         void sync(final Object payload)
         {
-            final LeanMsg m = stack[--top];
+            final MasterCursor c = cursor;
+            final LeanMsg m = stack[--c.top];
             m.kind = LeanMsg.SYNC;
             m.payload = payload;
             m.reply = null;
@@ -169,19 +180,44 @@ public class MsgFromMasterBenchmark
                     Thread.onSpinWait();
                 }
             }
-            stack[top++] = m;
+            stack[c.top++] = m;
+        }
+
+        /** On the master lcore, to itself: it drains its own ring while it waits, as a message manager does. */
+        void self(final Object payload)
+        {
+            final MasterCursor c = cursor;
+            final LeanMsg m = stack[--c.top];
+            m.kind = LeanMsg.SYNC;
+            m.payload = payload;
+            m.reply = null;
+            m.done = false;
+            toSelf.offer(m);
+            while (!m.done)
+            {
+                final LeanMsg r = toSelf.relaxedPoll();
+                if (null == r)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                handler.onMsg(r);
+                r.done = true;
+            }
+            stack[c.top++] = m;
         }
 
         /** On the master lcore: one worker here, lcore 1. */
         void multicast(final Object payload)
         {
             long mask = 1L << 1;
-            final LeanMsg copy = stack[--top];
+            final MasterCursor c = cursor;
+            final LeanMsg copy = stack[--c.top];
             copy.kind = LeanMsg.MULTICAST;
             copy.payload = payload;
             copy.reply = null;
             toWorker.offer(copy);
-            replyCount = 0;
+            c.replyCount = 0;
             while (0 != mask)
             {
                 final LeanMsg r = toMaster.relaxedPoll();
@@ -190,12 +226,33 @@ public class MsgFromMasterBenchmark
                     Thread.onSpinWait();
                     continue;
                 }
-                replies[replyCount++] = r.reply;
+                replies[c.replyCount++] = r.reply;
                 mask &= ~(1L << r.cid);
-                stack[top++] = r;
+                stack[c.top++] = r;
             }
             handler.onMsg(copy); // the multicast callback, over the collected replies
         }
+    }
+
+    /** Bytes before the master's cursor (JCTools' padding). */
+    abstract static class CursorPadBefore
+    {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+        long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+    }
+
+    /** The lean master's stack top and reply count. */
+    abstract static class CursorValue extends CursorPadBefore
+    {
+        int top;
+        int replyCount;
+    }
+
+    /** Bytes after it. */
+    static final class MasterCursor extends CursorValue
+    {
+        long p10, p11, p12, p13, p14, p15, p16, p17;
+        long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
     }
 
     /** Runs the batches on the master lcore. */
@@ -252,10 +309,18 @@ public class MsgFromMasterBenchmark
         private void pairedBatch()
         {
             final boolean sync = "paired-sync".equals(path);
+            final boolean self = "paired-self".equals(path);
             for (int i = 0; i < OPS / 2; i++)
             {
                 final long t0 = System.nanoTime();
-                if (sync)
+                if (self)
+                {
+                    if (Edpvs.OK != mm.sendSync(SELF_TYPE, 0, payload, TIMEOUT_US, reply))
+                    {
+                        failure = "self send failed: " + reply;
+                    }
+                }
+                else if (sync)
                 {
                     if (Edpvs.OK != mm.sendSync(TYPE, 1, payload, TIMEOUT_US, reply))
                     {
@@ -267,7 +332,11 @@ public class MsgFromMasterBenchmark
                     failure = "multicast failed: " + mcResult;
                 }
                 final long t1 = System.nanoTime();
-                if (sync)
+                if (self)
+                {
+                    lean.self(payload);
+                }
+                else if (sync)
                 {
                     lean.sync(payload);
                 }
@@ -352,6 +421,11 @@ public class MsgFromMasterBenchmark
                 m.reply(m.payload());
                 return Edpvs.OK;
             }), 1);
+            mm.register(MsgTypeSpec.unicast(SELF_TYPE, "self_echo", MsgPriority.HIGH, m ->
+            {
+                m.reply(m.payload());
+                return Edpvs.OK;
+            }), 0);
             mm.registerMulticast(MsgTypeSpec.multicast(MC_TYPE, "mc_echo", MsgPriority.HIGH, m ->
             {
                 m.reply(m.payload());

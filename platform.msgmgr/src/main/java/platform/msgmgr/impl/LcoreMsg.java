@@ -32,8 +32,12 @@ final class LcoreMsg
     final boolean[] warned = new boolean[RINGS];
     private final TypeEntry[] table = new TypeEntry[MsgIds.MAX_TYPE_ID + 1];
 
-    /** This lcore's own sequence counter (written by this lcore only). */
-    int seq;
+    /**
+     * This lcore's own sequence counter, written per send by this lcore only, on a cache line of its own: senders to
+     * this lcore read the fields above on every send (a worker's multicast reply reads the master's rings while the
+     * master counts its multicasts), and a counter among them made that line travel between the CPUs each time.
+     */
+    final SeqCell own = new SeqCell();
 
     /** The callback's view of the message being handled, cleared after each call (no use after return). */
     final MsgView view = new MsgView();
@@ -159,5 +163,25 @@ final class LcoreMsg
             final MsgImpl m = msg;
             return null == m ? "msg{released}" : m.toString();
         }
+    }
+
+    /** Bytes before the counter, so that no other object's field shares its cache line (JCTools' padding). */
+    abstract static class SeqPadBefore
+    {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+        long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+    }
+
+    /** The counter itself. */
+    abstract static class SeqValue extends SeqPadBefore
+    {
+        int seq;
+    }
+
+    /** Bytes after it. */
+    static final class SeqCell extends SeqValue
+    {
+        long p10, p11, p12, p13, p14, p15, p16, p17;
+        long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
     }
 }

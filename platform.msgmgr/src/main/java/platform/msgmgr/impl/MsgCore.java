@@ -265,7 +265,7 @@ final class MsgCore
         final LcoreMsg self = lcore(selfId);
         if (null != self)
         {
-            return ++self.seq & 0x7fffffff;
+            return ++self.own.seq & 0x7fffffff;
         }
         return foreignSeq.incrementAndGet() & 0x7fffffff;
     }

@@ -21,6 +21,11 @@ final class MsgPool
 {
     /** Messages one lcore keeps for itself. */
     static final int STASH = 64;
+    /**
+     * Unused slots at each end of a stack's array (64 bytes of references): the stacks are allocated one after the
+     * other, so without them the top of one lcore's stack shared a cache line with the next one's header.
+     */
+    private static final int STASH_PAD = 16;
     /** Lcore ids index the stacks: the scheduler's bound, so every lcore has one. */
     private static final int MAX_LCORES = LcoreScheduler.MAX_LCORES;
 
@@ -28,7 +33,11 @@ final class MsgPool
     /** The calling thread's lcore id, -1 for other threads. */
     private final IntSupplier currentLcore;
     private final MsgImpl[][] stash = new MsgImpl[MAX_LCORES][];
-    private final int[] stashed = new int[MAX_LCORES * 16]; // one slot per cache line: stride 16 ints
+    /**
+     * Each lcore's stack depth, one per cache line (stride 16 ints), from the second line on: the first holds the
+     * array's length, which every lcore's bounds check reads.
+     */
+    private final int[] stashed = new int[(MAX_LCORES + 1) * 16];
     final AtomicLong allocated = new AtomicLong();
     /** Messages recycled while already in the pool (a protocol bug; each one also throws). */
     final AtomicLong doubleRecycles = new AtomicLong();
@@ -44,7 +53,7 @@ final class MsgPool
         this.currentLcore = currentLcore;
         for (int i = 0; i < MAX_LCORES; i++)
         {
-            stash[i] = new MsgImpl[STASH];
+            stash[i] = new MsgImpl[STASH_PAD + STASH + STASH_PAD];
         }
     }
 
@@ -53,13 +62,13 @@ final class MsgPool
         final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
-            final int n = stashed[id << 4];
+            final int n = stashed[(id + 1) << 4];
             if (n > 0)
             {
                 final MsgImpl[] s = stash[id];
-                final MsgImpl m = s[n - 1];
-                s[n - 1] = null;
-                stashed[id << 4] = n - 1;
+                final MsgImpl m = s[STASH_PAD + n - 1];
+                s[STASH_PAD + n - 1] = null;
+                stashed[(id + 1) << 4] = n - 1;
                 m.pooled = false;
                 return m;
             }
@@ -89,11 +98,11 @@ final class MsgPool
         final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
-            final int n = stashed[id << 4];
+            final int n = stashed[(id + 1) << 4];
             if (n < STASH)
             {
-                stash[id][n] = m;
-                stashed[id << 4] = n + 1;
+                stash[id][STASH_PAD + n] = m;
+                stashed[(id + 1) << 4] = n + 1;
                 return;
             }
         }
@@ -109,7 +118,7 @@ final class MsgPool
         int n = free.size();
         for (int i = 0; i < MAX_LCORES; i++)
         {
-            n += stashed[i << 4];
+            n += stashed[(i + 1) << 4];
         }
         return n;
     }

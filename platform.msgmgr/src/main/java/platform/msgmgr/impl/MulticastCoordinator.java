@@ -284,7 +284,6 @@ final class MulticastCoordinator
         terminate(orig, MsgFlags.STATE_DROP, Edpvs.MSG_DROP, EMPTY_REPLIES, false);
     }
 
-    /** Expires the multicasts whose deadline passed, when the earliest one did. */
     /** @return how many pending multicasts wait for the master to arm their deadline (master only: tests). */
     int unarmedCount()
     {
@@ -297,6 +296,9 @@ final class MulticastCoordinator
         return pendingCount > 0;
     }
 
+    /**
+     * Arms the deadlines still unarmed, then expires the multicasts whose deadline passed, when the earliest one did.
+     */
     void expire(final long now)
     {
         if (unarmedCount > 0)
@@ -448,7 +450,7 @@ final class MulticastCoordinator
         int tries = 0;
         while (true)
         {
-            final int seq = ++master.seq & 0x7fffffff;
+            final int seq = ++master.own.seq & 0x7fffffff;
             if (null == pending[seq & (pending.length - 1)])
             {
                 return seq;

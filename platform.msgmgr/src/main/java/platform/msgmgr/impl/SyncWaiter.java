@@ -94,6 +94,7 @@ final class SyncWaiter
     private void awaitEnd(final MsgImpl m, long deadlineNs, final long timeoutNs, int clockFree,
         final LcoreMsg self)
     {
+        boolean armed = 0 == clockFree;
         int spins = 0;
         while (true)
         {
@@ -105,7 +106,7 @@ final class SyncWaiter
             }
             if (clockFree > 0)
             {
-                // an untimed send's first passes read no clock (a clock read costs as much as a third of the lean
+                // an untimed send's first passes read no clock (a clock read costs as much as a sixth of the lean
                 // round trip here); a pass that ran handlers ends them, as time may have passed in those
                 if (null == self)
                 {
@@ -120,17 +121,19 @@ final class SyncWaiter
                 }
                 else
                 {
-                    clockFree = 0;
-                }
-                if (0 == clockFree)
-                {
-                    deadlineNs = System.nanoTime() + timeoutNs;
+                    clockFree = 0; // the next pass looks at the flags first: a reply those handlers gave costs no clock
                 }
                 continue;
             }
             // a clock read every pass: it also spaces out the reads of the message's flags, which the replying lcore
             // must write (reading the clock only every 4th pass measured slower when the two CPUs are far apart)
             final long now = System.nanoTime();
+            if (!armed)
+            {
+                // the first clock read of an untimed send: its timeout counts from here
+                deadlineNs = now + timeoutNs;
+                armed = true;
+            }
             if (now - deadlineNs >= 0)
             {
                 if (m.tryTerminate(MsgFlags.STATE_DROP | MsgFlags.TIMEOUT | MsgImpl.SENDER_GAVE_UP))
