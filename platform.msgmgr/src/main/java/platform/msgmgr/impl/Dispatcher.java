@@ -184,8 +184,7 @@ final class Dispatcher
         final Object reply = m.reply;
         final MsgImpl r = m.init(MsgImpl.KIND_MC_REPLY, m.type, m.seq, MsgMode.MULTICAST, l.id, master.id, null, 0,
             1, MsgFlags.ASYNC | MsgFlags.STATE_SEND | (failed ? MsgFlags.CALLBACK_FAIL : 0));
-        r.reply = reply;
-        r.resetProgress();
+        r.reply = reply; // init raised its generation: the master's receipt is a new one
         if (!master.offer(0, r))
         {
             replyLost.incrementAndGet();

@@ -19,7 +19,10 @@ import platform.msgmgr.api.MulticastResult;
  * own ({@link ProgressCell}): the receiver writes it while the synchronous sender polls {@code flags}, and on the
  * same cache line that write cost the sender's line one more trip between the cores per round trip. The receiver
  * that ends the message adds STATE_RECV to its terminal CAS, so the sender reads the progress cell only when it
- * gave up (the handshake) or someone else dropped the message.</li>
+ * gave up (the handshake) or someone else dropped the message. The cell holds the {@link #gen generation} of the
+ * use that was received, not a bit: so nobody clears it on recycle, and a message that goes back to the same
+ * receiver finds the line still in that receiver's cache (the clear moved it to the recycling sender, and the next
+ * receipt's fenced store waited for it to come back).</li>
  * </ul>
  * The flags callers see are the union ({@link #publicFlags}); they only gain bits, FIN and DROP are terminal and
  * exclusive.
@@ -96,6 +99,12 @@ final class MsgImpl
     MulticastResult mcResult;
     /** Result code decided by whoever terminated the message. */
     int result;
+    /**
+     * This use of the message: raised by each {@link #init} (its owner, before the ring publishes it); the receiver
+     * writes it into the progress cell to say it took this use. A stale cell equals it only after 2^32 uses none of
+     * which was received. Starts off the cell's initial 0, so a message never set up shows no receipt.
+     */
+    int gen = 1;
 
     @SuppressWarnings("unused")
     private volatile int flags;
@@ -132,6 +141,7 @@ final class MsgImpl
         this.dest = dest;
         this.payload = payload;
         this.sentNs = sentNs;
+        this.gen = gen + 1;
         REFS.setRelease(this, refs);
         FLAGS.setRelease(this, flags);
         return this;
@@ -143,10 +153,10 @@ final class MsgImpl
         return (int)FLAGS.getVolatile(this);
     }
 
-    /** @return the receiver's progress: STATE_RECV or 0. */
+    /** @return the receiver's progress: STATE_RECV when it took this use of the message, else 0. */
     int lvProgress()
     {
-        return progress.getVolatile();
+        return progress.getVolatile() == gen ? MsgFlags.STATE_RECV : 0;
     }
 
     /** @return the flags as DPVS shows them: the flag word and the receiver's progress, DPVS's bits only. */
@@ -176,10 +186,10 @@ final class MsgImpl
     {
         if (isAsync())
         {
-            progress.setRelease(MsgFlags.STATE_RECV); // nobody else writes or waits: no fence needed
+            progress.setRelease(gen); // nobody else writes or waits: no fence needed
             return true;
         }
-        progress.setVolatile(MsgFlags.STATE_RECV);
+        progress.setVolatile(gen);
         return 0 == ((int)FLAGS.getVolatile(this) & TERMINAL);
     }
 
@@ -192,7 +202,7 @@ final class MsgImpl
      */
     boolean markReceivedBySender()
     {
-        progress.setRelease(MsgFlags.STATE_RECV);
+        progress.setRelease(gen);
         return 0 == ((int)FLAGS.get(this) & TERMINAL);
     }
 
@@ -211,12 +221,6 @@ final class MsgImpl
         }
         FLAGS.setRelease(this, f | bits);
         return true;
-    }
-
-    /** Clears the receiver's progress: a worker turning its multicast copy into the reply (its only holder). */
-    void resetProgress()
-    {
-        progress.setRelease(0);
     }
 
     /**
@@ -318,7 +322,7 @@ final class MsgImpl
         completion = null;
         mcResult = null;
         result = 0;
-        progress.setRelease(0);
+        // the progress cell is left as it is: the next init's generation makes it stale
         FLAGS.setRelease(this, 0);
     }
 

@@ -2,6 +2,7 @@ package platform.msgmgr.impl;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
@@ -49,6 +50,30 @@ public class MsgDumpTest
         assertFalse(m.tryTerminate(MsgFlags.STATE_FIN));
         assertEquals(MsgFlags.STATE_SEND | MsgFlags.STATE_RECV | MsgFlags.STATE_FIN | MsgFlags.CALLBACK_FAIL,
             m.lvFlags());
+    }
+
+    @Test
+    public void shouldNotReportAReceiptOfAnEarlierUseOfTheSameMessage()
+    {
+        final MsgPool pool = new MsgPool(4);
+        final MsgImpl m = pool.acquire();
+        // use 1: received and finished by the receiver, then recycled by its sender
+        m.init(MsgImpl.KIND_USER, 200, 1, MsgMode.UNICAST, -1, 1, "first", 0, 2, MsgFlags.STATE_SEND);
+        assertTrue(m.markReceived());
+        assertTrue(SyncWaiter.finish(m, MsgFlags.STATE_FIN | MsgFlags.STATE_RECV));
+        assertEquals(MsgFlags.STATE_SEND | MsgFlags.STATE_RECV | MsgFlags.STATE_FIN, SyncWaiter.finalFlags(m));
+        m.recycle();
+        // use 2, the same object from the pool: its sender gives up before any receiver took it
+        final MsgImpl again = pool.acquire();
+        assertSame(m, again);
+        again.init(MsgImpl.KIND_USER, 200, 2, MsgMode.UNICAST, -1, 1, "second", 0, 2, MsgFlags.STATE_SEND);
+        assertEquals(0, again.lvProgress());
+        assertTrue(again.tryTerminate(MsgFlags.STATE_DROP | MsgFlags.TIMEOUT | MsgImpl.SENDER_GAVE_UP));
+        // the first use's receipt is still in the progress cell (nobody clears it): it must not count for this one
+        assertEquals(MsgFlags.STATE_SEND | MsgFlags.STATE_DROP | MsgFlags.TIMEOUT,
+            SyncWaiter.finalFlags(again) & MsgImpl.PUBLIC_FLAGS);
+        // the receiver then finds the give-up and does not handle it
+        assertFalse(again.markReceived());
     }
 
     @Test
