@@ -46,7 +46,7 @@
  * <h2>How a message ends, and the atomic operations per message</h2>
  * Two words per message, each with as few writers as possible: the flag word (set up by the sender before the ring
  * publishes the message, then only the terminal transition) and the progress word (STATE_RECV, the receiver's
- * only). Flags as callers see them are the union; they only gain bits; FIN and DROP are terminal and exclusive.
+ * only, as the generation of the use it took). Flags as callers see them are the union; they only gain bits; FIN and DROP are terminal and exclusive.
  * <ul>
  * <li>ASYNC message: the receiver stores RECV, then FIN (or DROP), with plain release stores: no read-modify-write
  * on the message.</li>
@@ -58,6 +58,8 @@
  * so the RECV store and the give-up form a Dekker handshake: a send reported without STATE_RECV was never handled.
  * The progress word sits in a padded cell of its own, off the line the sender polls, and a receiver that handled
  * the message puts STATE_RECV into its terminal CAS as well: on success the sender reads one line, the one it polls.
+ * The word holds the generation of the use received ({@code MsgImpl.gen}, raised by each set-up), not a bit, so
+ * nobody clears it on recycle and it stays in the receiver's cache from one use to the next.
  * </li>
  * </ul>
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
