@@ -163,15 +163,22 @@ public class MsgFromMasterBenchmark
             return 1;
         }
 
-        /** On the master lcore. */
-        void sync(final Object payload)
+        /** A message from the stack, set up for a synchronous send. */
+        private LeanMsg takeSync(final MasterCursor c, final Object payload)
         {
-            final MasterCursor c = cursor;
             final LeanMsg m = stack[--c.top];
             m.kind = LeanMsg.SYNC;
             m.payload = payload;
             m.reply = null;
             m.done = false;
+            return m;
+        }
+
+        /** On the master lcore. */
+        void sync(final Object payload)
+        {
+            final MasterCursor c = cursor;
+            final LeanMsg m = takeSync(c, payload);
             toWorker.offer(m);
             while (!m.done)
             {
@@ -187,11 +194,7 @@ public class MsgFromMasterBenchmark
         void self(final Object payload)
         {
             final MasterCursor c = cursor;
-            final LeanMsg m = stack[--c.top];
-            m.kind = LeanMsg.SYNC;
-            m.payload = payload;
-            m.reply = null;
-            m.done = false;
+            final LeanMsg m = takeSync(c, payload);
             toSelf.offer(m);
             while (!m.done)
             {

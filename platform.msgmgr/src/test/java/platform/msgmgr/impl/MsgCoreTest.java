@@ -273,22 +273,7 @@ public class MsgCoreTest
     {
         start();
         final CountDownLatch gate = new CountDownLatch(1);
-        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "conn_get", MsgPriority.LOW, msg ->
-        {
-            if (lcores.currentLcoreId() == 2)
-            {
-                try
-                {
-                    gate.await(60, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            msg.reply(lcores.currentLcoreId());
-            return Edpvs.OK;
-        }, null));
+        registerMulticastStuckOnLcore2("conn_get", MsgPriority.LOW, gate);
         final AtomicInteger completions = new AtomicInteger();
         final AtomicReference<String> outcome = new AtomicReference<>();
         final long start = System.nanoTime();
@@ -666,6 +651,28 @@ public class MsgCoreTest
         assertEquals("0/inner on lcore-1", r.reply());
     }
 
+    /** A multicast type whose workers reply with their lcore id, lcore 2 only once {@code gate} opens. */
+    private void registerMulticastStuckOnLcore2(final String name, final MsgPriority priority,
+        final CountDownLatch gate)
+    {
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, name, priority, msg ->
+        {
+            if (2 == lcores.currentLcoreId())
+            {
+                try
+                {
+                    gate.await(60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            msg.reply(lcores.currentLcoreId());
+            return Edpvs.OK;
+        }, null));
+    }
+
     private static void spinFor(final long ns)
     {
         final long end = System.nanoTime() + ns;
@@ -841,22 +848,7 @@ public class MsgCoreTest
     {
         start();
         final CountDownLatch gate = new CountDownLatch(1);
-        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "stuck-on-2", MsgPriority.NORM, msg ->
-        {
-            if (2 == lcores.currentLcoreId())
-            {
-                try
-                {
-                    gate.await(60, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            msg.reply(lcores.currentLcoreId());
-            return Edpvs.OK;
-        }, null));
+        registerMulticastStuckOnLcore2("stuck-on-2", MsgPriority.NORM, gate);
         try
         {
             final MulticastResult r = new MulticastResult();
