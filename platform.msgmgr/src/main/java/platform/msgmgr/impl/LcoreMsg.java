@@ -32,12 +32,15 @@ final class LcoreMsg
     final boolean[] warned = new boolean[RINGS];
     private final TypeEntry[] table = new TypeEntry[MsgIds.MAX_TYPE_ID + 1];
 
+    /** Where the sequence counter sits in {@link #seqCell}: 64 bytes of unused ints on each side. */
+    private static final int SEQ_AT = 16;
     /**
-     * This lcore's own sequence counter, written per send by this lcore only, on a cache line of its own: senders to
-     * this lcore read the fields above on every send (a worker's multicast reply reads the master's rings while the
-     * master counts its multicasts), and a counter among them made that line travel between the CPUs each time.
+     * This lcore's own sequence counter, written per send by this lcore only, in the middle of an array of its own
+     * (LcoreCounter's padding): senders to this lcore read the fields above on every send (a worker's multicast
+     * reply reads the master's rings while the master counts its multicasts), and a counter among them made that
+     * line travel between the CPUs each time.
      */
-    final SeqCell own = new SeqCell();
+    private final int[] seqCell = new int[2 * SEQ_AT + 1];
 
     /** The callback's view of the message being handled, cleared after each call (no use after return). */
     final MsgView view = new MsgView();
@@ -76,6 +79,12 @@ final class LcoreMsg
         }
         scheduler.wake(id);
         return true;
+    }
+
+    /** @return this lcore's next sequence number, positive (on this lcore only). */
+    int nextSeq()
+    {
+        return ++seqCell[SEQ_AT] & 0x7fffffff;
     }
 
     /**
@@ -163,25 +172,5 @@ final class LcoreMsg
             final MsgImpl m = msg;
             return null == m ? "msg{released}" : m.toString();
         }
-    }
-
-    /** Bytes before the counter, so that no other object's field shares its cache line (JCTools' padding). */
-    abstract static class SeqPadBefore
-    {
-        long p00, p01, p02, p03, p04, p05, p06, p07;
-        long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
-    }
-
-    /** The counter itself. */
-    abstract static class SeqValue extends SeqPadBefore
-    {
-        int seq;
-    }
-
-    /** Bytes after it. */
-    static final class SeqCell extends SeqValue
-    {
-        long p10, p11, p12, p13, p14, p15, p16, p17;
-        long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
     }
 }

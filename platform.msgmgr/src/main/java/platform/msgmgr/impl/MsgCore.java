@@ -265,7 +265,7 @@ final class MsgCore
         final LcoreMsg self = lcore(selfId);
         if (null != self)
         {
-            return ++self.own.seq & 0x7fffffff;
+            return self.nextSeq();
         }
         return foreignSeq.incrementAndGet() & 0x7fffffff;
     }
@@ -329,9 +329,7 @@ final class MsgCore
             return result(out, Edpvs.NOTEXIST, 0, MsgImpl.NO_CLOCK);
         }
         final int self = scheduler.currentLcoreId();
-        // 1 in latency_sample sends of this type from this sender reads the clock at its start and end
-        final long start = alwaysTimed || 0 == ((e.sent.own(self) + 1) & latencyMask) ? System.nanoTime()
-            : MsgImpl.NO_CLOCK;
+        final long start = alwaysTimed || sampled(e.sent, self) ? System.nanoTime() : MsgImpl.NO_CLOCK;
         final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
             lcoreId, payload, start, 2, MsgFlags.STATE_SEND);
         if (!l.offer(e.ring, m))
@@ -413,7 +411,7 @@ final class MsgCore
             return Edpvs.NOTEXIST;
         }
         final int selfId = scheduler.currentLcoreId();
-        final long start = timedMulticast(e, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
+        final long start = sampled(e.multicastsSent, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
         final long timeoutNs = TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
         final MsgImpl orig = multicastOriginal(type, payload, selfId, start, timeoutNs, null, 2,
             MsgFlags.STATE_SEND);
@@ -477,7 +475,7 @@ final class MsgCore
             return Edpvs.NOTEXIST;
         }
         final int selfId = scheduler.currentLcoreId();
-        final long start = timedMulticast(e, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
+        final long start = sampled(e.multicastsSent, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
         final MsgImpl orig = multicastOriginal(type, payload, selfId, start,
             TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), completion, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
         if (lcore(selfId) == master)
@@ -495,13 +493,15 @@ final class MsgCore
     }
 
     /**
-     * @return true for the 1 in latency_sample multicasts of this type from this sender that are timed: they read
-     * the clock at their start (and, synchronous, at their end) and arm their own deadline; the master arms the
-     * others' (MulticastCoordinator).
+     * @param sends the sends of one type so far, per sender (sync unicasts, or multicasts on the master's entry).
+     * @return true for the 1 in latency_sample sends from this sender that are timed: they read the clock at their
+     * start and end and arm their own deadline (an untimed one's deadline is armed by its first clock read, in
+     * SyncWaiter, or, a multicast's, by the master in MulticastCoordinator). Threads that are not lcores share one
+     * count.
      */
-    private boolean timedMulticast(final TypeEntry e, final int selfId)
+    private boolean sampled(final LcoreCounter sends, final int selfId)
     {
-        return 0 == ((e.multicastsSent.own(selfId) + 1) & latencyMask);
+        return 0 == ((sends.own(selfId) + 1) & latencyMask);
     }
 
     /**

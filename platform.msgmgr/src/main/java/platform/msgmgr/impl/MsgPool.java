@@ -57,18 +57,24 @@ final class MsgPool
         }
     }
 
+    /** @return the index of lcore {@code id}'s stack depth in {@link #stashed}. */
+    private static int depthSlot(final int id)
+    {
+        return (id + 1) << 4;
+    }
+
     MsgImpl acquire()
     {
         final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
-            final int n = stashed[(id + 1) << 4];
+            final int n = stashed[depthSlot(id)];
             if (n > 0)
             {
                 final MsgImpl[] s = stash[id];
                 final MsgImpl m = s[STASH_PAD + n - 1];
                 s[STASH_PAD + n - 1] = null;
-                stashed[(id + 1) << 4] = n - 1;
+                stashed[depthSlot(id)] = n - 1;
                 m.pooled = false;
                 return m;
             }
@@ -98,11 +104,11 @@ final class MsgPool
         final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
-            final int n = stashed[(id + 1) << 4];
+            final int n = stashed[depthSlot(id)];
             if (n < STASH)
             {
                 stash[id][STASH_PAD + n] = m;
-                stashed[(id + 1) << 4] = n + 1;
+                stashed[depthSlot(id)] = n + 1;
                 return;
             }
         }
@@ -118,7 +124,7 @@ final class MsgPool
         int n = free.size();
         for (int i = 0; i < MAX_LCORES; i++)
         {
-            n += stashed[(i + 1) << 4];
+            n += stashed[depthSlot(i)];
         }
         return n;
     }

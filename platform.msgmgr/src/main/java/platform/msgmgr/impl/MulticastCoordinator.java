@@ -450,7 +450,7 @@ final class MulticastCoordinator
         int tries = 0;
         while (true)
         {
-            final int seq = ++master.own.seq & 0x7fffffff;
+            final int seq = master.nextSeq();
             if (null == pending[seq & (pending.length - 1)])
             {
                 return seq;

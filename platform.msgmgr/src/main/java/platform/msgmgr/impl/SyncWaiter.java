@@ -106,8 +106,8 @@ final class SyncWaiter
             }
             if (clockFree > 0)
             {
-                // an untimed send's first passes read no clock (a clock read costs as much as a sixth of the lean
-                // round trip here); a pass that ran handlers ends them, as time may have passed in those
+                // an untimed send's first passes read no clock (a clock read costs a fifth of the lean round trip
+                // here); a pass that ran handlers ends them, as time may have passed in those
                 if (null == self)
                 {
                     spins++;
