@@ -26,7 +26,7 @@ import platform.lcore.api.LcoreState;
  * odd store comes later, so its loads of the job state see CLOSED, or the closer sees an odd value and waits until
  * it changes, i.e. until the iteration that may still call the job has ended.
  */
-final class Lcore extends LcoreHotFields implements Runnable
+final class Lcore extends LcorePad3 implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Lcore.class);
 
@@ -556,7 +556,17 @@ abstract class LcoreHotFields extends LcorePad2
     long windowLoops;
     long idleNs;
     long prevEndNs;
-    // the idle strategy allocated next to this object would otherwise share the line with these
+}
+
+/**
+ * After the hot fields, in a class of its own: the JVM lays a class's references out after its bytes, so padding
+ * declared in {@link LcoreHotFields} itself left {@code currentEntry}, written per job call, next to the fields of
+ * {@link Lcore} that a producer reads on every send to this lcore ({@code thread}, {@code idle}: the wake), and on
+ * one line with them for 3 in 8 placements of the object, a miss per message that a later fence of this lcore
+ * then waited for. Also keeps the idle strategy allocated next to this object off the hot line.
+ */
+abstract class LcorePad3 extends LcoreHotFields
+{
     byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
     byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
     byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;

@@ -2,7 +2,7 @@ package platform.msgmgr.impl;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +37,6 @@ final class Dispatcher
         this.registrar = registrar;
         this.multicasts = multicasts;
         this.replyLost = core.replyLost;
-    }
-
-    /** @return the drain callback of one lcore, to keep in that lcore's state (draining allocates nothing). */
-    MessagePassingQueue.Consumer<MsgImpl> consumerFor(final LcoreMsg l)
-    {
-        return new Drainer(this, l);
     }
 
     /**
@@ -80,21 +74,72 @@ final class Dispatcher
     {
         final int budget = config.drainBudget();
         final int reserve = config.lowReserve();
-        final MessagePassingQueue.Consumer<MsgImpl> c = l.consumer;
-        int done = l.rings[0].drain(c, budget - 2 * reserve);
-        done += l.rings[1].drain(c, budget - reserve - done);
-        done += l.rings[2].drain(c, budget - done);
+        int done = drainRing(l, l.rings[0], budget - 2 * reserve);
+        done += drainRing(l, l.rings[1], budget - reserve - done);
+        done += drainRing(l, l.rings[2], budget - done);
         return done;
     }
 
-    /** Handles one message on its lcore. */
-    private void handle(final LcoreMsg l, final MsgImpl m)
+    /**
+     * Handles up to {@code limit} messages of one ring. A message that somebody waits for is received (the fenced
+     * handshake of {@link MsgImpl#markReceived}) while it still sits in the ring, and taken off after: taking it off
+     * writes its slot, a line the sender wrote last, and a fence after that write waited for the line to come back
+     * from the sender's CPU before the callback could start, one more trip between the CPUs per synchronous round
+     * trip than the lean path makes. Before the write the fence finds only this lcore's own lines to flush, and the
+     * slot's line comes over while the callback runs, drained with the reply by the terminal CAS.
+     *
+     * @return messages handled.
+     */
+    private int drainRing(final LcoreMsg l, final MpscArrayQueue<MsgImpl> ring, final int limit)
+    {
+        int done = 0;
+        while (done < limit)
+        {
+            final MsgImpl m = ring.relaxedPeek();
+            if (null == m)
+            {
+                break;
+            }
+            done++;
+            if (MsgImpl.KIND_USER != m.kind)
+            {
+                ring.relaxedPoll();
+                handleControl(l, m);
+                continue;
+            }
+            final TypeEntry e = l.lookup(m.type);
+            if (null == e || e.closed)
+            {
+                ring.relaxedPoll();
+                dropQueued(m);
+                continue;
+            }
+            e.received++;
+            // a message this lcore sent itself: its sender waits in this very call stack (or has given up
+            // already, which this thread sees), so the handshake needs no fence
+            final boolean own = m.cid == l.id;
+            final boolean take = own ? m.markReceivedBySender() : m.markReceived();
+            ring.relaxedPoll(); // the peeked message: this lcore is the ring's only consumer
+            if (take)
+            {
+                handleUser(l, e, m, own);
+            }
+            else
+            {
+                // its synchronous sender timed out before we got to it: nobody will see the result, so do not
+                // apply; the sender released its reference when it gave up, this is the other one
+                e.lateReplies++;
+                m.release();
+            }
+        }
+        return done;
+    }
+
+    /** Handles a message that is not for a type's callback, on its lcore. */
+    private void handleControl(final LcoreMsg l, final MsgImpl m)
     {
         switch (m.kind)
         {
-            case MsgImpl.KIND_USER:
-                handleUser(l, m);
-                break;
             case MsgImpl.KIND_MC_REPLY:
                 multicasts.onReply(m);
                 break;
@@ -114,23 +159,9 @@ final class Dispatcher
         }
     }
 
-    private void handleUser(final LcoreMsg l, final MsgImpl m)
+    /** Calls back for a message this lcore received ({@link #drainRing}) and ends it. */
+    private void handleUser(final LcoreMsg l, final TypeEntry e, final MsgImpl m, final boolean own)
     {
-        final TypeEntry e = l.lookup(m.type);
-        if (null == e || e.closed)
-        {
-            dropQueued(m);
-            return;
-        }
-        e.received++;
-        if (!m.markReceived())
-        {
-            // its synchronous sender timed out before we got to it: nobody will see the result, so do not apply;
-            // the sender released its reference when it gave up, this is the other one
-            e.lateReplies++;
-            m.release();
-            return;
-        }
         final int rc = invoke(l, e, m);
         if (Edpvs.OK != rc)
         {
@@ -143,7 +174,7 @@ final class Dispatcher
         }
         // STATE_RECV in the terminal CAS too: the sender then finds every bit in the word it polls
         else if (SyncWaiter.finishAndLetGo(m, Edpvs.OK == rc ? MsgFlags.STATE_FIN | MsgFlags.STATE_RECV
-            : MsgFlags.STATE_FIN | MsgFlags.STATE_RECV | MsgFlags.CALLBACK_FAIL))
+            : MsgFlags.STATE_FIN | MsgFlags.STATE_RECV | MsgFlags.CALLBACK_FAIL, own))
         {
             e.finished++; // a waited message is its sender's from here on
         }
@@ -212,24 +243,5 @@ final class Dispatcher
             core.countUnregisteredDrop(m.dest, m.type);
         }
         SyncWaiter.finishAndLetGo(m, MsgFlags.STATE_DROP);
-    }
-
-    /** The per-lcore drain callback. */
-    private static final class Drainer implements MessagePassingQueue.Consumer<MsgImpl>
-    {
-        private final Dispatcher dispatcher;
-        private final LcoreMsg l;
-
-        Drainer(final Dispatcher dispatcher, final LcoreMsg l)
-        {
-            this.dispatcher = dispatcher;
-            this.l = l;
-        }
-
-        @Override
-        public void accept(final MsgImpl m)
-        {
-            dispatcher.handle(l, m);
-        }
     }
 }

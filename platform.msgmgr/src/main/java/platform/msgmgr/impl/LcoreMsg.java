@@ -3,7 +3,6 @@ package platform.msgmgr.impl;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
 import platform.lcore.api.LcoreScheduler;
@@ -47,9 +46,6 @@ final class LcoreMsg
 
     /** Woken after an enqueue, when its idle strategy parked it. */
     private final LcoreScheduler scheduler;
-
-    /** The drain callback, a field so that draining allocates nothing. */
-    MessagePassingQueue.Consumer<MsgImpl> consumer;
 
     @SuppressWarnings("unchecked")
     LcoreMsg(final int id, final boolean master, final int ringSize, final LcoreScheduler scheduler)

@@ -113,13 +113,6 @@ final class MsgCore
         this.multicasts = new MulticastCoordinator(this, master, workerMsgs, mask);
         this.dispatcher = new Dispatcher(this, registrar, multicasts);
         this.waiter = new SyncWaiter(dispatcher);
-        for (final LcoreMsg l : byId)
-        {
-            if (null != l)
-            {
-                l.consumer = dispatcher.consumerFor(l);
-            }
-        }
     }
 
     /**

@@ -59,6 +59,7 @@ final class MsgImpl
 
     private static final VarHandle FLAGS;
     private static final VarHandle REFS;
+    private static final VarHandle WAITER;
 
     static
     {
@@ -67,6 +68,7 @@ final class MsgImpl
             final MethodHandles.Lookup l = MethodHandles.lookup();
             FLAGS = l.findVarHandle(MsgImpl.class, "flags", int.class);
             REFS = l.findVarHandle(MsgImpl.class, "refs", int.class);
+            WAITER = l.findVarHandle(MsgImpl.class, "waiter", Thread.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -317,7 +319,12 @@ final class MsgImpl
         sentNs = 0;
         deadlineNs = 0;
         timeoutNs = 0;
-        waiter = null;
+        if (null != waiter)
+        {
+            // a plain store: a volatile one fenced every recycle, and no reader needs it ordered (a finisher that
+            // reads a stale waiter after its CAS unparks a thread once too often, see SyncWaiter)
+            WAITER.set(this, null);
+        }
         mcq = null;
         completion = null;
         mcResult = null;

@@ -217,11 +217,30 @@ final class SyncWaiter
      */
     static boolean finishAndLetGo(final MsgImpl m, final int bits)
     {
+        return finishAndLetGo(m, bits, false);
+    }
+
+    /**
+     * As {@link #finishAndLetGo(MsgImpl, int)}; {@code own} when the calling thread sent {@code m} itself: then
+     * nobody can end it meanwhile (its sender is this thread), a check and a release store do what the CAS does,
+     * and there is nobody to unpark.
+     */
+    static boolean finishAndLetGo(final MsgImpl m, final int bits, final boolean own)
+    {
         if (m.isAsync())
         {
             m.endAlone(bits);
             m.recycle();
             return true;
+        }
+        if (own)
+        {
+            if (m.terminateBySender(bits))
+            {
+                return true;
+            }
+            m.release();
+            return false;
         }
         if (finish(m, bits))
         {
