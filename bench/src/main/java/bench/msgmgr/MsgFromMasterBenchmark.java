@@ -70,6 +70,13 @@ import platform.msgmgr.impl.BenchMsg;
  *     the ratio ours / lean is taken under one vCPU placement, whatever the host does between forks; the
  *     "percentiles:" lines name both and the ratio of their p50s.</li>
  * </ul>
+ * {@code gap=random} (the default) idles a pseudo-random 0-15 spin-wait hints (0 to about 450 ns here, more than
+ * one iteration of the worker lcore's loop) before each timed round trip, outside the timed span. Without it each
+ * round trip starts a fixed time after the previous one ended, so its message reaches the worker at a fixed phase
+ * of the worker's loop: just before the poll that takes it, or just after it (then it waits a whole iteration,
+ * 130-150 ns here), and which one depends on the path's own instructions, so a path could win or lose a whole
+ * iteration against its baseline by the alignment alone. With the gap every phase comes up, as for messages in a
+ * running system. {@code gap=none} gives the fixed-phase figures of RESULTS.md up to its section 21.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -88,6 +95,9 @@ public class MsgFromMasterBenchmark
     @Param({"msgmgr-sync", "lean-sync", "msgmgr-multicast", "lean-multicast", "jctools-pingpong", "paired-sync",
         "paired-multicast", "paired-self"})
     public String path;
+
+    @Param({"random", "none"})
+    public String gap;
 
     private BenchLcores lcores;
     private BenchMsg msg;
@@ -276,11 +286,33 @@ public class MsgFromMasterBenchmark
         volatile long done;
         volatile Thread waiter;
         volatile String failure;
+        /** Idle before each timed round trip (see the class comment). */
+        final boolean jitter;
+        private int rnd = 0x9e3779b9;
 
-        Driver(final String path, final MsgManager mm)
+        Driver(final String path, final MsgManager mm, final boolean jitter)
         {
             this.path = path;
             this.mm = mm;
+            this.jitter = jitter;
+        }
+
+        /** Idles 0-15 spin-wait hints, pseudo-random (xorshift): the next send meets the worker's loop at any phase. */
+        private void gap()
+        {
+            if (!jitter)
+            {
+                return;
+            }
+            int x = rnd;
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            rnd = x;
+            for (int n = x & 15; n > 0; n--)
+            {
+                Thread.onSpinWait();
+            }
         }
 
         @Override
@@ -298,6 +330,7 @@ public class MsgFromMasterBenchmark
             {
                 for (int i = 0; i < OPS; i++)
                 {
+                    gap();
                     final long t0 = System.nanoTime();
                     roundTrip();
                     histogram.recordValue(System.nanoTime() - t0);
@@ -315,6 +348,7 @@ public class MsgFromMasterBenchmark
             final boolean self = "paired-self".equals(path);
             for (int i = 0; i < OPS / 2; i++)
             {
+                gap();
                 final long t0 = System.nanoTime();
                 if (self)
                 {
@@ -335,6 +369,8 @@ public class MsgFromMasterBenchmark
                     failure = "multicast failed: " + mcResult;
                 }
                 final long t1 = System.nanoTime();
+                gap();
+                final long t1Lean = System.nanoTime();
                 if (self)
                 {
                     lean.self(payload);
@@ -349,7 +385,7 @@ public class MsgFromMasterBenchmark
                 }
                 final long t2 = System.nanoTime();
                 histogram.recordValue(t1 - t0);
-                leanHistogram.recordValue(t2 - t1);
+                leanHistogram.recordValue(t2 - t1Lean);
             }
         }
 
@@ -397,12 +433,12 @@ public class MsgFromMasterBenchmark
         MsgManager mm = null;
         if (path.startsWith("lean-"))
         {
-            driver = new Driver(path, null);
+            driver = new Driver(path, null, "random".equals(gap));
             echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));
         }
         else if ("jctools-pingpong".equals(path))
         {
-            driver = new Driver(path, null);
+            driver = new Driver(path, null, "random".equals(gap));
             final Driver d = driver;
             echoJob = lcores.service().register(JobSpec.loop("echo", LcoreRole.FWD_WORKER, id ->
             {
@@ -434,7 +470,7 @@ public class MsgFromMasterBenchmark
                 m.reply(m.payload());
                 return Edpvs.OK;
             }, null));
-            driver = new Driver(path, mm);
+            driver = new Driver(path, mm, "random".equals(gap));
             if (path.startsWith("paired-"))
             {
                 echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));

@@ -106,9 +106,13 @@ final class LcoreMsg
      * What a callback gets: a view that refuses to be used once the callback returned, so a callback that keeps
      * the reference cannot read a message the pool has already handed to someone else.
      */
-    static final class MsgView implements Msg
+    static final class MsgView extends MsgViewField implements Msg
     {
-        MsgImpl msg;
+        // bytes after the field (see MsgViewPad)
+        byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+        byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+        byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+        byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
 
         private MsgImpl m()
         {
@@ -168,5 +172,25 @@ final class LcoreMsg
             final MsgImpl m = msg;
             return null == m ? "msg{released}" : m.toString();
         }
+    }
+
+    /**
+     * Bytes before the view's field. The lcore writes the field twice per message it handles, and the view was
+     * allocated right before this lcore's array of rings, which every sender reads on every send: on one line, each
+     * message made a sender's next send miss on it, and the lcore's next write wait for the line to come back.
+     * Byte fields, as JCTools pads, so that no field of a subclass can be placed in a gap among them.
+     */
+    abstract static class MsgViewPad
+    {
+        byte b000, b001, b002, b003, b004, b005, b006, b007, b010, b011, b012, b013, b014, b015, b016, b017;
+        byte b020, b021, b022, b023, b024, b025, b026, b027, b030, b031, b032, b033, b034, b035, b036, b037;
+        byte b040, b041, b042, b043, b044, b045, b046, b047, b050, b051, b052, b053, b054, b055, b056, b057;
+        byte b060, b061, b062, b063, b064, b065, b066, b067, b070, b071, b072, b073, b074, b075, b076, b077;
+    }
+
+    /** The message being handled, null between callbacks. */
+    abstract static class MsgViewField extends MsgViewPad
+    {
+        MsgImpl msg;
     }
 }
