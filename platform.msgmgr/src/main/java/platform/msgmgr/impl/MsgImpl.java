@@ -34,7 +34,7 @@ import platform.msgmgr.api.MulticastResult;
  * {@link #release()} it (the reference count, set to 2 at {@link #init}, is used on that slow path only) and the
  * second one recycles it.
  */
-final class MsgImpl
+final class MsgImpl extends MsgImplCold
 {
     /** A message for a type's callback (unicast, or a worker's copy of a multicast). */
     static final int KIND_USER = 0;
@@ -68,7 +68,7 @@ final class MsgImpl
             final MethodHandles.Lookup l = MethodHandles.lookup();
             FLAGS = l.findVarHandle(MsgImpl.class, "flags", int.class);
             REFS = l.findVarHandle(MsgImpl.class, "refs", int.class);
-            WAITER = l.findVarHandle(MsgImpl.class, "waiter", Thread.class);
+            WAITER = l.findVarHandle(MsgImplCold.class, "waiter", Thread.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -76,50 +76,28 @@ final class MsgImpl
         }
     }
 
-    final MsgPool pool;
-
-    int kind;
-    int type;
+    /** This use's sequence number. */
     int seq;
-    MsgMode mode;
-    /** Sender lcore, -1 for other threads. */
-    int cid;
-    int dest;
-    Object payload;
-    Object reply;
-    /** The sender's clock at the send, or {@link #NO_CLOCK} when the send was not timed. */
-    long sentNs;
-    /** A multicast original's deadline, or {@link #NO_CLOCK}: then the master arms it ({@link #timeoutNs}). */
-    long deadlineNs;
-    /** A multicast original's timeout, for the master to arm a deadline the sender did not read the clock for. */
-    long timeoutNs;
-    /** A thread parked waiting for this message, to unpark at the terminal transition. */
-    volatile Thread waiter;
-    /** Multicast original: the queue collecting replies (owned by the master until terminal). */
-    McQueue mcq;
-    MulticastCompletion completion;
-    MulticastResult mcResult;
-    /** Result code decided by whoever terminated the message. */
-    int result;
     /**
      * This use of the message: raised by each {@link #init} (its owner, before the ring publishes it); the receiver
      * writes it into the progress cell to say it took this use. A stale cell equals it only after 2^32 uses none of
      * which was received. Starts off the cell's initial 0, so a message never set up shows no receipt.
      */
     int gen = 1;
-
     @SuppressWarnings("unused")
     private volatile int flags;
-    /** STATE_RECV once the receiver took it: written by the receiver only; a cache line of its own. */
-    private final ProgressCell progress = new ProgressCell();
-    /** True while the message sits in its pool: a second recycle is a bug, caught here (owner transitions only). */
-    boolean pooled;
     @SuppressWarnings("unused")
     private volatile int refs;
+    /** True while the message sits in its pool: a second recycle is a bug, caught here (owner transitions only). */
+    boolean pooled;
+    Object payload;
+    Object reply;
+    /** STATE_RECV once the receiver took it: written by the receiver only; a cache line of its own. */
+    private final ProgressCell progress = new ProgressCell();
 
     MsgImpl(final MsgPool pool)
     {
-        this.pool = pool;
+        super(pool);
     }
 
     /**
@@ -135,16 +113,39 @@ final class MsgImpl
     MsgImpl init(final int kind, final int type, final int seq, final MsgMode mode, final int cid, final int dest,
         final Object payload, final long sentNs, final int refs, final int flags)
     {
-        this.kind = kind;
-        this.type = type;
+        // the fields of MsgImplCold are written only when they change: a sender that sends one type to one lcore
+        // again (the common case) leaves their lines shared with the receiver, which only reads them
+        if (this.kind != kind)
+        {
+            this.kind = kind;
+        }
+        if (this.type != type)
+        {
+            this.type = type;
+        }
+        if (this.mode != mode)
+        {
+            this.mode = mode;
+        }
+        if (this.cid != cid)
+        {
+            this.cid = cid;
+        }
+        if (this.dest != dest)
+        {
+            this.dest = dest;
+        }
+        if (this.sentNs != sentNs)
+        {
+            this.sentNs = sentNs;
+        }
         this.seq = seq;
-        this.mode = mode;
-        this.cid = cid;
-        this.dest = dest;
         this.payload = payload;
-        this.sentNs = sentNs;
         this.gen = gen + 1;
-        REFS.setRelease(this, refs);
+        if (lvRefs() != refs)
+        {
+            REFS.setRelease(this, refs);
+        }
         FLAGS.setRelease(this, flags);
         return this;
     }
@@ -300,35 +301,48 @@ final class MsgImpl
         }
     }
 
-    /** Clears every field before reuse (called by the pool only, at the last release). */
+    /**
+     * Makes the message ready for reuse (called by the pool only, at the last release): drops every reference it
+     * holds, so that a pooled message keeps nothing alive, and resets what a later use may not set. What every
+     * {@link #init} sets (kind, type, mode, lcores, clock) is left for it: written only when it changes, those fields
+     * stay on lines the receivers share.
+     */
     void clear()
     {
         final McQueue q = mcq;
         if (null != q)
         {
             q.recycle(); // the last holder is gone: nobody reads the multicast's replies any more
+            mcq = null;
         }
-        kind = KIND_USER;
-        type = 0;
-        seq = 0;
-        mode = null;
-        cid = -1;
-        dest = -1;
         payload = null;
         reply = null;
-        sentNs = 0;
-        deadlineNs = 0;
-        timeoutNs = 0;
         if (null != waiter)
         {
             // a plain store: a volatile one fenced every recycle, and no reader needs it ordered (a finisher that
             // reads a stale waiter after its CAS unparks a thread once too often, see SyncWaiter)
             WAITER.set(this, null);
         }
-        mcq = null;
-        completion = null;
-        mcResult = null;
-        result = 0;
+        if (null != completion)
+        {
+            completion = null;
+        }
+        if (null != mcResult)
+        {
+            mcResult = null;
+        }
+        if (0 != result)
+        {
+            result = 0;
+        }
+        if (0 != deadlineNs)
+        {
+            deadlineNs = 0;
+        }
+        if (0 != timeoutNs)
+        {
+            timeoutNs = 0;
+        }
         // the progress cell is left as it is: the next init's generation makes it stale
         FLAGS.setRelease(this, 0);
     }
@@ -411,5 +425,41 @@ final class MsgImpl
     {
         long p10, p11, p12, p13, p14, p15, p16, p17;
         long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+    }
+}
+
+/**
+ * The fields of a message that a sender of one type to one lcore sets once and then leaves alone
+ * ({@link MsgImpl#init} writes them only when they change, {@link MsgImpl#clear} only when set), laid out before
+ * the per-use fields of {@link MsgImpl}: so a round trip moves the per-use fields' line between the CPUs and not
+ * these (the receiver reads them from a line both CPUs keep).
+ */
+abstract class MsgImplCold
+{
+    final MsgPool pool;
+    int kind;
+    int type;
+    MsgMode mode;
+    /** Sender lcore, -1 for other threads. */
+    int cid = -1;
+    int dest = -1;
+    /** The sender's clock at the send, or {@link MsgImpl#NO_CLOCK} when the send was not timed. */
+    long sentNs;
+    /** A multicast original's deadline, or {@link MsgImpl#NO_CLOCK}: then the master arms it ({@link #timeoutNs}). */
+    long deadlineNs;
+    /** A multicast original's timeout, for the master to arm a deadline the sender did not read the clock for. */
+    long timeoutNs;
+    /** A thread parked waiting for this message, to unpark at the terminal transition. */
+    volatile Thread waiter;
+    /** Multicast original: the queue collecting replies (owned by the master until terminal). */
+    McQueue mcq;
+    MulticastCompletion completion;
+    MulticastResult mcResult;
+    /** Result code decided by whoever terminated the message. */
+    int result;
+
+    MsgImplCold(final MsgPool pool)
+    {
+        this.pool = pool;
     }
 }

@@ -60,8 +60,20 @@
  * the message puts STATE_RECV into its terminal CAS as well: on success the sender reads one line, the one it polls.
  * The word holds the generation of the use received ({@code MsgImpl.gen}, raised by each set-up), not a bit, so
  * nobody clears it on recycle and it stays in the receiver's cache from one use to the next.
- * </li>
+ * The receiver stores RECV while the message still sits in its ring and takes it off after
+ * ({@code Dispatcher.drainRing}): taking it off writes the ring slot, a line the sender wrote last, and the fence
+ * would otherwise wait for that line to come back from the sender's CPU before the callback could start.</li>
+ * <li>A waited message an lcore sent to itself (its {@code cid} is the draining lcore): its sender is the draining
+ * thread, waiting further down the same call stack or already given up (which this thread sees), so RECV is a
+ * release store and the end a check and a release store, with no fence and no CAS.</li>
  * </ul>
+ * <h2>Which lines a round trip moves</h2>
+ * The fields a sender of one type to one lcore sets once (kind, type, mode, lcores, clock: {@code MsgImplCold})
+ * come first in a message and are written only when they change; the per-use fields (sequence, generation, flags,
+ * references, payload, reply) follow. So a round trip moves the per-use fields' line between the CPUs, and the
+ * receiver reads the others from a line both CPUs keep. Whatever a receiver writes per message and senders read
+ * per send sits on lines of its own: the callbacks' view, an lcore's sequence counter, the pool's stack depths,
+ * the lcore loop's hot fields (platform.lcore).
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
  * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}). One send in {@code latency_sample} (8)
