@@ -99,6 +99,18 @@ public class MsgFromMasterBenchmark
     @Param({"random", "none"})
     public String gap;
 
+    /**
+     * {@code on} (a diagnosis, {@code paired-sync} only): both handlers read the clock, and the round trip is split
+     * at that read into "out" (send, ring, pick-up) and "back" (the rest of the callback, the end, the sender seeing
+     * it, its recycle). The clocks of the two CPUs agree here (invariant TSC, kvm-clock); each half includes one
+     * clock read.
+     */
+    @Param({"off"})
+    public String split;
+
+    /** The worker's clock in ours's handler ({@code split=on}): written before the reply, read after it. */
+    long oursHandledNs;
+
     private BenchLcores lcores;
     private BenchMsg msg;
     private JobHandle echoJob;
@@ -106,6 +118,7 @@ public class MsgFromMasterBenchmark
     private int warmups;
     private final List<Histogram> iterations = new ArrayList<>();
     private final List<Histogram> leanIterations = new ArrayList<>();
+    private final List<Histogram[]> halfIterations = new ArrayList<>();
 
     /** A lean message: what any message manager carries. */
     static final class LeanMsg
@@ -135,6 +148,9 @@ public class MsgFromMasterBenchmark
         final LeanMsg[] stack = new LeanMsg[64];
         final Object[] replies = new Object[64];
         final LeanHandler handler = m -> m.reply = m.payload;
+        /** split=on: the worker reads the clock before the handler; written before {@code done}, read after it. */
+        boolean split;
+        long handledNs;
         /**
          * What the master writes per round trip, on a cache line of its own: the worker reads this object's ring
          * fields on every poll, and the master's stack top among them made that line travel between the CPUs on
@@ -159,6 +175,10 @@ public class MsgFromMasterBenchmark
             if (null == m)
             {
                 return 0;
+            }
+            if (split)
+            {
+                handledNs = System.nanoTime();
             }
             handler.onMsg(m);
             if (LeanMsg.SYNC == m.kind)
@@ -286,6 +306,9 @@ public class MsgFromMasterBenchmark
         volatile long done;
         volatile Thread waiter;
         volatile String failure;
+        /** split=on: out and back of ours, then of lean. */
+        final Histogram[] halves = new Histogram[4];
+        MsgFromMasterBenchmark bench;
         /** Idle before each timed round trip (see the class comment). */
         final boolean jitter;
         private int rnd = 0x9e3779b9;
@@ -295,6 +318,10 @@ public class MsgFromMasterBenchmark
             this.path = path;
             this.mm = mm;
             this.jitter = jitter;
+            for (int i = 0; i < halves.length; i++)
+            {
+                halves[i] = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            }
         }
 
         /** Idles 0-15 spin-wait hints, pseudo-random (xorshift): the next send meets the worker's loop at any phase. */
@@ -386,6 +413,14 @@ public class MsgFromMasterBenchmark
                 final long t2 = System.nanoTime();
                 histogram.recordValue(t1 - t0);
                 leanHistogram.recordValue(t2 - t1Lean);
+                if (lean.split)
+                {
+                    final long h = bench.oursHandledNs;
+                    halves[0].recordValue(Math.max(0, h - t0));
+                    halves[1].recordValue(Math.max(0, t1 - h));
+                    halves[2].recordValue(Math.max(0, lean.handledNs - t1Lean));
+                    halves[3].recordValue(Math.max(0, t2 - lean.handledNs));
+                }
             }
         }
 
@@ -455,8 +490,13 @@ public class MsgFromMasterBenchmark
         {
             msg = new BenchMsg(lcores.service());
             mm = msg.service();
+            final boolean splitOn = "on".equals(split);
             mm.register(MsgTypeSpec.unicast(TYPE, "echo", MsgPriority.HIGH, m ->
             {
+                if (splitOn)
+                {
+                    oursHandledNs = System.nanoTime();
+                }
                 m.reply(m.payload());
                 return Edpvs.OK;
             }), 1);
@@ -471,6 +511,8 @@ public class MsgFromMasterBenchmark
                 return Edpvs.OK;
             }, null));
             driver = new Driver(path, mm, "random".equals(gap));
+            driver.bench = this;
+            driver.lean.split = splitOn && "paired-sync".equals(path);
             if (path.startsWith("paired-"))
             {
                 echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));
@@ -486,6 +528,10 @@ public class MsgFromMasterBenchmark
         // between batches the driver job is idle, so the histogram is not being written
         driver.histogram.reset();
         driver.leanHistogram.reset();
+        for (final Histogram h : driver.halves)
+        {
+            h.reset();
+        }
     }
 
     @TearDown(Level.Iteration)
@@ -493,6 +539,12 @@ public class MsgFromMasterBenchmark
     {
         iterations.add(driver.histogram.copy());
         leanIterations.add(driver.leanHistogram.copy());
+        final Histogram[] halves = new Histogram[driver.halves.length];
+        for (int i = 0; i < halves.length; i++)
+        {
+            halves[i] = driver.halves[i].copy();
+        }
+        halfIterations.add(halves);
     }
 
     @TearDown(Level.Trial)
@@ -507,6 +559,21 @@ public class MsgFromMasterBenchmark
             System.out.printf("percentiles: %s ours / lean p50 %.2f, p99 %.2f (same fork, alternating)%n", path,
                 (double)all.getValueAtPercentile(50) / lean.getValueAtPercentile(50),
                 (double)all.getValueAtPercentile(99) / lean.getValueAtPercentile(99));
+            if (driver.lean.split)
+            {
+                final long[] p50 = new long[4];
+                for (int k = 0; k < 4; k++)
+                {
+                    final Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                    for (int i = warmups; i < halfIterations.size(); i++)
+                    {
+                        h.add(halfIterations.get(i)[k]);
+                    }
+                    p50[k] = h.getValueAtPercentile(50);
+                }
+                System.out.printf("percentiles: %s split p50: ours out %d ns, back %d ns; lean out %d ns, back %d ns%n",
+                    path, p50[0], p50[1], p50[2], p50[3]);
+            }
         }
         else
         {

@@ -67,7 +67,7 @@ final class MsgImpl extends MsgImplCold
         {
             final MethodHandles.Lookup l = MethodHandles.lookup();
             FLAGS = l.findVarHandle(MsgImpl.class, "flags", int.class);
-            REFS = l.findVarHandle(MsgImpl.class, "refs", int.class);
+            REFS = l.findVarHandle(MsgImplCold.class, "refs", int.class);
             WAITER = l.findVarHandle(MsgImplCold.class, "waiter", Thread.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -86,14 +86,10 @@ final class MsgImpl extends MsgImplCold
     int gen = 1;
     @SuppressWarnings("unused")
     private volatile int flags;
-    @SuppressWarnings("unused")
-    private volatile int refs;
     /** True while the message sits in its pool: a second recycle is a bug, caught here (owner transitions only). */
     boolean pooled;
     Object payload;
     Object reply;
-    /** STATE_RECV once the receiver took it: written by the receiver only; a cache line of its own. */
-    private final ProgressCell progress = new ProgressCell();
 
     MsgImpl(final MsgPool pool)
     {
@@ -457,6 +453,14 @@ abstract class MsgImplCold
     MulticastResult mcResult;
     /** Result code decided by whoever terminated the message. */
     int result;
+    /**
+     * 2 for a waited message, 1 for an ASYNC one, counted down only when a sender gives up: so set at each use but
+     * changed only when the kind of use changes.
+     */
+    @SuppressWarnings("unused")
+    volatile int refs;
+    /** STATE_RECV once the receiver took it: written by the receiver only; a cache line of its own. */
+    final MsgImpl.ProgressCell progress = new MsgImpl.ProgressCell();
 
     MsgImplCold(final MsgPool pool)
     {
