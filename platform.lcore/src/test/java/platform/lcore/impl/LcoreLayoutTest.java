@@ -18,6 +18,10 @@ public class LcoreLayoutTest
 {
     private static final int LINE = 64;
     private static final Unsafe UNSAFE = unsafe();
+    /** What the lcore writes every iteration or job call. */
+    private static final String[] HOT = {"currentEntry", "loops", "longestLoopNs", "bigLoops", "offCpuLoops", "iter",
+        "seen", "idleNs", "prevEndNs", "windowStartNs", "windowLoops", "resetsSeen", "cpuSampleWallNs",
+        "cpuSampleCpuNs", "timeAllUntilNs"};
 
     @Test
     public void shouldKeepTheFieldsClosersPollOffTheLinesTheLcoreWrites()
@@ -25,10 +29,7 @@ public class LcoreLayoutTest
         final long iteration = offset(LcoreIterationField.class, "iteration");
         final long grace = offset(LcoreColdFlags.class, "inGraceWait");
         final long reset = offset(LcoreColdFlags.class, "resetRequests");
-        final String[] hot = {"currentEntry", "loops", "longestLoopNs", "bigLoops", "offCpuLoops", "iter", "seen",
-            "idleNs", "prevEndNs", "windowStartNs", "windowLoops", "resetsSeen", "cpuSampleWallNs", "cpuSampleCpuNs",
-            "timeAllUntilNs"};
-        for (final String name : hot)
+        for (final String name : HOT)
         {
             final long o = offset(LcoreHotFields.class, name);
             apart("iteration", iteration, name, o);
@@ -42,6 +43,27 @@ public class LcoreLayoutTest
             {
                 apart("iteration", iteration, f.getName(), UNSAFE.objectFieldOffset(f));
                 apart("inGraceWait", grace, f.getName(), UNSAFE.objectFieldOffset(f));
+            }
+        }
+    }
+
+    /**
+     * A send to an lcore reads its {@code thread} and {@code idle} (the wake): with the padding declared in the hot
+     * class itself, the JVM put that class's references ({@code currentEntry}, written per job call) after it, among
+     * these fields.
+     */
+    @Test
+    public void shouldKeepTheFieldsAProducersWakeReadsOffTheLinesTheLcoreWrites()
+    {
+        for (final String name : HOT)
+        {
+            final long o = offset(LcoreHotFields.class, name);
+            for (final Field f : Lcore.class.getDeclaredFields())
+            {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()))
+                {
+                    apart(name, o, f.getName(), UNSAFE.objectFieldOffset(f));
+                }
             }
         }
     }
