@@ -91,6 +91,9 @@
  * the sender's recycle on the common path, no reply read after a DROP, the receiver's skip of a message whose
  * sender gave up, and the volatile (Dekker) RECV store: with a release store it saw a send reported without
  * STATE_RECV that was handled.</li>
+ * <li>{@code MsgLayoutTest}: the per-use fields after the set-once ones (a set-once field among them goes red),
+ * and the callbacks' view padded. {@code MsgCoreTest.shouldSendToItselfFromAnLcoreWithoutDeadlock}: a message leaves
+ * its ring before its callback runs (taking it after the callback let a nested drain handle it again).</li>
  * <li>{@code MsgCoreTest.shouldTimeOutThenDropTheLateReplyWithoutPoisoningLaterSends}: the skip at take;
  * {@code shouldNeverReuseAPooledMessageWhileItIsHeld}: leaks; the multicast tests: the master handing a
  * synchronous original over instead of recycling it.</li>
