@@ -118,7 +118,7 @@ final class Dispatcher
             // a message this lcore sent itself: its sender waits in this very call stack (or has given up
             // already, which this thread sees), so the handshake needs no fence
             final boolean own = m.cid == l.id;
-            final boolean take = own ? m.markReceivedBySender() : m.markReceived();
+            final boolean take = m.markReceived(own);
             ring.relaxedPoll(); // the peeked message: this lcore is the ring's only consumer
             if (take)
             {

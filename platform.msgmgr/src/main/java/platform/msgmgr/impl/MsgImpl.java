@@ -193,6 +193,15 @@ final class MsgImpl extends MsgImplCold
     }
 
     /**
+     * @param bySender true when the receiving thread sent the message itself ({@link #markReceivedBySender}).
+     * @return false when its sender gave up before (then do not handle it).
+     */
+    boolean markReceived(final boolean bySender)
+    {
+        return bySender ? markReceivedBySender() : markReceived();
+    }
+
+    /**
      * As {@link #markReceived} when the receiver is the sending thread itself (the master fanning out a multicast
      * it sent): its sender cannot give up meanwhile, so no fence (a StoreLoad costs 10-20 ns on a round trip of a
      * few hundred).

@@ -82,7 +82,7 @@ final class MulticastCoordinator
             return;
         }
         // the master's own multicast: its sender is this thread, no handshake needed
-        if (!(orig.cid == master.id ? orig.markReceivedBySender() : orig.markReceived()))
+        if (!orig.markReceived(orig.cid == master.id))
         {
             lateReplies.incrementAndGet(); // its synchronous sender gave up before the master got to it
             orig.release(); // the sender released the other reference
@@ -252,8 +252,7 @@ final class MulticastCoordinator
     {
         if (!orig.isAsync())
         {
-            // a sender on this thread waits in this thread's drain: it neither races the end nor parks
-            if (bySender ? orig.terminateBySender(bits) : SyncWaiter.finish(orig, bits))
+            if (SyncWaiter.finish(orig, bits, bySender))
             {
                 return true; // the sender's now (original and queue): not one more access
             }

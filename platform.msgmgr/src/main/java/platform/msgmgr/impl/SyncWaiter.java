@@ -221,9 +221,8 @@ final class SyncWaiter
     }
 
     /**
-     * As {@link #finishAndLetGo(MsgImpl, int)}; {@code own} when the calling thread sent {@code m} itself: then
-     * nobody can end it meanwhile (its sender is this thread), a check and a release store do what the CAS does,
-     * and there is nobody to unpark.
+     * As {@link #finishAndLetGo(MsgImpl, int)}; {@code own} when the calling thread sent {@code m} itself (see
+     * {@link #finish(MsgImpl, int, boolean)}).
      */
     static boolean finishAndLetGo(final MsgImpl m, final int bits, final boolean own)
     {
@@ -233,21 +232,24 @@ final class SyncWaiter
             m.recycle();
             return true;
         }
-        if (own)
-        {
-            if (m.terminateBySender(bits))
-            {
-                return true;
-            }
-            m.release();
-            return false;
-        }
-        if (finish(m, bits))
+        if (finish(m, bits, own))
         {
             return true; // the sender's now: not one more access
         }
         m.release();
         return false;
+    }
+
+    /**
+     * As {@link #finish(MsgImpl, int)}; {@code bySender} when the calling thread sent {@code m} itself: then nobody
+     * can end it meanwhile, a check and a release store do what the CAS does, and there is nobody to unpark.
+     *
+     * @return true when this call ended it.
+     */
+    static boolean finish(final MsgImpl m, final int bits, final boolean bySender)
+    {
+        // a sender on this thread waits in this thread's drain: it neither races the end nor parks
+        return bySender ? m.terminateBySender(bits) : finish(m, bits);
     }
 
     /**
