@@ -118,7 +118,9 @@ public class MsgFromMasterBenchmark
     private int warmups;
     private final List<Histogram> iterations = new ArrayList<>();
     private final List<Histogram> leanIterations = new ArrayList<>();
-    private final List<Histogram[]> halfIterations = new ArrayList<>();
+    /** split=on: per half (ours out, ours back, lean out, lean back), its histogram of each iteration. */
+    private final List<List<Histogram>> halfIterations =
+        List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
     /** A lean message: what any message manager carries. */
     static final class LeanMsg
@@ -539,12 +541,10 @@ public class MsgFromMasterBenchmark
     {
         iterations.add(driver.histogram.copy());
         leanIterations.add(driver.leanHistogram.copy());
-        final Histogram[] halves = new Histogram[driver.halves.length];
-        for (int i = 0; i < halves.length; i++)
+        for (int i = 0; i < driver.halves.length; i++)
         {
-            halves[i] = driver.halves[i].copy();
+            halfIterations.get(i).add(driver.halves[i].copy());
         }
-        halfIterations.add(halves);
     }
 
     @TearDown(Level.Trial)
@@ -562,14 +562,9 @@ public class MsgFromMasterBenchmark
             if (driver.lean.split)
             {
                 final long[] p50 = new long[4];
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < p50.length; k++)
                 {
-                    final Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                    for (int i = warmups; i < halfIterations.size(); i++)
-                    {
-                        h.add(halfIterations.get(i)[k]);
-                    }
-                    p50[k] = h.getValueAtPercentile(50);
+                    p50[k] = measured(halfIterations.get(k)).getValueAtPercentile(50);
                 }
                 System.out.printf("percentiles: %s split p50: ours out %d ns, back %d ns; lean out %d ns, back %d ns%n",
                     path, p50[0], p50[1], p50[2], p50[3]);
