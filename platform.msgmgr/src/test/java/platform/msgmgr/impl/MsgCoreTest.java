@@ -324,26 +324,32 @@ public class MsgCoreTest
         }), 1);
         int accepted = 0;
         int refused = 0;
-        for (int i = 0; i < 600; i++)
-        {
-            final int rc = mm.sendAsync(T_ECHO, 1, i);
-            if (Edpvs.OK == rc)
-            {
-                accepted++;
-            }
-            else
-            {
-                assertEquals(Edpvs.NOROOM, rc);
-                refused++;
-            }
-        }
-        assertTrue("accepted " + accepted, accepted >= 256 && accepted <= 257);
-        assertEquals(600 - accepted, refused);
-        final MsgReply r = new MsgReply();
-        assertEquals(Edpvs.NOROOM, mm.sendSync(T_ECHO, 1, "sync", 1000, r));
         final TypeEntry e = core.lcore(1).lookup(T_ECHO);
-        assertEquals(refused + 1, e.ringFull.get());
-        gate.countDown();
+        try
+        {
+            for (int i = 0; i < 600; i++)
+            {
+                final int rc = mm.sendAsync(T_ECHO, 1, i);
+                if (Edpvs.OK == rc)
+                {
+                    accepted++;
+                }
+                else
+                {
+                    assertEquals(Edpvs.NOROOM, rc);
+                    refused++;
+                }
+            }
+            assertTrue("accepted " + accepted, accepted >= 256 && accepted <= 257);
+            assertEquals(600 - accepted, refused);
+            final MsgReply r = new MsgReply();
+            assertEquals(Edpvs.NOROOM, mm.sendSync(T_ECHO, 1, "sync", 1000, r));
+            assertEquals(refused + 1, e.ringFull.get());
+        }
+        finally
+        {
+            gate.countDown(); // also when an assertion failed: else lcore 1 blocks 60 s per queued message at close
+        }
         final int total = accepted;
         await("every accepted message handled", () -> handled.get() == total);
         assertEquals(accepted, e.sent.get());
