@@ -255,7 +255,12 @@ final class MsgCore
     /** @param selfId the calling lcore's id, -1 on other threads. */
     private int nextSeq(final int selfId)
     {
-        final LcoreMsg self = lcore(selfId);
+        return nextSeq(lcore(selfId));
+    }
+
+    /** @param self the calling lcore's state, null on other threads. */
+    private int nextSeq(final LcoreMsg self)
+    {
         if (null != self)
         {
             return self.nextSeq();
@@ -276,14 +281,15 @@ final class MsgCore
             notExist.incrementAndGet();
             return Edpvs.NOTEXIST;
         }
+        // the scheduler is asked once per send: the pool and the sequence take the id from here
         final int self = scheduler.currentLcoreId();
-        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
+        final MsgImpl m = pool.acquire(self).init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
             lcoreId, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
         final int ring = e.ring;
         if (!l.offer(ring, m))
         {
             e.ringFull.incrementAndGet();
-            m.recycle(); // the ring never got it: still only ours
+            m.recycle(self); // the ring never got it: still only ours
             return Edpvs.NOROOM;
         }
         e.sent.increment(self);
@@ -321,18 +327,20 @@ final class MsgCore
             notExist.incrementAndGet();
             return result(out, Edpvs.NOTEXIST, 0, MsgImpl.NO_CLOCK);
         }
+        // the scheduler is asked once per send: the pool, the sequence and the waiter take the id from here
         final int self = scheduler.currentLcoreId();
+        final LcoreMsg selfLcore = lcore(self);
         final long start = alwaysTimed || sampled(e.sent, self) ? System.nanoTime() : MsgImpl.NO_CLOCK;
-        final MsgImpl m = pool.acquire().init(MsgImpl.KIND_USER, type, nextSeq(self), MsgMode.UNICAST, self,
+        final MsgImpl m = pool.acquire(self).init(MsgImpl.KIND_USER, type, nextSeq(selfLcore), MsgMode.UNICAST, self,
             lcoreId, payload, start, 2, MsgFlags.STATE_SEND);
         if (!l.offer(e.ring, m))
         {
             e.ringFull.incrementAndGet();
-            m.recycle(); // the ring never got it: still only ours
+            m.recycle(self); // the ring never got it: still only ours
             return result(out, Edpvs.NOROOM, MsgFlags.STATE_DROP, start);
         }
         e.sent.increment(self);
-        final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), lcore(self));
+        final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), selfLcore);
         final int rc;
         final Object reply;
         if (0 != (f & MsgFlags.STATE_DROP))
@@ -350,7 +358,7 @@ final class MsgCore
             rc = 0 != (f & MsgFlags.CALLBACK_FAIL) ? Edpvs.MSG_FAIL : Edpvs.OK;
             reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
-        SyncWaiter.senderDone(m, f); // recycles it (the receiver ended it) or releases it (we gave up)
+        SyncWaiter.senderDone(m, f, self); // recycles it (the receiver ended it) or releases it (we gave up)
         long latencyNs = MsgReply.UNTIMED;
         if (MsgImpl.NO_CLOCK != start)
         {
@@ -447,7 +455,7 @@ final class MsgCore
             }
             out.set(rc, null == q ? MulticastCoordinator.EMPTY_REPLIES : q, latencyNs);
         }
-        SyncWaiter.senderDone(orig, f); // recycles it (and its queue) or, when we gave up, releases our reference
+        SyncWaiter.senderDone(orig, f, selfId); // recycles it (and its queue) or, when we gave up, releases our reference
         return rc;
     }
 
@@ -518,7 +526,7 @@ final class MsgCore
     private MsgImpl multicastOriginal(final int type, final Object payload, final int selfId, final long sentNs,
         final long timeoutNs, final MulticastCompletion completion, final int refs, final int flags)
     {
-        final MsgImpl orig = pool.acquire();
+        final MsgImpl orig = pool.acquire(selfId);
         orig.deadlineNs = MsgImpl.NO_CLOCK == sentNs ? MsgImpl.NO_CLOCK : sentNs + timeoutNs;
         orig.timeoutNs = timeoutNs;
         orig.completion = completion;

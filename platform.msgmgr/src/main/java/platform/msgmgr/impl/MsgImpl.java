@@ -289,6 +289,12 @@ final class MsgImpl extends MsgImplCold
         pool.recycle(this);
     }
 
+    /** {@link #recycle()} on the thread of lcore {@code selfId} (-1: not an lcore), which the caller knows. */
+    void recycle(final int selfId)
+    {
+        pool.recycle(this, selfId);
+    }
+
     /**
      * Drops one reference; the last returns the message to its pool. Used when a sender gave up waiting (both it
      * and the receiving side release) and by tests; the common paths {@link #recycle} instead.

@@ -65,7 +65,16 @@ final class MsgPool
 
     MsgImpl acquire()
     {
-        final int id = currentLcore.getAsInt();
+        return acquire(currentLcore.getAsInt());
+    }
+
+    /**
+     * {@link #acquire()} for a caller that knows its lcore id already (a sender asked the scheduler once per send).
+     *
+     * @param id the calling thread's lcore id, -1 on other threads.
+     */
+    MsgImpl acquire(final int id)
+    {
         if (id >= 0 && id < MAX_LCORES)
         {
             final int n = stashed[depthSlot(id)];
@@ -94,6 +103,16 @@ final class MsgPool
 
     void recycle(final MsgImpl m)
     {
+        recycle(m, currentLcore.getAsInt());
+    }
+
+    /**
+     * {@link #recycle(MsgImpl)} for a caller that knows its lcore id already.
+     *
+     * @param id the calling thread's lcore id, -1 on other threads.
+     */
+    void recycle(final MsgImpl m, final int id)
+    {
         if (m.pooled)
         {
             doubleRecycles.incrementAndGet();
@@ -101,7 +120,6 @@ final class MsgPool
         }
         m.clear();
         m.pooled = true;
-        final int id = currentLcore.getAsInt();
         if (id >= 0 && id < MAX_LCORES)
         {
             final int n = stashed[depthSlot(id)];

@@ -208,6 +208,19 @@ final class SyncWaiter
         }
     }
 
+    /** {@link #senderDone(MsgImpl, int)} on the thread of lcore {@code selfId} (-1: not an lcore). */
+    static void senderDone(final MsgImpl m, final int f, final int selfId)
+    {
+        if (0 != (f & MsgImpl.SENDER_GAVE_UP))
+        {
+            m.release();
+        }
+        else
+        {
+            m.recycle(selfId);
+        }
+    }
+
     /**
      * The receiving side ends {@code m} and lets go of it: an ASYNC message (its only holder) is ended with a plain
      * store and recycled; a waited one is ended by the terminal CAS, which hands it to the sender, or, when the
