@@ -110,6 +110,11 @@ public class MsgFromMasterBenchmark
 
     /** The worker's clock in ours's handler ({@code split=on}): written before the reply, read after it. */
     long oursHandledNs;
+    /**
+     * The message behind the first view ours's handler got (the master reuses it: its pool stack is LIFO), for the
+     * layout line at the end of the fork.
+     */
+    volatile Object oursMsg;
 
     private BenchLcores lcores;
     private BenchMsg msg;
@@ -499,6 +504,10 @@ public class MsgFromMasterBenchmark
                 {
                     oursHandledNs = System.nanoTime();
                 }
+                if (null == oursMsg)
+                {
+                    oursMsg = ObjectLayout.field(m, "msg");
+                }
                 m.reply(m.payload());
                 return Edpvs.OK;
             }), 1);
@@ -559,6 +568,10 @@ public class MsgFromMasterBenchmark
             System.out.printf("percentiles: %s ours / lean p50 %.2f, p99 %.2f (same fork, alternating)%n", path,
                 (double)all.getValueAtPercentile(50) / lean.getValueAtPercentile(50),
                 (double)all.getValueAtPercentile(99) / lean.getValueAtPercentile(99));
+            // where the two messages sit on their cache lines: a message's fields may straddle two lines, or share
+            // one with a neighbour, depending on the address it got in this fork (a diagnosis of fork-to-fork spread)
+            System.out.printf("# layout: ours msg at %s, lean msg at %s%n", ObjectLayout.lineOffset(oursMsg),
+                ObjectLayout.lineOffset(driver.lean.stack[driver.lean.stack.length - 1]));
             if (driver.lean.split)
             {
                 final long[] p50 = new long[4];

@@ -50,10 +50,11 @@ public final class MsgCommands
         }
         sb.append(String.format(Locale.ROOT,
             "not registered: %d, dropped after their type went: %d, late multicast replies: %d, duplicate replies: "
-                + "%d, replies lost: %d, messages allocated: %d, pooled: %d%n",
+                + "%d, replies lost: %d, messages allocated: %d, pooled: %d, kept off the lcores' stacks (on two "
+                + "cache lines): %d%n",
             core.notExist.get(), core.droppedUnregistered.get(), core.lateReplies.get(), core.duplicateReplies.get(),
             core.replyLost.get(),
-            core.pool.allocated.get(), core.pool.available()));
+            core.pool.allocated.get(), core.pool.available(), core.pool.straddlersSkipped.get()));
         return sb.toString();
     }
 

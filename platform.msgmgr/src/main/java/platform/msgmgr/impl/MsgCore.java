@@ -340,6 +340,9 @@ final class MsgCore
             return result(out, Edpvs.NOROOM, MsgFlags.STATE_DROP, start);
         }
         e.sent.increment(self);
+        // while the receiver works (off the round trip's path): a message whose per-use fields straddle two lines
+        // goes back to the shared queue, not to this lcore's stack, so its next sends move one line, not two
+        final boolean offStack = null != selfLcore && CacheLines.straddles(m, selfLcore.addressProbe);
         final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), selfLcore);
         final int rc;
         final Object reply;
@@ -358,7 +361,14 @@ final class MsgCore
             rc = 0 != (f & MsgFlags.CALLBACK_FAIL) ? Edpvs.MSG_FAIL : Edpvs.OK;
             reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
-        SyncWaiter.senderDone(m, f, self); // recycles it (the receiver ended it) or releases it (we gave up)
+        if (0 != (f & MsgImpl.SENDER_GAVE_UP))
+        {
+            m.release(); // we gave up: the receiving side holds the other reference
+        }
+        else
+        {
+            pool.recycle(m, self, offStack); // the receiver ended it: ours alone
+        }
         long latencyNs = MsgReply.UNTIMED;
         if (MsgImpl.NO_CLOCK != start)
         {

@@ -41,6 +41,8 @@ final class MsgPool
     final AtomicLong allocated = new AtomicLong();
     /** Messages recycled while already in the pool (a protocol bug; each one also throws). */
     final AtomicLong doubleRecycles = new AtomicLong();
+    /** Messages kept off an lcore's stack because their per-use fields straddle two cache lines. */
+    final AtomicLong straddlersSkipped = new AtomicLong();
 
     MsgPool(final int capacity)
     {
@@ -113,6 +115,16 @@ final class MsgPool
      */
     void recycle(final MsgImpl m, final int id)
     {
+        recycle(m, id, false);
+    }
+
+    /**
+     * {@link #recycle(MsgImpl, int)}; {@code offStack} when the message's per-use fields straddle two cache lines
+     * ({@link CacheLines#straddles}): it then goes to the shared queue, not to the lcore's stack, so the lcore's next
+     * sends take messages that sit on one line.
+     */
+    void recycle(final MsgImpl m, final int id, final boolean offStack)
+    {
         if (m.pooled)
         {
             doubleRecycles.incrementAndGet();
@@ -120,6 +132,11 @@ final class MsgPool
         }
         m.clear();
         m.pooled = true;
+        if (offStack)
+        {
+            offStack(m);
+            return;
+        }
         if (id >= 0 && id < MAX_LCORES)
         {
             final int n = stashed[depthSlot(id)];
@@ -131,6 +148,12 @@ final class MsgPool
             }
         }
         free.relaxedOffer(m);
+    }
+
+    private void offStack(final MsgImpl m)
+    {
+        straddlersSkipped.incrementAndGet();
+        free.relaxedOffer(m); // when the shared queue is full, the message is let go, as any recycled there
     }
 
     /**

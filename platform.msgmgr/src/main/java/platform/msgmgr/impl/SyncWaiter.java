@@ -48,15 +48,16 @@ final class SyncWaiter
      */
     int await(final MsgImpl m, final long deadlineNs, final LcoreMsg self)
     {
-        awaitEnd(m, deadlineNs, 0, 0, self);
+        awaitEnd(m, deadlineNs, 0, 0, true, self);
         return finalFlags(m);
     }
 
     /**
-     * Waits until {@code m} ends or its timeout passes (then ends it with TIMEOUT|DROP|SENDER_GAVE_UP). A timed
-     * send's timeout counts from its start; an untimed one's ({@code startNs} is {@link MsgImpl#NO_CLOCK}) from the
-     * wait's first clock read, after {@value #CLOCK_FREE_PASSES} idle passes: a few microseconds later, so it waits
-     * at least its timeout, like every timeout, and a reply within those passes costs it no clock read at all.
+     * Waits until {@code m} ends or its timeout passes (then ends it with TIMEOUT|DROP|SENDER_GAVE_UP). Either
+     * kind of send makes {@value #CLOCK_FREE_PASSES} idle passes before its first clock read, so a reply within
+     * those passes costs the wait no clock read at all. A timed send's timeout counts from its start; an untimed
+     * one's ({@code startNs} is {@link MsgImpl#NO_CLOCK}) from that first clock read, a few microseconds after the
+     * start, so it waits at least its timeout, like every timeout.
      *
      * @param self the calling lcore's state, null on other threads.
      * @return the final flags.
@@ -65,11 +66,13 @@ final class SyncWaiter
     {
         if (MsgImpl.NO_CLOCK == startNs)
         {
-            awaitEnd(m, 0, timeoutNs, CLOCK_FREE_PASSES, self);
+            awaitEnd(m, 0, timeoutNs, CLOCK_FREE_PASSES, false, self);
         }
         else
         {
-            awaitEnd(m, startNs + timeoutNs, 0, 0, self);
+            // a timed (latency-sampled) send makes the clock-free passes too: a clock read every pass made its
+            // passes longer, so it saw the end later than an untimed one, and its latency overstated the rest's
+            awaitEnd(m, startNs + timeoutNs, 0, CLOCK_FREE_PASSES, true, self);
         }
         return finalFlags(m);
     }
@@ -88,13 +91,12 @@ final class SyncWaiter
     /**
      * Waits until {@code m} ends or the deadline passes (then ends it itself); read the flags after.
      *
-     * @param clockFree idle passes to make before the first clock read, which then arms the deadline at
-     *                  {@code timeoutNs} from itself; 0 when {@code deadlineNs} is armed already.
+     * @param clockFree idle passes to make before the first clock read.
+     * @param armed     {@code deadlineNs} is set; else the first clock read sets it at {@code timeoutNs} from itself.
      */
-    private void awaitEnd(final MsgImpl m, long deadlineNs, final long timeoutNs, int clockFree,
+    private void awaitEnd(final MsgImpl m, long deadlineNs, final long timeoutNs, int clockFree, boolean armed,
         final LcoreMsg self)
     {
-        boolean armed = 0 == clockFree;
         int spins = 0;
         while (true)
         {

@@ -1,0 +1,75 @@
+package bench.msgmgr;
+
+import java.lang.reflect.Field;
+
+import sun.misc.Unsafe;
+
+/**
+ * Where an object sits on its cache line, for benchmarks' diagnosis lines: an object's address modulo 64, read
+ * through a compressed reference (a diagnosis only: the address moves at every GC that copies the object).
+ */
+final class ObjectLayout
+{
+    private static final Unsafe UNSAFE;
+    private static final long BASE;
+    private static final int SCALE;
+
+    static
+    {
+        try
+        {
+            final Field f = Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            UNSAFE = (Unsafe)f.get(null);
+            BASE = UNSAFE.arrayBaseOffset(Object[].class);
+            SCALE = UNSAFE.arrayIndexScale(Object[].class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private ObjectLayout()
+    {
+    }
+
+    /**
+     * @return "address mod 64 = N" for {@code o}, assuming zero-based compressed references shifted by 3 (a heap
+     * under 32 GiB, the default here) or uncompressed ones; "unknown" when {@code o} is null.
+     */
+    static String lineOffset(final Object o)
+    {
+        if (null == o)
+        {
+            return "unknown";
+        }
+        final Object[] holder = {o};
+        final long address = 4 == SCALE ? (UNSAFE.getInt(holder, BASE) & 0xffffffffL) << 3
+            : UNSAFE.getLong(holder, BASE);
+        return "address mod 64 = " + (address & 63);
+    }
+
+    /** @return the value of field {@code name} of {@code o} or of its superclasses, null when there is none. */
+    static Object field(final Object o, final String name)
+    {
+        for (Class<?> c = o.getClass(); null != c; c = c.getSuperclass())
+        {
+            try
+            {
+                final Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            }
+            catch (final NoSuchFieldException ex)
+            {
+                // look in the superclass
+            }
+            catch (final IllegalAccessException ex)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+}
