@@ -41,9 +41,6 @@ final class LcoreMsg
      */
     private final int[] seqCell = new int[2 * SEQ_AT + 1];
 
-    /** This lcore's probe for {@link CacheLines#straddles} (its slot is empty between looks). */
-    final Object[] addressProbe = CacheLines.newProbe();
-
     /** The callback's view of the message being handled, cleared after each call (no use after return). */
     final MsgView view = new MsgView();
 

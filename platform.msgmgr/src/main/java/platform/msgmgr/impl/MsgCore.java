@@ -342,7 +342,7 @@ final class MsgCore
         e.sent.increment(self);
         // while the receiver works (off the round trip's path): a message whose per-use fields straddle two lines
         // goes back to the shared queue, not to this lcore's stack, so its next sends move one line, not two
-        final boolean offStack = null != selfLcore && CacheLines.straddles(m, selfLcore.addressProbe);
+        final boolean offStack = pool.straddles(m, self);
         final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), selfLcore);
         final int rc;
         final Object reply;

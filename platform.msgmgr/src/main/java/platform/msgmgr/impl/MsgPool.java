@@ -33,6 +33,13 @@ final class MsgPool
     /** The calling thread's lcore id, -1 for other threads. */
     private final IntSupplier currentLcore;
     private final MsgImpl[][] stash = new MsgImpl[MAX_LCORES][];
+    /** Each lcore's probe for {@link CacheLines#straddles}, used by that lcore only. */
+    private final Object[][] probes = new Object[MAX_LCORES][];
+    /** What {@link #refill} allocates between two new messages (kept only to be allocated). */
+    @SuppressWarnings("unused")
+    private Object filler;
+    /** Messages {@link #refill} looks at before it takes a new one. */
+    private static final int REFILL_TRIES = 4;
     /**
      * Each lcore's stack depth, one per cache line (stride 16 ints), from the second line on: the first holds the
      * array's length, which every lcore's bounds check reads.
@@ -56,6 +63,7 @@ final class MsgPool
         for (int i = 0; i < MAX_LCORES; i++)
         {
             stash[i] = new MsgImpl[STASH_PAD + STASH + STASH_PAD];
+            probes[i] = CacheLines.newProbe();
         }
     }
 
@@ -134,7 +142,7 @@ final class MsgPool
         m.pooled = true;
         if (offStack)
         {
-            offStack(m);
+            offStack(m, id);
             return;
         }
         if (id >= 0 && id < MAX_LCORES)
@@ -150,10 +158,71 @@ final class MsgPool
         free.relaxedOffer(m);
     }
 
-    private void offStack(final MsgImpl m)
+    /**
+     * @param id the calling thread's lcore id.
+     * @return true when {@code m}'s per-use fields straddle two cache lines where it sits now (false off the
+     * lcores: their sends use the shared queue).
+     */
+    boolean straddles(final MsgImpl m, final int id)
+    {
+        return id >= 0 && id < MAX_LCORES && CacheLines.straddles(m, probes[id]);
+    }
+
+    private void offStack(final MsgImpl m, final int id)
     {
         straddlersSkipped.incrementAndGet();
         free.relaxedOffer(m); // when the shared queue is full, the message is let go, as any recycled there
+        if (id >= 0 && id < MAX_LCORES && 0 == stashed[depthSlot(id)])
+        {
+            refill(id);
+        }
+    }
+
+    /**
+     * Puts one message on one line on lcore {@code id}'s empty stack: else its next send took the straddling one
+     * right back from the shared queue, and a sender with one message in flight kept using it. It looks at a few
+     * messages of the shared queue, then allocates (counted): a straddling message is recycled this way once per
+     * placement of the object, not once per send.
+     */
+    private void refill(final int id)
+    {
+        for (int i = 0; i < REFILL_TRIES; i++)
+        {
+            final MsgImpl n = free.relaxedPoll();
+            if (null == n)
+            {
+                break;
+            }
+            if (!CacheLines.straddles(n, probes[id]))
+            {
+                push(id, n);
+                return;
+            }
+            free.relaxedOffer(n); // to the queue's tail: the next poll looks at another one
+        }
+        for (int i = 0; i < REFILL_TRIES; i++)
+        {
+            allocated.incrementAndGet();
+            final MsgImpl n = new MsgImpl(this);
+            n.clear();
+            n.pooled = true;
+            if (!CacheLines.straddles(n, probes[id]))
+            {
+                push(id, n);
+                return;
+            }
+            free.relaxedOffer(n);
+            // a message and its progress cell take a whole number of lines here, so the next one would sit where
+            // this one does: a 16-byte object in between moves it off the straddling offsets (24 and 32 to 40, 48)
+            filler = new Object();
+        }
+    }
+
+    /** Onto lcore {@code id}'s empty stack. */
+    private void push(final int id, final MsgImpl n)
+    {
+        stash[id][STASH_PAD] = n;
+        stashed[depthSlot(id)] = 1;
     }
 
     /**

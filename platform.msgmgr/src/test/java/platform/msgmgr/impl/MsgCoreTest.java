@@ -664,6 +664,54 @@ public class MsgCoreTest
         assertEquals("0/inner on lcore-1", r.reply());
     }
 
+    @Test(timeout = 60_000)
+    public void shouldTakeAStraddlingMessageOffTheSendingLcoresStack() throws Exception
+    {
+        start();
+        mm.register(MsgTypeSpec.unicast(T_ECHO, "echo", MsgPriority.HIGH, msg ->
+        {
+            msg.reply(msg.payload());
+            return Edpvs.OK;
+        }), 1);
+        final AtomicReference<String> result = new AtomicReference<>();
+        final JobHandle job = lcores.register(JobSpec.loop("straddling-sender", LcoreRole.MASTER, id ->
+        {
+            if (null != result.get())
+            {
+                return 0;
+            }
+            // a message whose per-use fields straddle two lines on top of the master's stack, as a GC may leave one
+            final List<Object> fillers = new ArrayList<>();
+            MsgImpl straddler = null;
+            for (int i = 0; i < 64 && null == straddler; i++)
+            {
+                fillers.add(new long[i % 8]); // vary where the next new message sits
+                final MsgImpl m = core.pool.acquire(id);
+                if (core.pool.straddles(m, id))
+                {
+                    straddler = m;
+                }
+            }
+            if (null == straddler)
+            {
+                result.set("no straddling message among 64 new ones");
+                return 0;
+            }
+            core.pool.recycle(straddler, id, false);
+            final long before = core.pool.straddlersSkipped.get();
+            final MsgReply r = new MsgReply();
+            final int rc = mm.sendSync(T_ECHO, 1, "x", 1_000_000, r);
+            final MsgImpl next = core.pool.acquire(id);
+            result.set(Edpvs.name(rc) + " " + r.reply() + ", kept off the stack: "
+                + (core.pool.straddlersSkipped.get() - before) + ", taken again: " + (next == straddler));
+            core.pool.recycle(next, id);
+            return 0;
+        }));
+        await("the master's send", () -> null != result.get());
+        job.close();
+        assertEquals("OK x, kept off the stack: 1, taken again: false", result.get());
+    }
+
     /** A multicast type whose workers reply with their lcore id, lcore 2 only once {@code gate} opens. */
     private void registerMulticastStuckOnLcore2(final String name, final MsgPriority priority,
         final CountDownLatch gate)
