@@ -341,8 +341,9 @@ final class MsgCore
         }
         e.sent.increment(self);
         // while the receiver works (off the round trip's path): a message whose per-use fields straddle two lines
-        // goes back to the shared queue, not to this lcore's stack, so its next sends move one line, not two
-        final boolean offStack = pool.straddles(m, self);
+        // goes back to the shared queue, not to this lcore's stack, so its next sends move one line, not two (a
+        // send to itself moves none, and its wait is no idle time: it handles the message)
+        final boolean offStack = lcoreId != self && pool.straddles(m, self);
         final int f = waiter.await(m, start, TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs)), selfLcore);
         final int rc;
         final Object reply;
