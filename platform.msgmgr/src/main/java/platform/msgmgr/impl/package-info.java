@@ -74,6 +74,10 @@
  * receiver reads the others from a line both CPUs keep. Whatever a receiver writes per message and senders read
  * per send sits on lines of its own: the callbacks' view, an lcore's sequence counter, the pool's stack depths,
  * the lcore loop's hot fields (platform.lcore).
+ * The per-use fields take 24 bytes and objects are aligned to 8 only, so at 2 in 8 addresses they straddle two
+ * lines. A synchronous sender on an lcore looks where its message sits while it waits ({@code CacheLines}: the
+ * address through {@code sun.misc.Unsafe}) and recycles a straddling one to the shared queue instead of its stack
+ * ({@code MsgPool.recycle(m, id, offStack)}); a stack left empty gets a message on one line ({@code refill}).
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
  * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}). One send in {@code latency_sample} (8)
@@ -81,7 +85,8 @@
  * the end from the wait's last pass instead saved a read but hid a preemption of the sender that fell between that
  * read and the look that saw the end), and records its latency. The others read no clock while the reply comes
  * within {@code SyncWaiter.CLOCK_FREE_PASSES} idle passes; their first clock read arms their deadline, and the
- * master arms an untimed multicast's ({@code MulticastCoordinator.arm}), so each waits at least its timeout. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
+ * master arms an untimed multicast's ({@code MulticastCoordinator.arm}), so each waits at least its timeout. A
+ * timed send makes the same clock-free passes before it reads the clock in its wait. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
  * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
  * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
  *
@@ -94,6 +99,10 @@
  * <li>{@code MsgLayoutTest}: the per-use fields after the set-once ones (a set-once field among them goes red),
  * and the callbacks' view padded. {@code MsgCoreTest.shouldSendToItselfFromAnLcoreWithoutDeadlock}: a message leaves
  * its ring before its callback runs (taking it after the callback let a nested drain handle it again).</li>
+ * <li>{@code MsgPoolLinesTest}: addresses read right (two objects allocated in a row 16 bytes apart), straddling
+ * messages kept off an lcore's stack (routing them to the stack goes red), the refill of an empty stack (without it
+ * the straddling message came back); {@code MsgCoreTest.shouldTakeAStraddlingMessageOffTheSendingLcoresStack}: the
+ * sender's look (without it the master sent the same straddling message again).</li>
  * <li>{@code MsgCoreTest.shouldTimeOutThenDropTheLateReplyWithoutPoisoningLaterSends}: the skip at take;
  * {@code shouldNeverReuseAPooledMessageWhileItIsHeld}: leaks; the multicast tests: the master handing a
  * synchronous original over instead of recycling it.</li>
