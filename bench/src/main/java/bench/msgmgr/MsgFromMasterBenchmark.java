@@ -111,8 +111,8 @@ public class MsgFromMasterBenchmark
     /** The worker's clock in ours's handler ({@code split=on}): written before the reply, read after it. */
     long oursHandledNs;
     /**
-     * The message behind the first view ours's handler got (the master reuses it: its pool stack is LIFO), for the
-     * layout line at the end of the fork.
+     * The message behind the view ours's handler got first in the current iteration (the master reuses it: its pool
+     * stack is LIFO), for the layout line at the end of the fork.
      */
     volatile Object oursMsg;
 
@@ -536,6 +536,7 @@ public class MsgFromMasterBenchmark
     public void resetHistogram()
     {
         driver.waiter = Thread.currentThread();
+        oursMsg = null; // the handler takes the message of this iteration's first round trip
         // between batches the driver job is idle, so the histogram is not being written
         driver.histogram.reset();
         driver.leanHistogram.reset();
