@@ -40,14 +40,20 @@ final class ObjectLayout
      */
     static String lineOffset(final Object o)
     {
+        return null == o ? "unknown" : "address mod 64 = " + offsetInLine(o);
+    }
+
+    /** @return where {@code o} sits on its line (its address modulo 64), -1 when {@code o} is null. */
+    static int offsetInLine(final Object o)
+    {
         if (null == o)
         {
-            return "unknown";
+            return -1;
         }
         final Object[] holder = {o};
         final long address = 4 == SCALE ? (UNSAFE.getInt(holder, BASE) & 0xffffffffL) << 3
             : UNSAFE.getLong(holder, BASE);
-        return "address mod 64 = " + (address & 63);
+        return (int)(address & 63);
     }
 
     /** @return the value of field {@code name} of {@code o} or of its superclasses, null when there is none. */
