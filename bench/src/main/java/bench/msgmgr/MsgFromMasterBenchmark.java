@@ -111,8 +111,8 @@ public class MsgFromMasterBenchmark
     /** The worker's clock in ours's handler ({@code split=on}): written before the reply, read after it. */
     long oursHandledNs;
     /**
-     * The message behind the view ours's handler got first in the current iteration (the master reuses it: its pool
-     * stack is LIFO), for the layout line at the end of the fork.
+     * The message behind the view ours's handler got at the 1000th round trip of the last batch (the master reuses
+     * it: its pool stack is LIFO), for the layout line at the end of the fork.
      */
     volatile Object oursMsg;
 
@@ -403,6 +403,12 @@ public class MsgFromMasterBenchmark
             final boolean self = "paired-self".equals(path);
             for (int i = 0; i < OPS / 2; i++)
             {
+                if (1000 == i)
+                {
+                    // the handler takes the message it gets next: one in use for a while (not the first of the
+                    // batch, which a GC between iterations may have moved, and the pool then replaced)
+                    bench.oursMsg = null;
+                }
                 gap();
                 final long t0 = System.nanoTime();
                 if (self)
@@ -557,7 +563,6 @@ public class MsgFromMasterBenchmark
     public void resetHistogram()
     {
         driver.waiter = Thread.currentThread();
-        oursMsg = null; // the handler takes the message of this iteration's first round trip
         driver.lean.oneLineMessageOnTop();
         // between batches the driver job is idle, so the histogram is not being written
         driver.histogram.reset();
