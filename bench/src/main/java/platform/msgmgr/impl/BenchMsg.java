@@ -14,9 +14,21 @@ public final class BenchMsg implements AutoCloseable
 
     public BenchMsg(final LcoreScheduler lcores)
     {
-        this.core = new MsgCore(lcores, MsgConfig.defaults());
+        this.core = new MsgCore(lcores, config());
         core.start();
         this.service = new BundleMsgManager(core, "bench");
+    }
+
+    /**
+     * The defaults, with {@code -Dbench.latencySample=N} (a power of two in 1..1024) as 1 in how many synchronous
+     * sends are timed: how much the sampled sends' clock reads move the percentiles.
+     */
+    private static MsgConfig config()
+    {
+        final MsgConfig d = MsgConfig.defaults();
+        final int sample = Integer.getInteger("bench.latencySample", d.latencySample());
+        return new MsgConfig(d.ringSize(), d.timeoutUs(), d.drainBudget(), d.lowReserve(), d.poolSize(),
+            d.controlTimeoutMs(), sample);
     }
 
     public MsgManager service()
