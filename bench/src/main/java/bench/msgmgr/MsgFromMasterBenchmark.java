@@ -115,6 +115,10 @@ public class MsgFromMasterBenchmark
      * it: its pool stack is LIFO), for the layout line at the end of the fork.
      */
     volatile Object oursMsg;
+    /** Where {@link #oursMsg} sat on its line when the handler took it (a GC may move it after). */
+    volatile int oursMsgAt = -1;
+    /** Where the lean path's sync message sat on its line at the same round trip. */
+    volatile int leanMsgAt = -1;
 
     private BenchLcores lcores;
     private BenchMsg msg;
@@ -408,6 +412,7 @@ public class MsgFromMasterBenchmark
                     // the handler takes the message it gets next: one in use for a while (not the first of the
                     // batch, which a GC between iterations may have moved, and the pool then replaced)
                     bench.oursMsg = null;
+                    bench.leanMsgAt = ObjectLayout.offsetInLine(lean.stack[lean.stack.length - 1]);
                 }
                 gap();
                 final long t0 = System.nanoTime();
@@ -533,7 +538,9 @@ public class MsgFromMasterBenchmark
                 }
                 if (null == oursMsg)
                 {
-                    oursMsg = ObjectLayout.field(m, "msg");
+                    final Object taken = ObjectLayout.field(m, "msg");
+                    oursMsgAt = ObjectLayout.offsetInLine(taken);
+                    oursMsg = taken;
                 }
                 m.reply(m.payload());
                 return Edpvs.OK;
@@ -598,8 +605,8 @@ public class MsgFromMasterBenchmark
                 (double)all.getValueAtPercentile(99) / lean.getValueAtPercentile(99));
             // where the two messages sit on their cache lines: a message's fields may straddle two lines, or share
             // one with a neighbour, depending on the address it got in this fork (a diagnosis of fork-to-fork spread)
-            System.out.printf("# layout: ours msg at %s, lean msg at %s%n", ObjectLayout.lineOffset(oursMsg),
-                ObjectLayout.lineOffset(driver.lean.stack[driver.lean.stack.length - 1]));
+            System.out.printf("# layout: ours msg at address mod 64 = %d, lean msg at address mod 64 = %d (at the "
+                + "1000th round trip of the last batch)%n", oursMsgAt, leanMsgAt);
             if (driver.lean.split)
             {
                 final long[] p50 = new long[4];

@@ -34,15 +34,6 @@ final class ObjectLayout
     {
     }
 
-    /**
-     * @return "address mod 64 = N" for {@code o}, assuming zero-based compressed references shifted by 3 (a heap
-     * under 32 GiB, the default here) or uncompressed ones; "unknown" when {@code o} is null.
-     */
-    static String lineOffset(final Object o)
-    {
-        return null == o ? "unknown" : "address mod 64 = " + offsetInLine(o);
-    }
-
     /** @return where {@code o} sits on its line (its address modulo 64), -1 when {@code o} is null. */
     static int offsetInLine(final Object o)
     {
