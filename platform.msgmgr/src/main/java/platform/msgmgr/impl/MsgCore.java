@@ -362,14 +362,7 @@ final class MsgCore
             rc = 0 != (f & MsgFlags.CALLBACK_FAIL) ? Edpvs.MSG_FAIL : Edpvs.OK;
             reply = m.reply; // written by the receiver before the terminal CAS that made the message ours
         }
-        if (0 != (f & MsgImpl.SENDER_GAVE_UP))
-        {
-            m.release(); // we gave up: the receiving side holds the other reference
-        }
-        else
-        {
-            pool.recycle(m, self, offStack); // the receiver ended it: ours alone
-        }
+        SyncWaiter.senderDone(m, f, self, offStack); // recycles it (the receiver ended it) or releases it (we gave up)
         long latencyNs = MsgReply.UNTIMED;
         if (MsgImpl.NO_CLOCK != start)
         {
@@ -466,7 +459,8 @@ final class MsgCore
             }
             out.set(rc, null == q ? MulticastCoordinator.EMPTY_REPLIES : q, latencyNs);
         }
-        SyncWaiter.senderDone(orig, f, selfId); // recycles it (and its queue) or, when we gave up, releases our reference
+        // recycles it (and its queue) or, when we gave up, releases our reference
+        SyncWaiter.senderDone(orig, f, selfId, false);
         return rc;
     }
 

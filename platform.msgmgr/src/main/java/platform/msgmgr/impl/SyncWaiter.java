@@ -210,8 +210,13 @@ final class SyncWaiter
         }
     }
 
-    /** {@link #senderDone(MsgImpl, int)} on the thread of lcore {@code selfId} (-1: not an lcore). */
-    static void senderDone(final MsgImpl m, final int f, final int selfId)
+    /**
+     * {@link #senderDone(MsgImpl, int)} on the thread of lcore {@code selfId} (-1: not an lcore).
+     *
+     * @param offStack the message straddles two cache lines: recycle it to the shared queue (see
+     *                 {@link MsgPool#recycle(MsgImpl, int, boolean)}).
+     */
+    static void senderDone(final MsgImpl m, final int f, final int selfId, final boolean offStack)
     {
         if (0 != (f & MsgImpl.SENDER_GAVE_UP))
         {
@@ -219,7 +224,7 @@ final class SyncWaiter
         }
         else
         {
-            m.recycle(selfId);
+            m.pool.recycle(m, selfId, offStack);
         }
     }
 
