@@ -16,7 +16,11 @@ package platform.msgmgr.impl;
 record MsgConfig(int ringSize, long timeoutUs, int drainBudget, int lowReserve, int poolSize, long controlTimeoutMs,
     int latencySample)
 {
-    static final int DEFAULT_LATENCY_SAMPLE = 8;
+    /**
+     * 1 in 64: a timed send reads the clock twice (about 45 ns here), and with 1 in 8 the timed ones moved a sync
+     * round trip's p50 from the master by 0.08 of the lean path's (bench/RESULTS.md section 23).
+     */
+    static final int DEFAULT_LATENCY_SAMPLE = 64;
     static final int MAX_LATENCY_SAMPLE = 1024;
 
     static final int MIN_RING = 256;

@@ -80,7 +80,7 @@
  * ({@code MsgPool.recycle(m, id, offStack)}); a stack left empty gets a message on one line ({@code refill}).
  * Per synchronous round trip that is one atomic read-modify-write on the message (the terminal CAS; before: the
  * RECV OR, the CAS and two reference-count releases), plus the ring's own enqueue. The per-type {@code sent}
- * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}). One send in {@code latency_sample} (8)
+ * counter is per sending lcore ({@link platform.msgmgr.impl.LcoreCounter}). One send in {@code latency_sample} (64)
  * per type and sender is timed: it reads the clock at the start, once per wait pass and once at the end (taking
  * the end from the wait's last pass instead saved a read but hid a preemption of the sender that fell between that
  * read and the look that saw the end), and records its latency. The others read no clock while the reply comes

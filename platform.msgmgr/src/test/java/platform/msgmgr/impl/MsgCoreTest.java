@@ -826,7 +826,7 @@ public class MsgCoreTest
     @Test(timeout = 120_000)
     public void shouldTimeOneInLatencySampleSendsOfEachTypeFromEachSender()
     {
-        start(); // latency_sample 8
+        start(new MsgConfig(4096, 2000, 256, 16, 65536, 5000, 8)); // latency_sample 8
         for (int t = T_ECHO; t <= T_ECHO + 2; t += 2)
         {
             mm.register(MsgTypeSpec.unicast(t, "echo-" + t, MsgPriority.NORM, msg ->
