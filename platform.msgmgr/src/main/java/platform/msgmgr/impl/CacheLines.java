@@ -12,7 +12,7 @@ import sun.misc.Unsafe;
  * Where a message sits on its cache lines. A message's per-use fields (the only ones a round trip moves between the
  * CPUs, see {@link MsgImpl}) take 24 bytes; objects are aligned to 8 bytes only, so for 2 in 8 addresses those
  * bytes straddle two lines, and each synchronous round trip then moves two lines where it could move one (bench
- * RESULTS section 23: such forks measured 1.4-1.6x the lean path against 1.1-1.3x). The pool keeps those messages
+ * RESULTS section 23: such forks measured a median 1.47x the lean path at the fast placement and 1.51x at the slow one, against 1.32x and 1.10x on one line). The pool keeps those messages
  * off an lcore's own stack ({@link MsgPool#recycle(MsgImpl, int, boolean)}), so an lcore's sends use messages on
  * one line.
  * <p>
