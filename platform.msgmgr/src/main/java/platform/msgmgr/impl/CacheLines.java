@@ -12,9 +12,9 @@ import sun.misc.Unsafe;
  * Where a message sits on its cache lines. A message's per-use fields (the only ones a round trip moves between the
  * CPUs, see {@link MsgImpl}) take 24 bytes; objects are aligned to 8 bytes only, so for 2 in 8 addresses those
  * bytes straddle two lines, and each synchronous round trip then moves two lines where it could move one (bench
- * RESULTS section 23: such forks measured a median 1.47x the lean path at the fast placement and 1.51x at the slow one, against 1.32x and 1.10x on one line). The pool keeps those messages
- * off an lcore's own stack ({@link MsgPool#recycle(MsgImpl, int, boolean)}), so an lcore's sends use messages on
- * one line.
+ * RESULTS section 23: such forks measured a median 1.47x the lean path at the fast placement and 1.51x at the slow
+ * one, against 1.32x and 1.10x on one line). The pool keeps those messages off an lcore's own stack
+ * ({@link MsgPool#recycle(MsgImpl, int, boolean)}), so an lcore's sends use messages on one line.
  * <p>
  * The address is read through {@code sun.misc.Unsafe}, as JOL reads it: the reference is stored into an array
  * slot and its bits read back. How compressed references map to addresses (their shift) is measured once, from two
