@@ -100,7 +100,8 @@ public class MsgFromMasterBenchmark
     public String gap;
 
     /**
-     * {@code on} (a diagnosis, {@code paired-sync} only): both handlers read the clock, and the round trip is split
+     * {@code on} (a diagnosis, {@code paired-sync} and {@code paired-multicast}): both paths' worker handlers read the
+     * clock, and the round trip is split
      * at that read into "out" (send, ring, pick-up) and "back" (the rest of the callback, the end, the sender seeing
      * it, its recycle). The clocks of the two CPUs agree here (invariant TSC, kvm-clock); each half includes one
      * clock read.
@@ -552,12 +553,16 @@ public class MsgFromMasterBenchmark
             }), 0);
             mm.registerMulticast(MsgTypeSpec.multicast(MC_TYPE, "mc_echo", MsgPriority.HIGH, m ->
             {
+                if (splitOn)
+                {
+                    oursHandledNs = System.nanoTime(); // the worker's callback (the master's runs after the reply)
+                }
                 m.reply(m.payload());
                 return Edpvs.OK;
             }, null));
             driver = new Driver(path, mm, "random".equals(gap));
             driver.bench = this;
-            driver.lean.split = splitOn && "paired-sync".equals(path);
+            driver.lean.split = splitOn && ("paired-sync".equals(path) || "paired-multicast".equals(path));
             if (path.startsWith("paired-"))
             {
                 echoJob = lcores.service().register(JobSpec.loop("lean_worker", LcoreRole.FWD_WORKER, driver.lean));
