@@ -101,9 +101,8 @@ public class MsgFromMasterBenchmark
 
     /**
      * {@code on} (a diagnosis, {@code paired-sync} and {@code paired-multicast}): both paths' worker handlers read the
-     * clock, and the round trip is split
-     * at that read into "out" (send, ring, pick-up) and "back" (the rest of the callback, the end, the sender seeing
-     * it, its recycle). The clocks of the two CPUs agree here (invariant TSC, kvm-clock); each half includes one
+     * clock, and the round trip is split at that read into "out" (send, ring, pick-up) and "back" (the rest of the
+     * callback, the end, the sender seeing it, its recycle). The clocks of the two CPUs agree here (invariant TSC, kvm-clock); each half includes one
      * clock read.
      */
     @Param({"off"})
