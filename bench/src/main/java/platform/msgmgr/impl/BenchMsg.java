@@ -31,6 +31,19 @@ public final class BenchMsg implements AutoCloseable
             d.controlTimeoutMs(), sample);
     }
 
+    /**
+     * @return where {@code o} sits in its cache line (its address modulo 64) as the pool's line check reads it
+     * ({@link CacheLines}), -1 for null or where addresses cannot be read. A diagnosis: any thread, a probe per call.
+     */
+    public static int offsetInLine(final Object o)
+    {
+        if (null == o || !CacheLines.AVAILABLE)
+        {
+            return -1;
+        }
+        return (int)(CacheLines.address(o, CacheLines.newProbe()) & (CacheLines.LINE - 1));
+    }
+
     public MsgManager service()
     {
         return service;
