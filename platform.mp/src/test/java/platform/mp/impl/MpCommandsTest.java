@@ -92,8 +92,11 @@ public class MpCommandsTest
             final Thread watcher = new Thread(() -> exit.set(MpCliAccess.run(new String[] {"--dir", dir.toString(),
                 "watch", "platform.bundle", "--count", "2"}, out)));
             watcher.start();
+            // "watching" is printed once the subscription is answered, as a user would wait for it: the primary
+            // lists the subscription a moment earlier, and an event published then printed before "watching" (CI)
             MpTesting.await("subscribed", 5000, () -> primary.actions().stream()
-                .anyMatch(a -> a.name().equals("platform.bundle")));
+                .anyMatch(a -> a.name().equals("platform.bundle"))
+                && bytes.toString(StandardCharsets.UTF_8).startsWith("watching platform.bundle\n"));
             assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STARTED,
                 "modules.route", "0.1.0.SNAPSHOT", 12, 256)));
             assertEquals(1, primary.publish("platform.bundle", MpRuntime.bundleEvent(BundleEvent.STOPPED,
