@@ -556,6 +556,13 @@ public class MsgFromMasterBenchmark
                 {
                     oursHandledNs = System.nanoTime(); // the worker's callback (the master's runs after the reply)
                 }
+                if (null == oursMsg)
+                {
+                    // the worker's copy: the message that travels (the original stays on the master)
+                    final Object taken = ObjectLayout.field(m, "msg");
+                    oursMsgAt = ObjectLayout.offsetInLine(taken);
+                    oursMsg = taken;
+                }
                 m.reply(m.payload());
                 return Edpvs.OK;
             }, null));

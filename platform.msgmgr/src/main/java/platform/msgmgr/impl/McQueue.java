@@ -14,8 +14,19 @@ final class McQueue implements MulticastReplies
 {
     /** Where this queue returns when its original is recycled (any thread). */
     private final MulticastCoordinator.QueuePool home;
+    /** The multicast's original message; null for the master's own synchronous multicast ({@link #own}). */
     MsgImpl original;
     TypeEntry entry;
+    Object payload;
+    /** Its timeout, from which the master arms a deadline the sender did not read the clock for. */
+    long timeoutNs;
+    /**
+     * The master's own synchronous multicast: it has no original message; the master, which waits for it in its own
+     * drain, reads {@link #result} once {@link #done} (master only, so plain fields).
+     */
+    boolean own;
+    boolean done;
+    int result;
     int type;
     int seq;
     long askedMask;
@@ -26,6 +37,11 @@ final class McQueue implements MulticastReplies
     long absentMask;
     /** When the master times it out; MsgImpl.NO_CLOCK until the master arms it (its sender read no clock). */
     long deadlineNs;
+    /**
+     * Workers whose copy's per-use fields straddle two cache lines ({@link CacheLines}): their reply goes back to the
+     * shared queue, not to the master's stack, so the master's next copies move one line each way. Master only.
+     */
+    long offStackMask;
     /** Its index among the coordinator's unarmed multicasts, -1 when armed. Master only. */
     int unarmedAt = -1;
     int count;
@@ -43,17 +59,42 @@ final class McQueue implements MulticastReplies
         this.failed = new boolean[workers];
     }
 
-    /** Takes this queue for a multicast (on the master). */
+    /** Takes this queue for a multicast with an original message (on the master). */
     McQueue reset(final MsgImpl original, final TypeEntry entry, final long askedMask, final long deadlineNs)
     {
         this.original = original;
+        this.own = false;
+        return reset(entry, original.type, original.seq, original.payload, askedMask, deadlineNs,
+            original.timeoutNs);
+    }
+
+    /**
+     * Takes this queue for the master's own synchronous multicast: no original message, the master waits on
+     * {@link #done} in its own drain (see {@link MulticastCoordinator#startOwn}).
+     */
+    McQueue resetOwn(final TypeEntry entry, final int type, final int seq, final Object payload,
+        final long askedMask, final long deadlineNs, final long timeoutNs)
+    {
+        this.original = null;
+        this.own = true;
+        this.done = false;
+        this.result = 0;
+        return reset(entry, type, seq, payload, askedMask, deadlineNs, timeoutNs);
+    }
+
+    private McQueue reset(final TypeEntry entry, final int type, final int seq, final Object payload,
+        final long askedMask, final long deadlineNs, final long timeoutNs)
+    {
         this.entry = entry;
-        this.type = original.type;
-        this.seq = original.seq;
+        this.type = type;
+        this.seq = seq;
+        this.payload = payload;
+        this.timeoutNs = timeoutNs;
         this.askedMask = askedMask;
         this.mask = askedMask;
         this.unsentMask = 0;
         this.absentMask = 0;
+        this.offStackMask = 0;
         this.deadlineNs = deadlineNs;
         this.count = 0;
         this.anyFailed = false;
@@ -64,8 +105,10 @@ final class McQueue implements MulticastReplies
      * Returns this queue to its pool: called when its original is recycled (any thread), so no
      * sender can read it any more. The pool's offer publishes the cleared state to the master's next poll (or, on
      * the master itself, the queue goes onto the master's own stack).
+     *
+     * @param selfId the calling thread's lcore id, -1 on other threads.
      */
-    void recycle()
+    void recycle(final int selfId)
     {
         for (int i = 0; i < count; i++)
         {
@@ -73,7 +116,8 @@ final class McQueue implements MulticastReplies
         }
         original = null;
         entry = null;
-        home.offer(this);
+        payload = null;
+        home.offer(this, selfId);
     }
 
     void add(final int lcore, final Object reply, final boolean callbackFailed)
@@ -110,7 +154,7 @@ final class McQueue implements MulticastReplies
     @Override
     public Object payload()
     {
-        return original.payload;
+        return payload;
     }
 
     @Override

@@ -418,14 +418,14 @@ final class MsgCore
         final int selfId = scheduler.currentLcoreId();
         final long start = sampled(e.multicastsSent, selfId) ? System.nanoTime() : MsgImpl.NO_CLOCK;
         final long timeoutNs = TimeUnit.MICROSECONDS.toNanos(timeoutUs(timeoutUs));
-        final MsgImpl orig = multicastOriginal(type, payload, selfId, start, timeoutNs, null, 2,
-            MsgFlags.STATE_SEND);
         final LcoreMsg self = lcore(selfId);
         if (self == master)
         {
-            multicasts.start(orig);
+            return multicastFromMaster(e, payload, selfId, start, timeoutNs, out);
         }
-        else if (!master.offer(e.ring, orig))
+        final MsgImpl orig = multicastOriginal(type, payload, selfId, start, timeoutNs, null, 2,
+            MsgFlags.STATE_SEND);
+        if (!master.offer(e.ring, orig))
         {
             e.ringFull.incrementAndGet();
             orig.recycle(); // the master never got it: still only ours
@@ -461,6 +461,30 @@ final class MsgCore
         }
         // recycles it (and its queue) or, when we gave up, releases our reference
         SyncWaiter.senderDone(orig, f, selfId, false);
+        return rc;
+    }
+
+    /**
+     * A synchronous multicast the master sends itself: no original message and no handshake (nobody else can end
+     * it), so what the master does per multicast is the queue, the copies and their replies. The master's drain,
+     * which it runs while it waits, completes the queue or times it out at its deadline.
+     */
+    private int multicastFromMaster(final TypeEntry e, final Object payload, final int selfId, final long start,
+        final long timeoutNs, final MulticastResult out)
+    {
+        final McQueue q = multicasts.startOwn(e, payload, MsgImpl.NO_CLOCK == start ? MsgImpl.NO_CLOCK
+            : start + timeoutNs, timeoutNs);
+        e.multicastsSent.increment(selfId);
+        waiter.awaitOwn(q, master);
+        final int rc = q.result;
+        long latencyNs = MulticastResult.UNTIMED;
+        if (MsgImpl.NO_CLOCK != start)
+        {
+            latencyNs = System.nanoTime() - start;
+            e.recordLatency(latencyNs);
+        }
+        out.set(rc, q, latencyNs);
+        q.recycle(selfId); // copied: back to the master's stack
         return rc;
     }
 

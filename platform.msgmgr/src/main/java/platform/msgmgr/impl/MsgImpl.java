@@ -317,13 +317,15 @@ final class MsgImpl extends MsgImplCold
      * holds, so that a pooled message keeps nothing alive, and resets what a later use may not set. What every
      * {@link #init} sets (kind, type, mode, lcores, clock) is left for it: written only when it changes, those fields
      * stay on lines the receivers share.
+     *
+     * @param selfId the calling thread's lcore id, -1 on other threads (where a multicast's queue goes back).
      */
-    void clear()
+    void clear(final int selfId)
     {
         final McQueue q = mcq;
         if (null != q)
         {
-            q.recycle(); // the last holder is gone: nobody reads the multicast's replies any more
+            q.recycle(selfId); // the last holder is gone: nobody reads the multicast's replies any more
             mcq = null;
         }
         payload = null;

@@ -107,7 +107,7 @@ final class MsgPool
         }
         allocated.incrementAndGet();
         final MsgImpl n = new MsgImpl(this);
-        n.clear();
+        n.clear(-1);
         return n;
     }
 
@@ -138,7 +138,7 @@ final class MsgPool
             doubleRecycles.incrementAndGet();
             throw new IllegalStateException("message recycled twice: " + m);
         }
-        m.clear();
+        m.clear(id);
         m.pooled = true;
         if (offStack)
         {
@@ -204,7 +204,7 @@ final class MsgPool
         {
             allocated.incrementAndGet();
             final MsgImpl n = new MsgImpl(this);
-            n.clear();
+            n.clear(-1);
             n.pooled = true;
             if (!CacheLines.straddles(n, probes[id]))
             {
@@ -223,6 +223,12 @@ final class MsgPool
     {
         stash[id][STASH_PAD] = n;
         stashed[depthSlot(id)] = 1;
+    }
+
+    /** @return how many messages lcore {@code id}'s stack holds: tests, on that lcore (read without synchronization). */
+    int stacked(final int id)
+    {
+        return stashed[depthSlot(id)];
     }
 
     /**

@@ -3,7 +3,6 @@ package platform.msgmgr.impl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
 
 import org.jctools.queues.MpmcArrayQueue;
 import org.slf4j.Logger;
@@ -53,6 +52,13 @@ final class MulticastCoordinator
     /** The pending multicasts whose deadline is not armed yet ({@link McQueue#unarmedAt} is the index). Master only. */
     private McQueue[] unarmed = new McQueue[INITIAL_SLOTS];
     private int unarmedCount;
+    /** The copies {@link #start} put on workers' rings, until it looked where they sit (master only, kept empty). */
+    private final MsgImpl[] sentCopies;
+    /** The workers those copies went to. */
+    private final int[] sentLcores;
+    /** What {@link #sendCopies} found for {@link #track}: workers without the type, and with a full ring. */
+    private long absentScratch;
+    private long unsentScratch;
     /** Cleared multicast queues with reply slots for every worker; refilled by the originals' last holders. */
     private final QueuePool freeQueues;
     /** Multicast queues the pool had to create (the steady state creates none). */
@@ -69,7 +75,9 @@ final class MulticastCoordinator
         this.workerMask = workerMask;
         this.lateReplies = core.lateReplies;
         this.duplicateReplies = core.duplicateReplies;
-        this.freeQueues = new QueuePool(master.id, core::currentLcoreId);
+        this.sentCopies = new MsgImpl[workers.length];
+        this.sentLcores = new int[workers.length];
+        this.freeQueues = new QueuePool(master.id);
     }
 
     /** Fans a multicast out to every worker; the original's holders are in the table in package-info. */
@@ -89,32 +97,97 @@ final class MulticastCoordinator
             return;
         }
         orig.seq = nextFreeSeq();
+        // the copies first, the bookkeeping while the workers work: no reply is handled before it (this thread)
+        final int sent = sendCopies(e, orig.type, orig.seq, orig.payload);
         final McQueue q = takeQueue().reset(orig, e, workerMask, orig.deadlineNs);
         orig.mcq = q; // from here the queue goes back to its pool with the original's last release
+        track(q, sent);
+    }
+
+    /**
+     * The master's own synchronous multicast: no original message, no handshake. The master waits for the queue to
+     * be {@link McQueue#done} in its own drain ({@link SyncWaiter#awaitOwn}), which also times it out ({@link #expire}
+     * at its deadline), then copies the replies and recycles the queue. Master only.
+     *
+     * @param e          the master's entry of the multicast type, looked up by the sender.
+     * @param deadlineNs the timed sender's deadline, or {@link MsgImpl#NO_CLOCK}: then the master's next clock read
+     *                   arms it at {@code timeoutNs} from itself.
+     * @return the queue, done already when no worker could be asked.
+     */
+    McQueue startOwn(final TypeEntry e, final Object payload, final long deadlineNs, final long timeoutNs)
+    {
+        final int seq = nextFreeSeq();
+        final int sent = sendCopies(e, e.id, seq, payload);
+        final McQueue q = takeQueue().resetOwn(e, e.id, seq, payload, workerMask, deadlineNs, timeoutNs);
+        track(q, sent);
+        return q;
+    }
+
+    /**
+     * Sends a copy of a multicast to every worker that has its type: the copies it sent are in {@link #sentCopies},
+     * the workers without the type in {@link #absentScratch}, those whose ring was full in {@link #unsentScratch}.
+     *
+     * @return how many copies it sent.
+     */
+    private int sendCopies(final TypeEntry e, final int type, final int seq, final Object payload)
+    {
         e.received++;
+        final int masterId = master.id;
+        long absent = 0;
+        long unsent = 0;
+        int sent = 0;
         for (final LcoreMsg wl : workers)
         {
             final int w = wl.id;
-            final TypeEntry we = wl.lookup(orig.type);
+            final TypeEntry we = wl.lookup(type);
             if (null == we)
             {
                 // the type is being registered or closed: that worker has no callback for it
-                q.absentMask |= 1L << w;
-                q.mask &= ~(1L << w);
+                absent |= 1L << w;
                 continue;
             }
-            final MsgImpl copy = pool.acquire().init(MsgImpl.KIND_USER, orig.type, orig.seq, MsgMode.MULTICAST,
-                master.id, w, orig.payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
+            final MsgImpl copy = pool.acquire(masterId).init(MsgImpl.KIND_USER, type, seq, MsgMode.MULTICAST, masterId,
+                w, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
             if (!wl.offer(e.ring, copy))
             {
-                copy.recycle(); // the ring never got it: still only ours
-                q.unsentMask |= 1L << w;
-                q.mask &= ~(1L << w);
+                copy.recycle(masterId); // the ring never got it: still only ours
+                unsent |= 1L << w;
                 we.ringFull.incrementAndGet();
             }
             else
             {
-                we.sent.increment(master.id);
+                we.sent.increment(masterId);
+                sentCopies[sent] = copy;
+                sentLcores[sent++] = w;
+            }
+        }
+        absentScratch = absent;
+        unsentScratch = unsent;
+        return sent;
+    }
+
+    /**
+     * Waits for the replies of a multicast whose copies {@link #sendCopies} just sent (or completes it when no worker
+     * got one): the queue goes into the pending table and, untimed, among the deadlines to arm.
+     */
+    private void track(final McQueue q, final int sent)
+    {
+        q.absentMask = absentScratch;
+        q.unsentMask = unsentScratch;
+        q.mask &= ~(absentScratch | unsentScratch);
+        // a copy whose per-use fields straddle two lines goes back to the shared queue when its reply arrives, not to
+        // the master's stack, so that the next copies move one line each way, not two (as a synchronous sender's
+        // message, MsgCore.sendSync). Looked at while the workers work; before any reply can recycle a copy, as the
+        // master handles replies only after this call.
+        final int masterId = master.id;
+        for (int i = 0; i < sent; i++)
+        {
+            final MsgImpl copy = sentCopies[i];
+            sentCopies[i] = null;
+            // the lcore id from sendCopies: the worker may have turned the copy into its reply (dest the master)
+            if (pool.straddles(copy, masterId))
+            {
+                q.offStackMask |= 1L << sentLcores[i];
             }
         }
         if (0 == q.mask)
@@ -141,6 +214,7 @@ final class MulticastCoordinator
     {
         final McQueue q = lookup(r.type, r.seq);
         final long bit = 1L << r.cid;
+        boolean offStack = false;
         if (null == q)
         {
             lateReplies.incrementAndGet();
@@ -158,6 +232,8 @@ final class MulticastCoordinator
         }
         else
         {
+            // read before complete: from its terminal CAS a synchronous sender may recycle the queue
+            offStack = 0 != (q.offStackMask & bit);
             q.mask &= ~bit;
             q.add(r.cid, r.reply, 0 != (r.lvFlags() & MsgFlags.CALLBACK_FAIL));
             if (0 == q.mask)
@@ -165,7 +241,10 @@ final class MulticastCoordinator
                 complete(q, q.outcome(), false);
             }
         }
-        r.recycle(); // the worker's copy, turned into its reply: the master took it from its own stack
+        // the worker's copy, turned into its reply: the master took it from its own stack and puts it back there,
+        // unless it straddles two lines (start looked; a late or duplicate reply goes to the stack, and is looked at
+        // again at its next use)
+        pool.recycle(r, master.id, offStack);
     }
 
     /**
@@ -217,6 +296,17 @@ final class MulticastCoordinator
             {
                 entry.dropped++;
             }
+        }
+        if (null == orig)
+        {
+            // the master's own synchronous multicast: it waits in this thread's drain, and reads the result next
+            q.result = rc;
+            q.done = true;
+            if (0 != (bits & MsgFlags.STATE_FIN))
+            {
+                entry.finished++;
+            }
+            return;
         }
         orig.result = rc;
         if (null != orig.completion && MsgImpl.NO_CLOCK != orig.sentNs)
@@ -366,7 +456,7 @@ final class MulticastCoordinator
             final McQueue q = unarmed[i];
             unarmed[i] = null;
             q.unarmedAt = -1;
-            q.deadlineNs = now + q.original.timeoutNs;
+            q.deadlineNs = now + q.timeoutNs;
             if (q.deadlineNs < nextDeadlineNs)
             {
                 nextDeadlineNs = q.deadlineNs;
@@ -482,10 +572,10 @@ final class MulticastCoordinator
         LOG.info("{} multicasts pending at once: their table grows to {} slots", old.length, slots.length);
     }
 
-    /** @return a cleared queue from the pool, or a new one (counted) while the pool warms up. */
+    /** @return a cleared queue from the pool, or a new one (counted) while the pool warms up (on the master). */
     private McQueue takeQueue()
     {
-        final McQueue q = freeQueues.poll();
+        final McQueue q = freeQueues.pollOnMaster();
         if (null != q)
         {
             return q;
@@ -506,17 +596,16 @@ final class MulticastCoordinator
         private final McQueue[] stack = new McQueue[STACK];
         private int stacked;
         private final int masterId;
-        private final IntSupplier currentLcore;
 
-        QueuePool(final int masterId, final IntSupplier currentLcore)
+        QueuePool(final int masterId)
         {
             this.masterId = masterId;
-            this.currentLcore = currentLcore;
         }
 
-        McQueue poll()
+        /** On the master lcore only (a multicast starts there). */
+        McQueue pollOnMaster()
         {
-            if (currentLcore.getAsInt() == masterId && stacked > 0)
+            if (stacked > 0)
             {
                 final McQueue q = stack[--stacked];
                 stack[stacked] = null;
@@ -525,9 +614,10 @@ final class MulticastCoordinator
             return shared.poll();
         }
 
-        void offer(final McQueue q)
+        /** @param selfId the calling thread's lcore id, -1 on other threads. */
+        void offer(final McQueue q, final int selfId)
         {
-            if (currentLcore.getAsInt() == masterId && stacked < STACK)
+            if (selfId == masterId && stacked < STACK)
             {
                 stack[stacked++] = q;
                 return;

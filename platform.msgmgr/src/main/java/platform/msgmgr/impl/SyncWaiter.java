@@ -78,6 +78,36 @@ final class SyncWaiter
     }
 
     /**
+     * The master waits for its own synchronous multicast ({@link MulticastCoordinator#startOwn}): it drains its rings
+     * (the replies come there) until the queue is done. No deadline of its own: the master's drain expires the
+     * multicast at its deadline (armed at the first clock read of an untimed one), as every pending multicast.
+     * The first {@value #CLOCK_FREE_PASSES} idle passes read no clock, as {@link #await}'s.
+     */
+    void awaitOwn(final McQueue q, final LcoreMsg master)
+    {
+        int clockFree = CLOCK_FREE_PASSES;
+        while (!q.done)
+        {
+            if (clockFree > 0)
+            {
+                if (0 == dispatcher.drainRings(master))
+                {
+                    clockFree--;
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    clockFree = 0; // handlers ran: time may have passed, let the next passes expire
+                }
+            }
+            else if (0 == dispatcher.drain(master))
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
      * The flags of an ended message, with the receiver's progress: read from the flag word alone when the receiver
      * put STATE_RECV into its terminal CAS, else (a give-up, a drop) also from the progress cell, after the CAS
      * (the sender's half of the handshake in {@link MsgImpl#markReceived}).

@@ -37,10 +37,15 @@
  * MC_START multicastSync      sender + master                the sender when the master ended it (with its
  *                                                            queue, after copying the replies); else the second
  *                                                            release (sender gave up)
+ * (none) multicastSync        the master (sender and          no original message: the master recycles the queue
+ *   sent by the master        coordinator, one thread)        after copying the replies (McQueue.own)
  * REG / UNREG                 registrant + target lcore      as sendSync
  * </pre>
  * The multicast queue ({@link platform.msgmgr.impl.McQueue}) of a started multicast belongs to its original: it is
  * recycled with it, so the replies a synchronous sender copies stay valid until it recycles the original. A
+ * synchronous multicast the master sends itself has no original: nobody can race its end (the master sends it,
+ * completes it in its own drain, times it out there, and waits for it there), so the queue alone carries it
+ * ({@code MulticastCoordinator.startOwn}, {@code SyncWaiter.awaitOwn}) and the master recycles it. A
  * recycled message is marked ({@code MsgImpl.pooled}): recycling it again throws and is counted.
  *
  * <h2>How a message ends, and the atomic operations per message</h2>
@@ -86,9 +91,11 @@
  * read and the look that saw the end), and records its latency. The others read no clock while the reply comes
  * within {@code SyncWaiter.CLOCK_FREE_PASSES} idle passes; their first clock read arms their deadline, and the
  * master arms an untimed multicast's ({@code MulticastCoordinator.arm}), so each waits at least its timeout. A
- * timed send makes the same clock-free passes before it reads the clock in its wait. A multicast from the master to its workers: one CAS to end a synchronous one (none for an
- * asynchronous one), the rings' enqueues, and nothing else atomic: each worker turns its copy into its reply, the
- * master recycles those onto its own stack and keeps its multicast queues on a stack of its own.
+ * timed send makes the same clock-free passes before it reads the clock in its wait. A multicast from the master
+ * to its workers: the rings' enqueues and nothing else atomic (a synchronous one sent by another thread adds the
+ * CAS that ends its original): each worker turns its copy into its reply, the master recycles those onto its own
+ * stack (a copy that straddles two lines to the shared queue, looked at while the workers work) and keeps its
+ * multicast queues on a stack of its own.
  *
  * <h2>The tests that prove it (each goes red when the code it names is removed)</h2>
  * <ul>
@@ -102,10 +109,14 @@
  * <li>{@code MsgPoolLinesTest}: addresses read right (two objects allocated in a row 16 bytes apart), straddling
  * messages kept off an lcore's stack (routing them to the stack goes red), the refill of an empty stack (without it
  * the straddling message came back); {@code MsgCoreTest.shouldTakeAStraddlingMessageOffTheSendingLcoresStack}: the
- * sender's look (without it the master sent the same straddling message again).</li>
+ * sender's look (without it the master sent the same straddling message again);
+ * {@code MsgCoreTest.shouldTakeStraddlingMulticastCopiesOffTheMastersStack}: the master's look at its copies
+ * (without it both straddling copies went back onto its stack).</li>
  * <li>{@code MsgCoreTest.shouldTimeOutThenDropTheLateReplyWithoutPoisoningLaterSends}: the skip at take;
  * {@code shouldNeverReuseAPooledMessageWhileItIsHeld}: leaks; the multicast tests: the master handing a
- * synchronous original over instead of recycling it.</li>
+ * synchronous original over instead of recycling it; {@code shouldEndTheMastersOwnMulticastOnFailureTimeoutAndUnregister}:
+ * the master's own multicast (no original) ends with its callbacks' outcome, at its deadline, and when its type
+ * goes away while the master waits.</li>
  * </ul>
  */
 package platform.msgmgr.impl;

@@ -712,6 +712,145 @@ public class MsgCoreTest
         assertEquals("OK x, kept off the stack: 1, taken again: false", result.get());
     }
 
+    @Test
+    public void shouldTakeStraddlingMulticastCopiesOffTheMastersStack() throws Exception
+    {
+        start();
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "mc_echo", MsgPriority.HIGH, msg ->
+        {
+            msg.reply(lcores.currentLcoreId());
+            return Edpvs.OK;
+        }, null));
+        final AtomicReference<String> result = new AtomicReference<>();
+        final JobHandle job = lcores.register(JobSpec.loop("straddling-multicaster", LcoreRole.MASTER, id ->
+        {
+            if (null != result.get())
+            {
+                return 0;
+            }
+            // on top of the master's stack two messages whose per-use fields straddle two lines, as a GC may leave
+            // them: the master's own multicast takes them as its copies to lcores 1 and 2
+            final List<Object> fillers = new ArrayList<>();
+            final List<MsgImpl> others = new ArrayList<>();
+            final List<MsgImpl> straddlers = new ArrayList<>();
+            for (int i = 0; i < 256 && straddlers.size() < 2; i++)
+            {
+                fillers.add(new long[i % 8]); // vary where the next new message sits
+                final MsgImpl m = core.pool.acquire(id);
+                (core.pool.straddles(m, id) ? straddlers : others).add(m);
+            }
+            for (final MsgImpl m : others)
+            {
+                core.pool.recycle(m, id);
+            }
+            if (straddlers.size() < 2)
+            {
+                result.set("not two straddling messages among 256");
+                return 0;
+            }
+            core.pool.recycle(straddlers.get(0), id, false);
+            core.pool.recycle(straddlers.get(1), id, false);
+            final long before = core.pool.straddlersSkipped.get();
+            final MulticastResult r = new MulticastResult();
+            final int rc = mm.multicastSync(T_MC, "x", 1_000_000, r);
+            final long skipped = core.pool.straddlersSkipped.get() - before;
+            // every message on the master's stack now: none of the straddling copies
+            int onStack = 0;
+            final List<MsgImpl> stack = new ArrayList<>();
+            for (int n = core.pool.stacked(id); n > 0; n--)
+            {
+                final MsgImpl m = core.pool.acquire(id);
+                onStack += straddlers.contains(m) ? 1 : 0;
+                stack.add(m);
+            }
+            for (int i = stack.size() - 1; i >= 0; i--)
+            {
+                core.pool.recycle(stack.get(i), id);
+            }
+            result.set(Edpvs.name(rc) + " " + r.count() + " replies, kept off the stack: " + skipped
+                + ", straddling copies on the stack: " + onStack);
+            return 0;
+        }));
+        await("the master's multicast", () -> null != result.get());
+        job.close();
+        assertEquals("OK 2 replies, kept off the stack: 2, straddling copies on the stack: 0", result.get());
+    }
+
+    /**
+     * The master's own synchronous multicast has no original message: its queue ends it. It ends with the callbacks'
+     * outcome, at its deadline with the replies it got, and with MSG_DROP when its type is unregistered while the
+     * master waits (the master's own drain removes the type and drops its pending multicasts).
+     */
+    @Test(timeout = 120_000)
+    public void shouldEndTheMastersOwnMulticastOnFailureTimeoutAndUnregister() throws Exception
+    {
+        start();
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicReference<MsgTypeHandle> handle = new AtomicReference<>();
+        final AtomicReference<Thread> closer = new AtomicReference<>();
+        handle.set(mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "own_mc", MsgPriority.NORM, msg ->
+        {
+            final int me = lcores.currentLcoreId();
+            if (1 == me && "unregister".equals(msg.payload()))
+            {
+                // unregister while the master waits for lcore 2, which is still stuck in the copy before
+                final Thread t = new Thread(() -> handle.get().close(), "closer");
+                closer.set(t);
+                t.start();
+            }
+            if (2 == me && "stuck".equals(msg.payload()))
+            {
+                try
+                {
+                    gate.await(60, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            msg.reply(me);
+            return "fail-on-2".equals(msg.payload()) && 2 == me ? Edpvs.NOMEM : Edpvs.OK;
+        }, null)));
+        final AtomicReference<String> result = new AtomicReference<>();
+        final JobHandle job = lcores.register(JobSpec.loop("own-multicaster", LcoreRole.MASTER, id ->
+        {
+            if (null != result.get())
+            {
+                return 0;
+            }
+            final StringBuilder sb = new StringBuilder();
+            final MulticastResult r = new MulticastResult();
+            sb.append(Edpvs.name(mm.multicastSync(T_MC, "ok", LONG, r))).append(' ').append(r.count()).append(", ");
+            sb.append(Edpvs.name(mm.multicastSync(T_MC, "fail-on-2", LONG, r))).append(' ').append(r.count());
+            for (int i = 0; i < r.count(); i++)
+            {
+                sb.append(r.failed(i) ? " failed on " + r.lcore(i) : "");
+            }
+            final long t0 = System.nanoTime();
+            sb.append(", ").append(Edpvs.name(mm.multicastSync(T_MC, "stuck", 100_000, r)));
+            final long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            sb.append(tookMs >= 100 ? " after its timeout" : " after " + tookMs + " ms").append(" with ")
+                .append(r.count()).append(" reply from ").append(r.lcore(0)).append(", missing 0x")
+                .append(Long.toHexString(r.missingMask())).append(", timed out ")
+                .append(core.master.lookup(T_MC).timedOut.get());
+            // lcore 2 still holds the stuck copy (its reply comes late, after the gate opens below)
+            final long t1 = System.nanoTime();
+            sb.append(", ").append(Edpvs.name(mm.multicastSync(T_MC, "unregister", LONG, r)));
+            final long unregMs = (System.nanoTime() - t1) / 1_000_000;
+            sb.append(unregMs < LONG / 1000 ? " before its timeout" : " after " + unregMs + " ms");
+            result.set(sb.toString());
+            return 0;
+        }));
+        await("the master's own multicasts", () -> null != result.get());
+        gate.countDown();
+        job.close();
+        closer.get().join(60_000);
+        assertEquals("OK 2, MSG_FAIL 2 failed on 2, MSG_DROP after its timeout with 1 reply from 1, missing 0x4, "
+            + "timed out 1, MSG_DROP before its timeout", result.get());
+        assertNull(core.master.lookup(T_MC));
+    }
+
     /** A multicast type whose workers reply with their lcore id, lcore 2 only once {@code gate} opens. */
     private void registerMulticastStuckOnLcore2(final String name, final MsgPriority priority,
         final CountDownLatch gate)
