@@ -112,7 +112,7 @@ final class MsgCore
         this.registrar = new Registrar(this);
         this.multicasts = new MulticastCoordinator(this, master, workerMsgs, mask);
         this.dispatcher = new Dispatcher(this, registrar, multicasts);
-        this.waiter = new SyncWaiter(dispatcher);
+        this.waiter = new SyncWaiter(dispatcher, multicasts);
     }
 
     /**

@@ -199,9 +199,13 @@ final class MulticastCoordinator
         pendingCount++;
         if (MsgImpl.NO_CLOCK == q.deadlineNs)
         {
-            // an untimed sender read no clock: the master's next clock read arms the deadline (expire)
-            q.unarmedAt = unarmedCount;
-            unarmed[unarmedCount++] = q;
+            // an untimed sender read no clock: the master's next clock read arms the deadline (expire), or, for
+            // its own multicast, the master's wait does (armOwn), with no list to keep
+            if (!q.own)
+            {
+                q.unarmedAt = unarmedCount;
+                unarmed[unarmedCount++] = q;
+            }
         }
         else if (q.deadlineNs < nextDeadlineNs)
         {
@@ -410,6 +414,10 @@ final class MulticastCoordinator
                 {
                     continue;
                 }
+                if (MsgImpl.NO_CLOCK == q.deadlineNs)
+                {
+                    continue; // the master's own, its wait not yet armed (armOwn)
+                }
                 if (q.deadlineNs - now <= 0)
                 {
                     if (null == expired)
@@ -463,6 +471,19 @@ final class MulticastCoordinator
             }
         }
         unarmedCount = 0;
+    }
+
+    /**
+     * Arms the deadline of the master's own untimed multicast at its wait's first clock read: {@code now} plus its
+     * timeout, so it times out at least its timeout after its start (master only).
+     */
+    void armOwn(final McQueue q, final long now)
+    {
+        q.deadlineNs = now + q.timeoutNs;
+        if (q.deadlineNs < nextDeadlineNs)
+        {
+            nextDeadlineNs = q.deadlineNs;
+        }
     }
 
     /** The master's entry of a multicast type was removed: its pending multicasts end with MSG_DROP. */

@@ -34,10 +34,12 @@ final class SyncWaiter
     private static final long ROOM_PARK_NS = 50_000;
 
     private final Dispatcher dispatcher;
+    private final MulticastCoordinator multicasts;
 
-    SyncWaiter(final Dispatcher dispatcher)
+    SyncWaiter(final Dispatcher dispatcher, final MulticastCoordinator multicasts)
     {
         this.dispatcher = dispatcher;
+        this.multicasts = multicasts;
     }
 
     /**
@@ -79,9 +81,9 @@ final class SyncWaiter
 
     /**
      * The master waits for its own synchronous multicast ({@link MulticastCoordinator#startOwn}): it drains its rings
-     * (the replies come there) until the queue is done. No deadline of its own: the master's drain expires the
-     * multicast at its deadline (armed at the first clock read of an untimed one), as every pending multicast.
-     * The first {@value #CLOCK_FREE_PASSES} idle passes read no clock, as {@link #await}'s.
+     * (the replies come there) until the queue is done. The master's drain expires the multicast at its deadline,
+     * as every pending multicast; an untimed one's deadline is armed here, at the wait's first clock read. The first
+     * {@value #CLOCK_FREE_PASSES} idle passes read no clock, as {@link #await}'s.
      */
     void awaitOwn(final McQueue q, final LcoreMsg master)
     {
@@ -97,10 +99,16 @@ final class SyncWaiter
                 }
                 else
                 {
-                    clockFree = 0; // handlers ran: time may have passed, let the next passes expire
+                    clockFree = 0; // handlers ran: time may have passed, the next passes read the clock
                 }
+                continue;
             }
-            else if (0 == dispatcher.drain(master))
+            final long now = System.nanoTime();
+            if (MsgImpl.NO_CLOCK == q.deadlineNs)
+            {
+                multicasts.armOwn(q, now);
+            }
+            if (0 == dispatcher.drain(master, now))
             {
                 Thread.onSpinWait();
             }
