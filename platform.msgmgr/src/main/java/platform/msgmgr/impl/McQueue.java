@@ -14,17 +14,16 @@ final class McQueue implements MulticastReplies
 {
     /** Where this queue returns when its original is recycled (any thread). */
     private final MulticastCoordinator.QueuePool home;
-    /** The multicast's original message; null for the master's own synchronous multicast ({@link #own}). */
+    /** The multicast's original message; null for the master's own synchronous multicast ({@link #own()}). */
     MsgImpl original;
     TypeEntry entry;
     Object payload;
     /** Its timeout, from which the master arms a deadline the sender did not read the clock for. */
     long timeoutNs;
     /**
-     * The master's own synchronous multicast: it has no original message; the master, which waits for it in its own
-     * drain, reads {@link #result} once {@link #done} (master only, so plain fields).
+     * The master's own synchronous multicast ({@link #own()}): the master, which waits for it in its own drain,
+     * reads {@link #result} once {@link #done} (master only, so plain fields).
      */
-    boolean own;
     boolean done;
     int result;
     int type;
@@ -59,11 +58,16 @@ final class McQueue implements MulticastReplies
         this.failed = new boolean[workers];
     }
 
+    /** @return true for the master's own synchronous multicast: the one kind without an original message. */
+    boolean own()
+    {
+        return null == original;
+    }
+
     /** Takes this queue for a multicast with an original message (on the master). */
     McQueue reset(final MsgImpl original, final TypeEntry entry, final long askedMask, final long deadlineNs)
     {
         this.original = original;
-        this.own = false;
         return reset(entry, original.type, original.seq, original.payload, askedMask, deadlineNs,
             original.timeoutNs);
     }
@@ -76,7 +80,6 @@ final class McQueue implements MulticastReplies
         final long askedMask, final long deadlineNs, final long timeoutNs)
     {
         this.original = null;
-        this.own = true;
         this.done = false;
         this.result = 0;
         return reset(entry, type, seq, payload, askedMask, deadlineNs, timeoutNs);

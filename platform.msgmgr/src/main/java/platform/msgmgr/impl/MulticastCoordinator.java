@@ -22,7 +22,9 @@ import platform.msgmgr.api.MulticastReplies;
  * Threads: the master lcore only (and the stopping thread once the lcores stopped draining). The original message
  * ends exactly once in {@link #terminate}: an asynchronous one by its only holder, the master (so its completion
  * runs exactly once), a synchronous one by the terminal CAS against its sender giving up (so the sender is released
- * exactly once, and the original goes to whoever did not end it; see package-info).
+ * exactly once, and the original goes to whoever did not end it; see package-info). The master's own synchronous
+ * multicast has no original ({@link #startOwn}): {@link #complete} marks its queue done, once, as it leaves the
+ * pending table.
  */
 final class MulticastCoordinator
 {
@@ -201,7 +203,7 @@ final class MulticastCoordinator
         {
             // an untimed sender read no clock: the master's next clock read arms the deadline (expire), or, for
             // its own multicast, the master's wait does (armOwn), with no list to keep
-            if (!q.own)
+            if (!q.own())
             {
                 q.unarmedAt = unarmedCount;
                 unarmed[unarmedCount++] = q;

@@ -38,7 +38,7 @@
  *                                                            queue, after copying the replies); else the second
  *                                                            release (sender gave up)
  * (none) multicastSync        the master (sender and          no original message: the master recycles the queue
- *   sent by the master        coordinator, one thread)        after copying the replies (McQueue.own)
+ *   sent by the master        coordinator, one thread)        after copying the replies (McQueue.own())
  * REG / UNREG                 registrant + target lcore      as sendSync
  * </pre>
  * The multicast queue ({@link platform.msgmgr.impl.McQueue}) of a started multicast belongs to its original: it is
