@@ -101,7 +101,9 @@ final class Dispatcher
                 break;
             }
             done++;
-            if (MsgImpl.KIND_USER != m.kind)
+            final int kind = m.kind;
+            // a multicast copy is for the callback on a worker; back on the master it is that worker's reply
+            if (MsgImpl.KIND_USER != kind && (MsgImpl.KIND_MC_COPY != kind || l.master))
             {
                 ring.relaxedPoll();
                 handleControl(l, m);
@@ -111,7 +113,7 @@ final class Dispatcher
             if (null == e || e.closed)
             {
                 ring.relaxedPoll();
-                dropQueued(m);
+                dropQueued(l, m);
                 continue;
             }
             e.received++;
@@ -140,7 +142,7 @@ final class Dispatcher
     {
         switch (m.kind)
         {
-            case MsgImpl.KIND_MC_REPLY:
+            case MsgImpl.KIND_MC_COPY:
                 multicasts.onReply(m);
                 break;
             case MsgImpl.KIND_MC_START:
@@ -206,34 +208,44 @@ final class Dispatcher
     }
 
     /**
-     * A worker's answer to a multicast copy: its reply object and whether its callback failed. The copy itself
-     * becomes the reply (it is ASYNC and this worker its only holder), so the worker takes nothing from the pool
-     * and the master gets back the message it took from its own stack.
+     * A worker's answer to a multicast copy: the copy itself goes back to the master as it is, with the reply its
+     * callback wrote and, when the callback failed, that bit (it is ASYNC and this worker its only holder). The
+     * worker takes nothing from the pool and writes only the copy's per-use line, which moves anyway; the master
+     * gets back the message it took from its own stack.
      */
     private void replyToMaster(final LcoreMsg l, final MsgImpl m, final boolean failed)
     {
-        final Object reply = m.reply;
-        final MsgImpl r = m.init(MsgImpl.KIND_MC_REPLY, m.type, m.seq, MsgMode.MULTICAST, l.id, master.id, null, 0,
-            1, MsgFlags.ASYNC | MsgFlags.STATE_SEND | (failed ? MsgFlags.CALLBACK_FAIL : 0));
-        r.reply = reply; // init raised its generation: the master's receipt is a new one
-        if (!master.offer(0, r))
+        if (failed)
+        {
+            m.addAlone(MsgFlags.CALLBACK_FAIL);
+        }
+        if (!master.offer(0, m))
         {
             replyLost.incrementAndGet();
-            LOG.warn("lcore {}: master's ring full, multicast reply lost (the multicast will time out): {}", l.id, r);
-            r.recycle();
+            LOG.warn("lcore {}: master's ring full, multicast reply lost (the multicast will time out): {}", l.id, m);
+            m.recycle();
         }
     }
 
-    /** A queued message that will not be handled: type gone, or the manager stopping. */
-    void dropQueued(final MsgImpl m)
+    /**
+     * A queued message that will not be handled: type gone, or the manager stopping.
+     *
+     * @param l the lcore whose ring held it.
+     */
+    void dropQueued(final LcoreMsg l, final MsgImpl m)
     {
+        if (MsgImpl.KIND_MC_COPY == m.kind && l.master)
+        {
+            m.recycle(); // a worker's reply: its multicast ends with the others (MulticastCoordinator.dropAll)
+            return;
+        }
         if (MsgImpl.KIND_MC_START == m.kind)
         {
             MulticastCoordinator.dropUnstarted(m);
             return;
         }
-        final LcoreMsg l = core.lcore(m.dest);
-        final TypeEntry e = null == l ? null : l.lookup(m.type);
+        final LcoreMsg d = core.lcore(m.dest);
+        final TypeEntry e = null == d ? null : d.lookup(m.type);
         if (null != e)
         {
             e.dropped++;

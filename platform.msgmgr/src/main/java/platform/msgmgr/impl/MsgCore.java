@@ -174,7 +174,7 @@ final class MsgCore
                 while (null != (m = l.rings[r].poll()))
                 {
                     dropped++;
-                    dispatcher.dropQueued(m);
+                    dispatcher.dropQueued(l, m);
                 }
             }
         }

@@ -38,8 +38,14 @@ final class MsgImpl extends MsgImplCold
 {
     /** A message for a type's callback (unicast, or a worker's copy of a multicast). */
     static final int KIND_USER = 0;
-    /** A worker's answer to a multicast, for the master. */
-    static final int KIND_MC_REPLY = 1;
+    /**
+     * A worker's copy of a multicast: its callback's message on the worker, and, sent back as it is, the worker's
+     * reply on the master (the master sends copies to workers only, so a copy on the master's ring is a reply). The
+     * worker writes only the per-use line (the reply, a failure bit): kind, sender and destination stay what the
+     * master wrote, so the copy's other line stays shared between the two CPUs and the next copy to that worker
+     * writes it no more (turning the copy into a reply of another kind cost a line each way per round trip).
+     */
+    static final int KIND_MC_COPY = 1;
     /** A multicast to start on the master (sent by a thread that is not the master). */
     static final int KIND_MC_START = 2;
     /** Built-in REG/UNREG: the payload is the {@link TypeEntry} to enter or remove. */
@@ -239,6 +245,15 @@ final class MsgImpl extends MsgImplCold
         FLAGS.setRelease(this, (int)FLAGS.get(this) | bits);
     }
 
+    /**
+     * Adds bits to an ASYNC message's flags without ending it: its one holder writes, the ring that passes it on
+     * publishes (a worker's failed multicast copy).
+     */
+    void addAlone(final int bits)
+    {
+        FLAGS.setRelease(this, (int)FLAGS.get(this) | bits);
+    }
+
     void svFlags(final int value)
     {
         FLAGS.setVolatile(this, value);
@@ -377,8 +392,8 @@ final class MsgImpl extends MsgImplCold
         {
             case KIND_USER:
                 return "user";
-            case KIND_MC_REPLY:
-                return "mc-reply";
+            case KIND_MC_COPY:
+                return "mc-copy";
             case KIND_MC_START:
                 return "mc-start";
             case KIND_REG:

@@ -56,8 +56,6 @@ final class MulticastCoordinator
     private int unarmedCount;
     /** The copies {@link #start} put on workers' rings, until it looked where they sit (master only, kept empty). */
     private final MsgImpl[] sentCopies;
-    /** The workers those copies went to. */
-    private final int[] sentLcores;
     /** What {@link #sendCopies} found for {@link #track}: workers without the type, and with a full ring. */
     private long absentScratch;
     private long unsentScratch;
@@ -78,7 +76,6 @@ final class MulticastCoordinator
         this.lateReplies = core.lateReplies;
         this.duplicateReplies = core.duplicateReplies;
         this.sentCopies = new MsgImpl[workers.length];
-        this.sentLcores = new int[workers.length];
         this.freeQueues = new QueuePool(master.id);
     }
 
@@ -148,7 +145,7 @@ final class MulticastCoordinator
                 absent |= 1L << w;
                 continue;
             }
-            final MsgImpl copy = pool.acquire(masterId).init(MsgImpl.KIND_USER, type, seq, MsgMode.MULTICAST, masterId,
+            final MsgImpl copy = pool.acquire(masterId).init(MsgImpl.KIND_MC_COPY, type, seq, MsgMode.MULTICAST, masterId,
                 w, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
             if (!wl.offer(e.ring, copy))
             {
@@ -159,8 +156,7 @@ final class MulticastCoordinator
             else
             {
                 we.sent.increment(masterId);
-                sentCopies[sent] = copy;
-                sentLcores[sent++] = w;
+                sentCopies[sent++] = copy;
             }
         }
         absentScratch = absent;
@@ -186,10 +182,10 @@ final class MulticastCoordinator
         {
             final MsgImpl copy = sentCopies[i];
             sentCopies[i] = null;
-            // the lcore id from sendCopies: the worker may have turned the copy into its reply (dest the master)
+            // its worker may be handling it already: it writes no field read here (MsgImpl.KIND_MC_COPY)
             if (pool.straddles(copy, masterId))
             {
-                q.offStackMask |= 1L << sentLcores[i];
+                q.offStackMask |= 1L << copy.dest;
             }
         }
         if (0 == q.mask)
@@ -219,7 +215,7 @@ final class MulticastCoordinator
     void onReply(final MsgImpl r)
     {
         final McQueue q = lookup(r.type, r.seq);
-        final long bit = 1L << r.cid;
+        final long bit = 1L << r.dest; // the copy comes back as it went: its destination is the worker
         boolean offStack = false;
         if (null == q)
         {
@@ -241,13 +237,13 @@ final class MulticastCoordinator
             // read before complete: from its terminal CAS a synchronous sender may recycle the queue
             offStack = 0 != (q.offStackMask & bit);
             q.mask &= ~bit;
-            q.add(r.cid, r.reply, 0 != (r.lvFlags() & MsgFlags.CALLBACK_FAIL));
+            q.add(r.dest, r.reply, 0 != (r.lvFlags() & MsgFlags.CALLBACK_FAIL));
             if (0 == q.mask)
             {
                 complete(q, q.outcome(), false);
             }
         }
-        // the worker's copy, turned into its reply: the master took it from its own stack and puts it back there,
+        // the worker's copy, sent back as its reply: the master took it from its own stack and puts it back there,
         // unless it straddles two lines (start looked; a late or duplicate reply goes to the stack, and is looked at
         // again at its next use)
         pool.recycle(r, master.id, offStack);

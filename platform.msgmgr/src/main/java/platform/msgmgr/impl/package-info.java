@@ -93,7 +93,8 @@
  * master arms an untimed multicast's ({@code MulticastCoordinator.arm}), so each waits at least its timeout. A
  * timed send makes the same clock-free passes before it reads the clock in its wait. A multicast from the master
  * to its workers: the rings' enqueues and nothing else atomic (a synchronous one sent by another thread adds the
- * CAS that ends its original): each worker turns its copy into its reply, the master recycles those onto its own
+ * CAS that ends its original): each worker sends its copy back as its reply, writing only the copy's per-use line
+ * (so its other line, kind, sender and destination, stays shared), the master recycles those onto its own
  * stack (a copy that straddles two lines to the shared queue, looked at while the workers work) and keeps its
  * multicast queues on a stack of its own.
  *

@@ -10,7 +10,9 @@ import static org.junit.Assert.fail;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -774,6 +776,55 @@ public class MsgCoreTest
         await("the master's multicast", () -> null != result.get());
         job.close();
         assertEquals("OK 2 replies, kept off the stack: 2, straddling copies on the stack: 0", result.get());
+    }
+
+    /**
+     * A worker sends its multicast copy back as it came: kind, sender and destination stay what the master wrote
+     * (the copy's line the worker would otherwise write for every reply, and the master write back for the next
+     * copy), the reply and a failed callback's bit travel on the per-use line, and the master reads the worker from
+     * the destination.
+     */
+    @Test(timeout = 60_000)
+    public void shouldSendMulticastCopiesBackAsTheyCame() throws Exception
+    {
+        start();
+        final Map<Integer, MsgImpl> copies = new ConcurrentHashMap<>();
+        mm.registerMulticast(MsgTypeSpec.multicast(T_MC, "mc_as_it_came", MsgPriority.HIGH, msg ->
+        {
+            final int me = lcores.currentLcoreId();
+            copies.put(me, core.lcore(me).view.msg);
+            msg.reply(me);
+            return 2 == me ? Edpvs.INVAL : Edpvs.OK; // lcore 2's callback fails: its bit comes back with the copy
+        }, null));
+        final AtomicReference<String> result = new AtomicReference<>();
+        final JobHandle job = lcores.register(JobSpec.loop("copy-watcher", LcoreRole.MASTER, id ->
+        {
+            if (null != result.get())
+            {
+                return 0;
+            }
+            final MulticastResult r = new MulticastResult();
+            final int rc = mm.multicastSync(T_MC, "x", 1_000_000, r);
+            final Map<Integer, String> replies = new TreeMap<>(); // in lcore order, whichever came first
+            for (int i = 0; i < r.count(); i++)
+            {
+                replies.put(r.lcore(i), r.reply(i) + (r.failed(i) ? "!" : ""));
+            }
+            final StringBuilder sb = new StringBuilder(Edpvs.name(rc)).append(' ').append(replies);
+            for (int w = 1; w <= 2; w++)
+            {
+                // back on the master's stack or in the shared queue now: nobody has taken them since
+                final MsgImpl m = copies.get(w);
+                sb.append(", copy to ").append(w).append(": ").append(MsgImpl.kindName(m.kind)).append(" from ")
+                    .append(m.cid).append(" to ").append(m.dest);
+            }
+            result.set(sb.toString());
+            return 0;
+        }));
+        await("the master's multicast", () -> null != result.get());
+        job.close();
+        assertEquals("MSG_FAIL {1=1, 2=2!}, copy to 1: mc-copy from 0 to 1, copy to 2: mc-copy from 0 to 2",
+            result.get());
     }
 
     /**
