@@ -14,7 +14,7 @@ import platform.msgmgr.api.MulticastResult;
  * <li>{@code flags}: set up by the sender before the ring publishes the message; then only the terminal transition
  * adds bits. For a message somebody waits for (no ASYNC) that transition is a CAS ({@link #tryTerminate}), the one
  * race of the protocol: the receiver (or a drop) finishing against the sender giving up. For an ASYNC message its
- * only holder ends it with a plain store ({@link #endAlone}).</li>
+ * only holder ends it with a plain store ({@link #addAlone}).</li>
  * <li>{@code progress}: STATE_RECV, written by the receiver only ({@link #markReceived}), in a padded cell of its
  * own ({@link ProgressCell}): the receiver writes it while the synchronous sender polls {@code flags}, and on the
  * same cache line that write cost the sender's line one more trip between the cores per round trip. The receiver
@@ -238,16 +238,9 @@ final class MsgImpl extends MsgImplCold
     }
 
     /**
-     * Ends an ASYNC message: it has one holder at a time and nobody waits, so a plain (release) store suffices.
-     */
-    void endAlone(final int bits)
-    {
-        FLAGS.setRelease(this, (int)FLAGS.get(this) | bits);
-    }
-
-    /**
-     * Adds bits to an ASYNC message's flags without ending it: its one holder writes, the ring that passes it on
-     * publishes (a worker's failed multicast copy).
+     * Adds bits to an ASYNC message's flags: it has one holder at a time and nobody waits, so a plain (release) store
+     * suffices, for the terminal bits that end it as for a bit that rides along (a worker's failed multicast copy,
+     * published by the ring that takes it back).
      */
     void addAlone(final int bits)
     {

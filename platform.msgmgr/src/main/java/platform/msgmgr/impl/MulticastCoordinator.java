@@ -145,8 +145,8 @@ final class MulticastCoordinator
                 absent |= 1L << w;
                 continue;
             }
-            final MsgImpl copy = pool.acquire(masterId).init(MsgImpl.KIND_MC_COPY, type, seq, MsgMode.MULTICAST, masterId,
-                w, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
+            final MsgImpl copy = pool.acquire(masterId).init(MsgImpl.KIND_MC_COPY, type, seq, MsgMode.MULTICAST,
+                masterId, w, payload, 0, 1, MsgFlags.ASYNC | MsgFlags.STATE_SEND);
             if (!wl.offer(e.ring, copy))
             {
                 copy.recycle(masterId); // the ring never got it: still only ours
@@ -351,7 +351,7 @@ final class MulticastCoordinator
             orig.release();
             return false;
         }
-        orig.endAlone(bits);
+        orig.addAlone(bits);
         final MulticastCompletion c = orig.completion;
         if (null != c)
         {

@@ -286,7 +286,7 @@ final class SyncWaiter
     {
         if (m.isAsync())
         {
-            m.endAlone(bits);
+            m.addAlone(bits);
             m.recycle();
             return true;
         }
