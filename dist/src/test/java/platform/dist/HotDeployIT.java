@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -92,12 +93,8 @@ public class HotDeployIT
                 System.currentTimeMillis() + 5_000));
             final int before = count(p.log(), "blacklist started for modules.blklst");
             Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            final long deadline = System.nanoTime() + 30_000_000_000L;
-            while (count(p.log(), "blacklist started for modules.blklst") == before)
-            {
-                assertTrue("no restart after the update; " + p.describe(), System.nanoTime() < deadline);
-                Thread.sleep(100);
-            }
+            await("no restart after the update", p,
+                () -> count(p.log(), "blacklist started for modules.blklst") == before ? "not restarted" : null);
             awaitCli("GET 76 served after the update", p, 0);
             assertEquals("updated in place", reinstalled, blklstRow(p).split("\\|")[0].trim());
         }
@@ -124,23 +121,32 @@ public class HotDeployIT
 
     private static void awaitCli(final String what, final PlatformProcess p, final int exit) throws Exception
     {
-        final long deadline = System.nanoTime() + 30_000_000_000L;
-        SockoptIT.Cli c;
-        while ((c = SockoptIT.dplanectl(p, "get", "76")).exit() != exit)
+        await(what, p, () ->
         {
-            assertTrue(what + ": " + c + "; " + p.describe(), System.nanoTime() < deadline);
-            Thread.sleep(200);
-        }
+            final SockoptIT.Cli c = SockoptIT.dplanectl(p, "get", "76");
+            return c.exit() == exit ? null : c;
+        });
     }
 
     /** Waits until Gogo's {@code lb} no longer lists modules.blklst. */
     private static void awaitUninstalled(final PlatformProcess p) throws Exception
     {
-        final long deadline = System.nanoTime() + 30_000_000_000L;
-        String row;
-        while (!(row = blklstRow(p)).isEmpty())
+        await("uninstalled", p, () ->
         {
-            assertTrue("uninstalled: " + row + "; " + p.describe(), System.nanoTime() < deadline);
+            final String row = blklstRow(p);
+            return row.isEmpty() ? null : row;
+        });
+    }
+
+    /** Polls until {@code pending} gives null; fails after 30 s, naming what it gave last. */
+    private static void await(final String what, final PlatformProcess p, final Callable<Object> pending)
+        throws Exception
+    {
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        Object left;
+        while (null != (left = pending.call()))
+        {
+            assertTrue(what + ": " + left + "; " + p.describe(), System.nanoTime() < deadline);
             Thread.sleep(200);
         }
     }
